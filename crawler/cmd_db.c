@@ -1,0 +1,113 @@
+/*
+ * `marketcrawl db migrate|status`: apply the embedded schema migrations, or
+ * show which are applied and which are pending.  The work is in etl/db.c;
+ * this file parses options and prints.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marketcrawl/commands.h"
+#include "marketcrawl/db.h"
+#include "marketcrawl/exitcode.h"
+#include "marketcrawl/log.h"
+#include "marketcrawl/sqlfiles.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: marketcrawl db migrate|status [--db CONNINFO]\n"
+		"\n"
+		"  migrate   apply the embedded sql/schema/NNN_*.sql not applied yet, in order,\n"
+		"            each once and in its own transaction (recorded in etl.schema_version)\n"
+		"  status    show the schema version, the applied and the pending migrations\n"
+		"\n"
+		"  --db CONNINFO  libpq connection string or URI; default: the PG* environment\n"
+		"                 (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass ...)\n");
+}
+
+static int print_status(PGconn *conn)
+{
+	int version, pending;
+	char where[512];
+	PGresult *res = NULL;
+
+	if (mc_db_schema_status(conn, &version, &pending) != 0)
+		return MC_EXIT_FAIL;
+	mc_db_describe(conn, where, sizeof where);
+	printf("database: %s\n", where);
+	printf("schema version: %d\n", version);
+	if (version > 0) {
+		res = PQexec(conn, "select version, name, to_char(applied_at at time zone 'UTC',"
+				   " 'YYYY-MM-DD HH24:MI:SS') from etl.schema_version order by version");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			mc_error("reading etl.schema_version: %s", PQerrorMessage(conn));
+			PQclear(res);
+			return MC_EXIT_FAIL;
+		}
+	}
+	for (int i = 0; res && i < PQntuples(res); i++)
+		printf("applied: %s (%s UTC)\n", PQgetvalue(res, i, 1), PQgetvalue(res, i, 2));
+	printf("pending: %d\n", pending);
+	for (const struct mc_sql_file *f = mc_sql_files; pending && f->path; f++) {
+		const char *base = strrchr(f->path, '/');
+		int applied = 0;
+		if (strncmp(f->path, "schema/", 7) != 0)
+			continue;
+		base = base ? base + 1 : f->path;
+		for (int i = 0; res && i < PQntuples(res); i++)
+			applied |= strcmp(PQgetvalue(res, i, 1), base) == 0;
+		if (!applied)
+			printf("pending: %s\n", base);
+	}
+	PQclear(res);
+	return MC_EXIT_OK;
+}
+
+int mc_cmd_db(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *conninfo = NULL, *action;
+	PGconn *conn;
+	int c, rc;
+
+	optind = 1;
+	for (;;) {
+		c = getopt_long(argc, argv, "h", longopts, NULL);
+		if (c == -1)
+			break;
+		if (c == 'd') {
+			conninfo = optarg;
+		} else if (c == 'h') {
+			usage(stdout);
+			return MC_EXIT_OK;
+		} else {
+			usage(stderr);
+			return MC_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return MC_EXIT_USAGE;
+	}
+	action = argv[optind];
+	if (strcmp(action, "migrate") != 0 && strcmp(action, "status") != 0) {
+		fprintf(stderr, "marketcrawl db: unknown action '%s'\n", action);
+		usage(stderr);
+		return MC_EXIT_USAGE;
+	}
+	conn = mc_db_connect(conninfo);
+	if (!conn)
+		return MC_EXIT_FAIL;
+	if (strcmp(action, "migrate") == 0)
+		rc = mc_db_migrate(conn, false) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+	else
+		rc = print_status(conn);
+	PQfinish(conn);
+	return rc;
+}

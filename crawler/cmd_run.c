@@ -1,0 +1,112 @@
+/*
+ * `marketcrawl run SPIDER...`: crawl each spider, then load, then etl — the
+ * whole pipeline for people who prefer one cron line.  It calls the same
+ * subcommands in-process, so behaviour and exit codes are theirs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crawl_cli.h"
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/commands.h"
+#include "marketcrawl/exitcode.h"
+#include "marketcrawl/registry.h"
+
+/* Which of two exit codes matters more to an operator. */
+static int worse(int a, int b)
+{
+	static const int order[] = {MC_EXIT_OK, MC_EXIT_REJECTS, MC_EXIT_SUSPECT, MC_EXIT_ABORTED,
+				    MC_EXIT_LOCKED, MC_EXIT_CHECK, MC_EXIT_USAGE, MC_EXIT_FAIL};
+	int ra = 0, rb = 0;
+
+	for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++) {
+		if (order[i] == a)
+			ra = i;
+		if (order[i] == b)
+			rb = i;
+	}
+	return ra >= rb ? a : b;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: marketcrawl run SPIDER... [--db CONNINFO] [--data-dir DIR] [crawl options]\n\n"
+	      "Crawl each SPIDER in turn, then `load` every new staging file, then `etl`.\n"
+	      "A failed crawl does not stop the others; load and etl run whenever at least\n"
+	      "one crawl produced a file.  Exit status: the most serious of the steps'\n"
+	      "(1 error > 6 locked > 5 aborted > 4 suspect > 3 rejects > 0).\n\n",
+	      out);
+	mc_crawl_cli_help(out);
+}
+
+int mc_cmd_run(int argc, char **argv)
+{
+	struct mc_crawl_cli cli;
+	int rc = MC_EXIT_OK, produced = 0;
+	char **sub = NULL;
+
+	if (mc_crawl_cli_parse(&cli, argc, argv) != 0) {
+		usage(stderr);
+		mc_crawl_cli_release(&cli);
+		return MC_EXIT_USAGE;
+	}
+	if (cli.help || cli.nwords == 0) {
+		usage(cli.help ? stdout : stderr);
+		mc_crawl_cli_release(&cli);
+		return cli.help ? MC_EXIT_OK : MC_EXIT_USAGE;
+	}
+	for (int i = 0; i < cli.nwords; i++) {
+		if (!mc_spider_find(cli.words[i])) {
+			fprintf(stderr, "marketcrawl run: no spider named '%s'\n", cli.words[i]);
+			mc_crawl_cli_release(&cli);
+			return MC_EXIT_USAGE;
+		}
+	}
+	/* crawl SPIDER OPTIONS...: every argument that is not a spider name. */
+	sub = mc_calloc((size_t)argc + 6, sizeof *sub);
+	for (int i = 0; i < cli.nwords; i++) {
+		int n = 0;
+		sub[n++] = "crawl";
+		sub[n++] = cli.words[i];
+		for (int a = 1; a < argc; a++) {
+			bool is_word = false;
+			for (int w = 0; w < cli.nwords; w++)
+				is_word |= argv[a] == cli.words[w];
+			if (!is_word)
+				sub[n++] = argv[a];
+		}
+		sub[n] = NULL;
+		int crc = mc_cmd_crawl(n, sub);
+		produced += crc != MC_EXIT_FAIL && crc != MC_EXIT_USAGE;
+		rc = worse(rc, crc);
+	}
+	if (produced) {
+		int n = 0;
+		sub[n++] = "load";
+		if (cli.db) {
+			sub[n++] = "--db";
+			sub[n++] = (char *)cli.db;
+		}
+		if (cli.data_dir) {
+			sub[n++] = "--data-dir";
+			sub[n++] = (char *)cli.data_dir;
+		}
+		sub[n] = NULL;
+		int lrc = mc_cmd_load(n, sub);
+		rc = worse(rc, lrc);
+		if (lrc == MC_EXIT_OK || lrc == MC_EXIT_REJECTS) {
+			n = 0;
+			sub[n++] = "etl";
+			if (cli.db) {
+				sub[n++] = "--db";
+				sub[n++] = (char *)cli.db;
+			}
+			sub[n] = NULL;
+			rc = worse(rc, mc_cmd_etl(n, sub));
+		}
+	}
+	free(sub);
+	mc_crawl_cli_release(&cli);
+	return rc;
+}

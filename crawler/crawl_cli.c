@@ -1,0 +1,303 @@
+/*
+ * Crawl options (crawl_cli.h).  Options are parsed first and applied after
+ * the spider is known, because a spider's own settings sit between the
+ * engine defaults and the command line.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crawl_cli.h"
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/log.h"
+
+enum {
+	OPT_OUT = 256, OPT_DATA_DIR, OPT_START_URL, OPT_ALLOW_DOMAIN, OPT_MAX_PAGES,
+	OPT_MAX_DEPTH, OPT_CONCURRENCY, OPT_PER_HOST, OPT_DELAY, OPT_JITTER, OPT_AUTOTHROTTLE,
+	OPT_RETRIES, OPT_RETRY_CODES, OPT_MAX_BYTES, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT,
+	OPT_LOW_SPEED_LIMIT, OPT_LOW_SPEED_TIME, OPT_MAX_RETRY_AFTER, OPT_WORKERS, OPT_USER_AGENT,
+	OPT_INSECURE, OPT_NO_ROBOTS, OPT_OBEY_CRAWL_DELAY, OPT_NO_CRAWL_DELAY, OPT_MIN_ITEM_RATIO,
+	OPT_MAX_DROP_RATIO, OPT_NO_HEALTH, OPT_LOG_LEVEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FAST,
+	OPT_STOP_GRACE, OPT_DB, OPT_HELP,
+};
+
+static const struct option long_opts[] = {
+	{"out", required_argument, NULL, OPT_OUT},
+	{"data-dir", required_argument, NULL, OPT_DATA_DIR},
+	{"start-url", required_argument, NULL, OPT_START_URL},
+	{"allow-domain", required_argument, NULL, OPT_ALLOW_DOMAIN},
+	{"max-pages", required_argument, NULL, OPT_MAX_PAGES},
+	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+	{"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+	{"per-host", required_argument, NULL, OPT_PER_HOST},
+	{"delay", required_argument, NULL, OPT_DELAY},
+	{"jitter", required_argument, NULL, OPT_JITTER},
+	{"autothrottle", no_argument, NULL, OPT_AUTOTHROTTLE},
+	{"retries", required_argument, NULL, OPT_RETRIES},
+	{"retry-codes", required_argument, NULL, OPT_RETRY_CODES},
+	{"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+	{"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"low-speed-limit", required_argument, NULL, OPT_LOW_SPEED_LIMIT},
+	{"low-speed-time", required_argument, NULL, OPT_LOW_SPEED_TIME},
+	{"max-retry-after", required_argument, NULL, OPT_MAX_RETRY_AFTER},
+	{"workers", required_argument, NULL, OPT_WORKERS},
+	{"user-agent", required_argument, NULL, OPT_USER_AGENT},
+	{"insecure", no_argument, NULL, OPT_INSECURE},
+	{"no-robots", no_argument, NULL, OPT_NO_ROBOTS},
+	{"obey-crawl-delay", no_argument, NULL, OPT_OBEY_CRAWL_DELAY},
+	{"no-crawl-delay", no_argument, NULL, OPT_NO_CRAWL_DELAY},
+	{"min-item-ratio", required_argument, NULL, OPT_MIN_ITEM_RATIO},
+	{"max-drop-ratio", required_argument, NULL, OPT_MAX_DROP_RATIO},
+	{"no-health", no_argument, NULL, OPT_NO_HEALTH},
+	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"fast", no_argument, NULL, OPT_FAST},
+	{"stop-grace", required_argument, NULL, OPT_STOP_GRACE},
+	{"db", required_argument, NULL, OPT_DB},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+/* Options are remembered as (id, value) and replayed in mc_crawl_cli_apply. */
+struct given {
+	int id;
+	const char *value;
+};
+static struct given given[128];
+static int ngiven;
+
+void mc_crawl_cli_help(FILE *out)
+{
+	fputs("crawl options (defaults are polite; see docs/crawling.md):\n"
+	      "  --data-dir DIR          runtime data (default $MARKETCRAWL_HOME or ./var)\n"
+	      "  --out DIR               directory of the staging file (default DATA/staging/SPIDER)\n"
+	      "  --start-url URL         replace the spider's start URLs (repeatable)\n"
+	      "  --allow-domain DOMAIN   add to the spider's allowed domains (repeatable)\n"
+	      "  --max-pages N           stop scheduling after N pages (default unlimited)\n"
+	      "  --max-depth N           do not follow links deeper than N (default unlimited)\n"
+	      "  --concurrency N         transfers in flight, all hosts (default 16)\n"
+	      "  --per-host N            transfers in flight per host (default 2)\n"
+	      "  --delay MS              gap between requests to one host (default 250)\n"
+	      "  --jitter PCT            randomise the delay by +-PCT% (default 50)\n"
+	      "  --autothrottle          adapt the delay to latency and 429/503 answers\n"
+	      "  --retries N             retries per request (default 3)\n"
+	      "  --retry-codes LIST      HTTP codes retried (default 408,429,500,502,503,504)\n"
+	      "  --max-retry-after MS    cap on a honoured Retry-After (default 120000)\n"
+	      "  --max-bytes N           response body cap, decoded bytes (default 10485760)\n"
+	      "  --connect-timeout MS    (default 10000)     --timeout MS (default 60000)\n"
+	      "  --low-speed-limit B     abort below B bytes/s ... (default 100)\n"
+	      "  --low-speed-time S      ... for S seconds (default 30)\n"
+	      "  --workers N             parser threads (default 0: parse on the event loop)\n"
+	      "  --user-agent UA         (default marketcrawl/0.1 (+URL))\n"
+	      "  --insecure              do not verify TLS certificates\n"
+	      "  --no-robots             ignore robots.txt (only for sites you own)\n"
+	      "  --obey-crawl-delay      honour robots.txt Crawl-delay (default)\n"
+	      "  --no-crawl-delay        ignore Crawl-delay\n"
+	      "  --min-item-ratio R      suspect when items < R x previous run (default 0.5)\n"
+	      "  --max-drop-ratio R      suspect when more than R of items are invalid (default 0.2)\n"
+	      "  --no-health             skip the suspect-run check\n"
+	      "  --fast                  local benchmark profile: no delay, high concurrency\n"
+	      "  --stop-grace MS         after SIGINT/SIGTERM wait this long for transfers (10000)\n"
+	      "  --progress | --no-progress   live progress line (default: when stderr is a tty)\n"
+	      "  --log-level LEVEL       error | warn | info | debug (default info)\n",
+	      out);
+}
+
+static char **push(char **list, const char *s)
+{
+	size_t n = 0;
+
+	while (list && list[n])
+		n++;
+	list = mc_realloc(list, (n + 2) * sizeof *list);
+	list[n] = mc_strdup(s);
+	list[n + 1] = NULL;
+	return list;
+}
+
+static int positive(const char *opt, const char *v, long min, long *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end || n < min) {
+		fprintf(stderr, "marketcrawl: --%s needs a number >= %ld, not '%s'\n", opt, min, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int ratio(const char *opt, const char *v)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (end == v || *end || d < 0 || d > 1) {
+		fprintf(stderr, "marketcrawl: --%s needs a number between 0 and 1, not '%s'\n", opt, v);
+		return -1;
+	}
+	return 0;
+}
+
+int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
+{
+	int ch;
+	long n;
+
+	memset(c, 0, sizeof *c);
+	ngiven = 0;
+	optind = 1;
+	opterr = 1;
+	for (ch = getopt_long(argc, argv, "h", long_opts, NULL); ch != -1;
+	     ch = getopt_long(argc, argv, "h", long_opts, NULL)) {
+		const char *name = NULL;
+		for (const struct option *o = long_opts; o->name; o++)
+			if (o->val == ch)
+				name = o->name;
+		switch (ch) {
+		case 'h':
+		case OPT_HELP:
+			c->help = true;
+			continue;
+		case '?':
+			return -1;
+		case OPT_OUT:
+			c->out_dir = optarg;
+			continue;
+		case OPT_DATA_DIR:
+			c->data_dir = optarg;
+			continue;
+		case OPT_DB:
+			c->db = optarg;
+			continue;
+		case OPT_START_URL:
+			c->start_urls = push(c->start_urls, optarg);
+			continue;
+		case OPT_ALLOW_DOMAIN:
+			c->domains = push(c->domains, optarg);
+			continue;
+		case OPT_NO_HEALTH:
+			c->no_health = true;
+			continue;
+		case OPT_LOG_LEVEL:
+			if (mc_log_parse_level(optarg) < 0) {
+				fprintf(stderr, "marketcrawl: unknown log level '%s'\n", optarg);
+				return -1;
+			}
+			mc_log_set_level((enum mc_log_level)mc_log_parse_level(optarg));
+			continue;
+		case OPT_MAX_PAGES:
+		case OPT_MAX_DEPTH:
+		case OPT_DELAY:
+		case OPT_JITTER:
+		case OPT_RETRIES:
+		case OPT_WORKERS:
+		case OPT_LOW_SPEED_LIMIT:
+		case OPT_LOW_SPEED_TIME:
+		case OPT_MAX_RETRY_AFTER:
+		case OPT_STOP_GRACE:
+			if (positive(name, optarg, 0, &n) != 0)
+				return -1;
+			break;
+		case OPT_CONCURRENCY:
+		case OPT_PER_HOST:
+		case OPT_MAX_BYTES:
+		case OPT_CONNECT_TIMEOUT:
+		case OPT_TIMEOUT:
+			if (positive(name, optarg, 1, &n) != 0)
+				return -1;
+			break;
+		case OPT_MIN_ITEM_RATIO:
+		case OPT_MAX_DROP_RATIO:
+			if (ratio(name, optarg) != 0)
+				return -1;
+			break;
+		case OPT_RETRY_CODES: {
+			struct mc_crawl_opts probe;
+			if (mc_crawl_parse_retry_codes(&probe, optarg) != 0) {
+				fprintf(stderr, "marketcrawl: --retry-codes: bad list '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		}
+		default:
+			break;
+		}
+		if (ngiven < (int)(sizeof given / sizeof given[0])) {
+			given[ngiven].id = ch;
+			given[ngiven].value = optarg;
+			ngiven++;
+		}
+	}
+	for (int i = optind; i < argc && c->nwords < (int)(sizeof c->words / sizeof c->words[0]); i++)
+		c->words[c->nwords++] = argv[i];
+	return 0;
+}
+
+static void apply_fast(struct mc_crawl_opts *o)
+{
+	o->concurrency = 64;
+	o->per_host = 64;
+	o->delay_ms = 0;
+	o->jitter_pct = 0;
+	o->workers = 2;
+}
+
+void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider)
+{
+	struct mc_crawl_opts *o = &c->opts;
+
+	mc_crawl_opts_defaults(o, spider);
+	o->progress = isatty(2);
+	for (int i = 0; i < ngiven; i++) {
+		const char *v = given[i].value;
+		switch (given[i].id) {
+		case OPT_MAX_PAGES: o->max_pages = (int)strtol(v, NULL, 10); break;
+		case OPT_MAX_DEPTH: o->max_depth = (int)strtol(v, NULL, 10); break;
+		case OPT_CONCURRENCY: o->concurrency = (int)strtol(v, NULL, 10); break;
+		case OPT_PER_HOST: o->per_host = (int)strtol(v, NULL, 10); break;
+		case OPT_DELAY: o->delay_ms = (int)strtol(v, NULL, 10); break;
+		case OPT_JITTER: o->jitter_pct = (int)strtol(v, NULL, 10); break;
+		case OPT_AUTOTHROTTLE: o->autothrottle = true; break;
+		case OPT_RETRIES: o->max_retries = (int)strtol(v, NULL, 10); break;
+		case OPT_RETRY_CODES: mc_crawl_parse_retry_codes(o, v); break;
+		case OPT_MAX_BYTES: o->max_bytes = strtol(v, NULL, 10); break;
+		case OPT_CONNECT_TIMEOUT: o->connect_timeout_ms = strtol(v, NULL, 10); break;
+		case OPT_TIMEOUT: o->timeout_ms = strtol(v, NULL, 10); break;
+		case OPT_LOW_SPEED_LIMIT: o->low_speed_bytes = strtol(v, NULL, 10); break;
+		case OPT_LOW_SPEED_TIME: o->low_speed_secs = strtol(v, NULL, 10); break;
+		case OPT_MAX_RETRY_AFTER: o->max_retry_after_ms = strtol(v, NULL, 10); break;
+		case OPT_WORKERS: o->workers = (int)strtol(v, NULL, 10); break;
+		case OPT_USER_AGENT: o->user_agent = v; break;
+		case OPT_INSECURE: o->insecure = true; break;
+		case OPT_NO_ROBOTS: o->obey_robots = false; break;
+		case OPT_OBEY_CRAWL_DELAY: o->obey_crawl_delay = true; break;
+		case OPT_NO_CRAWL_DELAY: o->obey_crawl_delay = false; break;
+		case OPT_MIN_ITEM_RATIO: o->min_item_ratio = strtod(v, NULL); break;
+		case OPT_MAX_DROP_RATIO: o->max_drop_ratio = strtod(v, NULL); break;
+		case OPT_PROGRESS: o->progress = true; break;
+		case OPT_NO_PROGRESS: o->progress = false; break;
+		case OPT_FAST: apply_fast(o); break;
+		case OPT_STOP_GRACE: o->stop_grace_ms = (int)strtol(v, NULL, 10); break;
+		default: break;
+		}
+	}
+	o->start_urls = (const char *const *)c->start_urls;
+	o->extra_domains = (const char *const *)c->domains;
+}
+
+void mc_crawl_cli_release(struct mc_crawl_cli *c)
+{
+	for (char **p = c->start_urls; p && *p; p++)
+		free(*p);
+	free(c->start_urls);
+	for (char **p = c->domains; p && *p; p++)
+		free(*p);
+	free(c->domains);
+	c->start_urls = NULL;
+	c->domains = NULL;
+}

@@ -1,0 +1,1101 @@
+/*
+ * The crawl engine (engine.h).  One thread owns the libcurl multi handle,
+ * the frontier (per-host queues plus a delayed-retry heap), the duplicate
+ * filter, the statistics and the staging file.  Spider callbacks run either
+ * on that thread or on the parser pool (parse_pool.c); either way their
+ * output — links and item lines collected in the response — is applied
+ * here, so nothing else needs a lock.
+ *
+ * Shape of the loop (curl's 10-at-a-time.c): schedule → multi_perform →
+ * drain info_read → apply parsed responses → multi_poll.  Politeness is
+ * decided by our scheduler, never by queueing inside libcurl, so queued
+ * time never counts against libcurl's timeouts.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "engine.h"
+#include "health.h"
+#include "host.h"
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/charset.h"
+#include "marketcrawl/exitcode.h"
+#include "marketcrawl/log.h"
+#include "marketcrawl/seen.h"
+#include "marketcrawl/url.h"
+#include "parse_pool.h"
+#include "regex_cache.h"
+#include "replay.h"
+#include "response_internal.h"
+#include "staging_writer.h"
+
+#define ROBOTS_MAX_BYTES (500 * 1024)
+#define ROBOTS_PRIORITY 1000000
+#define MAX_REDIRECTS 10
+#define BACKOFF_BASE_S 0.5
+#define BACKOFF_MAX_S 60.0
+#define AUTOTHROTTLE_MAX_S 60.0
+#define POLL_MAX_MS 100
+
+static volatile sig_atomic_t signals_seen;
+
+struct transfer {
+	struct transfer *prev, *next; /* the engine's in-flight list */
+	CURL *easy;
+	struct mc_request *req;
+	struct mc_buf body;
+	struct mc_buf headers;
+	long max_bytes;
+	bool too_large;
+	double started;
+};
+
+struct engine {
+	const struct mc_crawl_opts *o;
+	CURLM *multi;
+	struct mc_host_table hosts;
+	struct mc_request_heap delayed; /* retries waiting for their time */
+	struct mc_seen *seen;
+	struct mc_staging_writer *writer;
+	struct mc_parse_pool *pool;
+	struct transfer *in_flight;
+	char robots_agent[64]; /* product token matched in robots.txt */
+	struct mc_stats *stats;
+	const char *const *domains;
+	char **domain_list; /* spider domains + extra, NULL-terminated (owned) */
+	uint64_t seq;
+	int active;          /* transfers in libcurl */
+	int parsing;         /* responses on the parser pool */
+	long queued;         /* requests in host queues */
+	long pages_started;  /* first attempts of page requests */
+	bool stop_scheduling;
+	bool write_failed;
+	unsigned int rng;
+	double last_progress;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void on_signal(int sig)
+{
+	if (signals_seen++)
+		_exit(128 + sig);
+}
+
+static double rand01(struct engine *e)
+{
+	return (double)rand_r(&e->rng) / ((double)RAND_MAX + 1.0);
+}
+
+static void utc_now(char *out, size_t outsz, bool compact)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[24];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	if (compact) {
+		strftime(out, outsz, "%Y%m%dT%H%M%SZ", &tm);
+		return;
+	}
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, outsz, "%s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
+}
+
+static bool offsite(struct engine *e, const char *url)
+{
+	struct mc_url u;
+	bool off = true;
+
+	if (!e->domains)
+		return false;
+	if (mc_url_parse(url, NULL, &u) != 0)
+		return true;
+	for (const char *const *d = e->domains; *d; d++) {
+		if (mc_host_in_domain(u.host, *d)) {
+			off = false;
+			break;
+		}
+	}
+	mc_url_release(&u);
+	return off;
+}
+
+static bool is_retry_code(const struct mc_crawl_opts *o, long status)
+{
+	for (int i = 0; i < o->n_retry_codes; i++)
+		if (o->retry_codes[i] == status)
+			return true;
+	return false;
+}
+
+/* ---- the frontier ------------------------------------------------------- */
+
+static double host_delay(const struct mc_crawl_opts *o)
+{
+	return o->delay_ms / 1000.0;
+}
+
+/* Queue `r` on its host, creating the host's robots.txt request first. */
+static void enqueue(struct engine *e, struct mc_request *r)
+{
+	char *origin = mc_url_origin(r->url);
+	struct mc_host *h;
+
+	if (!origin) {
+		e->stats->bad_links++;
+		mc_request_free(r);
+		return;
+	}
+	h = mc_host_get(&e->hosts, origin, host_delay(e->o));
+	free(origin);
+	r->host = h;
+	r->seq = e->seq++;
+	if (h->robots_state == MC_ROBOTS_NEEDED && !h->robots_req) {
+		if (!e->o->obey_robots || e->o->replay) {
+			h->robots_state = MC_ROBOTS_READY;
+		} else {
+			struct mc_request *rr =
+				mc_request_new(mc_asprintf("%s/robots.txt", h->origin), NULL, NULL, NULL);
+			rr->is_robots = true;
+			rr->priority = ROBOTS_PRIORITY;
+			rr->host = h;
+			h->robots_req = rr;
+		}
+	}
+	mc_heap_push(&h->queue, r);
+	e->queued++;
+}
+
+/* Offsite, depth and duplicate filters, then enqueue.  Takes `url`. */
+static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char *data,
+			const char *referer, int depth, int priority, bool dont_filter, int redirects)
+{
+	struct mc_request *r;
+
+	if (offsite(e, url)) {
+		e->stats->offsite++;
+		mc_debug("offsite: %s", url);
+		free(url);
+		return;
+	}
+	if (e->o->max_depth >= 0 && depth > e->o->max_depth) {
+		e->stats->depth_limited++;
+		free(url);
+		return;
+	}
+	if (!mc_seen_add(e->seen, url, strlen(url)) && !dont_filter) {
+		e->stats->duplicates++;
+		free(url);
+		return;
+	}
+	r = mc_request_new(url, cb, data, referer);
+	r->depth = depth;
+	r->priority = priority;
+	r->dont_filter = dont_filter;
+	r->redirects = redirects;
+	enqueue(e, r);
+}
+
+static void promote_due_retries(struct engine *e, double now)
+{
+	struct mc_request *r;
+
+	for (r = mc_heap_peek(&e->delayed); r && r->not_before <= now; r = mc_heap_peek(&e->delayed)) {
+		mc_heap_pop(&e->delayed);
+		if (r->is_robots) {
+			r->host->robots_req = r;
+			r->host->robots_state = MC_ROBOTS_NEEDED;
+		} else {
+			mc_heap_push(&r->host->queue, r);
+			e->queued++;
+		}
+	}
+}
+
+/* ---- transfers ---------------------------------------------------------- */
+
+static size_t on_body(char *p, size_t size, size_t n, void *userp)
+{
+	struct transfer *t = userp;
+	size_t len = size * n;
+
+	if (t->body.len + len > (size_t)t->max_bytes) {
+		if (t->req->is_robots) /* RFC 9309: parse what fits in the cap */
+			return len;
+		t->too_large = true;
+		return 0;
+	}
+	mc_buf_add(&t->body, p, len);
+	return len;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *userp)
+{
+	struct transfer *t = userp;
+	size_t len = size * n;
+
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		mc_buf_reset(&t->headers); /* a new response (redirect, 100) */
+	while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+		len--;
+	if (len) {
+		mc_buf_add(&t->headers, p, len);
+		mc_buf_addc(&t->headers, '\n');
+	}
+	return size * n;
+}
+
+static void start_transfer(struct engine *e, struct mc_request *r);
+static void deliver(struct engine *e, struct mc_request *r, long status, const char *url,
+		    char *headers, char *body, size_t len, const char *content_type);
+
+static CURL *make_easy(struct engine *e, struct transfer *t)
+{
+	const struct mc_crawl_opts *o = e->o;
+	CURL *c = curl_easy_init();
+
+	if (!c)
+		return NULL;
+	curl_easy_setopt(c, CURLOPT_URL, t->req->url);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_secs);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+			 (curl_off_t)(t->req->is_robots ? 0 : o->max_bytes));
+	if (o->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (t->req->referer)
+		curl_easy_setopt(c, CURLOPT_REFERER, t->req->referer);
+	/* Pages: redirects are ours (offsite, robots and dedup apply to the
+	 * target).  robots.txt: RFC 9309 asks to follow at least five. */
+	if (t->req->is_robots) {
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	}
+	return c;
+}
+
+static void start_transfer(struct engine *e, struct mc_request *r)
+{
+	struct transfer *t;
+
+	e->stats->requests++;
+	r->host->active++;
+	if (e->o->replay) {
+		char *body = NULL;
+		size_t len = 0;
+		const char *ctype = NULL;
+		char *hdr;
+		r->host->active--;
+		if (mc_replay_fetch(e->o->replay, r->url, &body, &len, &ctype) != 0) {
+			e->stats->status[404]++;
+			mc_named_add(&e->stats->errors, "http_4xx", 1);
+			mc_warn("not in the saved pages (404): %s", r->url);
+			mc_request_free(r);
+			return;
+		}
+		hdr = mc_asprintf("Content-Type: %s\n", ctype);
+		e->stats->status[200]++;
+		deliver(e, r, 200, r->url, hdr, body, len, ctype);
+		return;
+	}
+	t = mc_calloc(1, sizeof *t);
+	t->req = r;
+	t->max_bytes = r->is_robots ? ROBOTS_MAX_BYTES : e->o->max_bytes;
+	t->started = mc_now();
+	mc_buf_init(&t->body, 0);
+	mc_buf_init(&t->headers, 64 * 1024);
+	t->easy = make_easy(e, t);
+	if (!t->easy || curl_multi_add_handle(e->multi, t->easy) != CURLM_OK) {
+		mc_error("cannot start a transfer for %s", r->url);
+		mc_named_add(&e->stats->errors, "internal", 1);
+		r->host->active--;
+		if (t->easy)
+			curl_easy_cleanup(t->easy);
+		mc_buf_release(&t->body);
+		mc_buf_release(&t->headers);
+		mc_request_free(r);
+		free(t);
+		return;
+	}
+	t->next = e->in_flight;
+	if (t->next)
+		t->next->prev = t;
+	e->in_flight = t;
+	e->active++;
+}
+
+static void unlink_transfer(struct engine *e, struct transfer *t)
+{
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		e->in_flight = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+}
+
+/* The best host to send a request to now, or NULL. */
+static struct mc_host *pick_host(struct engine *e, double now)
+{
+	struct mc_host *best = NULL;
+	int best_prio = 0;
+
+	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list) {
+		int prio;
+		if (h->active >= e->o->per_host || now < h->next_ok)
+			continue;
+		if (h->robots_state == MC_ROBOTS_NEEDED && h->robots_req) {
+			prio = ROBOTS_PRIORITY;
+		} else if (h->robots_state != MC_ROBOTS_READY || h->queue.n == 0 ||
+			   e->stop_scheduling) {
+			continue;
+		} else {
+			prio = mc_heap_peek(&h->queue)->priority;
+		}
+		if (!best || prio > best_prio) {
+			best = h;
+			best_prio = prio;
+		}
+	}
+	return best;
+}
+
+static double jittered_delay(struct engine *e, const struct mc_host *h)
+{
+	double d = h->delay;
+
+	if (e->o->jitter_pct > 0 && d > 0)
+		d *= 1.0 + (rand01(e) * 2.0 - 1.0) * e->o->jitter_pct / 100.0;
+	return d;
+}
+
+static void schedule(struct engine *e)
+{
+	double now = mc_now();
+	struct mc_host *h;
+
+	promote_due_retries(e, now);
+	while (e->active + e->parsing < e->o->concurrency) {
+		h = pick_host(e, now);
+		if (!h)
+			break;
+		struct mc_request *r;
+		if (h->robots_state == MC_ROBOTS_NEEDED) {
+			r = h->robots_req;
+			h->robots_req = NULL;
+			h->robots_state = MC_ROBOTS_FETCHING;
+			e->stats->robots_fetched += r->attempts == 0;
+		} else {
+			r = mc_heap_pop(&h->queue);
+			e->queued--;
+			if (h->robots && !mc_robots_allowed(h->robots, r->url)) {
+				e->stats->robots_denied++;
+				mc_debug("robots.txt denies %s", r->url);
+				mc_request_free(r);
+				continue;
+			}
+			if (e->o->max_pages > 0 && r->attempts == 0 && r->redirects == 0) {
+				if (e->pages_started >= e->o->max_pages) {
+					e->stop_scheduling = true;
+					mc_request_free(r);
+					continue;
+				}
+				e->pages_started++;
+			}
+		}
+		h->next_ok = now + jittered_delay(e, h);
+		start_transfer(e, r);
+	}
+}
+
+/* ---- completion --------------------------------------------------------- */
+
+/* Seconds from a Retry-After header value (delta or HTTP-date), or -1. */
+static double retry_after_s(const char *headers)
+{
+	const char *p = headers;
+
+	while (p && *p) {
+		const char *eol = strchr(p, '\n');
+		if (strncasecmp(p, "Retry-After:", 12) == 0) {
+			char val[128];
+			size_t len = (size_t)((eol ? eol : p + strlen(p)) - (p + 12));
+			if (len >= sizeof val)
+				return -1;
+			memcpy(val, p + 12, len);
+			val[len] = '\0';
+			char *v = val;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			char *end;
+			long secs = strtol(v, &end, 10);
+			if (end != v && (*end == '\0' || *end == ' '))
+				return secs < 0 ? 0 : (double)secs;
+			time_t when = curl_getdate(v, NULL);
+			if (when < 0)
+				return -1;
+			double d = difftime(when, time(NULL));
+			return d < 0 ? 0 : d;
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return -1;
+}
+
+/* Retry `r` later, or give up and count it.  Takes ownership of `r`. */
+static void retry_or_fail(struct engine *e, struct mc_request *r, const char *cause,
+			  double retry_after)
+{
+	struct mc_host *h = r->host;
+
+	if (r->attempts < e->o->max_retries && !e->stop_scheduling) {
+		double wait = BACKOFF_BASE_S * (double)(1 << (r->attempts < 10 ? r->attempts : 10));
+		wait *= 0.5 + rand01(e);
+		if (wait > BACKOFF_MAX_S)
+			wait = BACKOFF_MAX_S;
+		if (retry_after >= 0)
+			wait = retry_after < e->o->max_retry_after_ms / 1000.0 ?
+				       retry_after :
+				       e->o->max_retry_after_ms / 1000.0;
+		r->attempts++;
+		r->not_before = mc_now() + wait;
+		e->stats->retries++;
+		mc_debug("retry %d of %s in %.2fs (%s)", r->attempts, r->url, wait, cause);
+		mc_heap_push(&e->delayed, r);
+		return;
+	}
+	e->stats->retries_exhausted += r->attempts > 0;
+	mc_named_add(&e->stats->errors, cause, 1);
+	mc_warn("giving up on %s after %d attempt%s: %s", r->url, r->attempts + 1,
+		r->attempts ? "s" : "", cause);
+	if (r->is_robots) {
+		/* RFC 9309 2.3.1.4: unreachable robots.txt means disallow all. */
+		h->robots = mc_robots_disallow_all();
+		h->robots_state = MC_ROBOTS_READY;
+	}
+	mc_request_free(r);
+}
+
+static void robots_done(struct engine *e, struct mc_request *r, long status, const char *body,
+			size_t len)
+{
+	struct mc_host *h = r->host;
+	long delay;
+
+	if (status >= 200 && status < 300)
+		h->robots = mc_robots_parse(body, len, e->robots_agent);
+	else
+		h->robots = mc_robots_allow_all(); /* 3xx left over, 4xx: allow all */
+	h->robots_state = MC_ROBOTS_READY;
+	delay = e->o->obey_crawl_delay ? mc_robots_crawl_delay_ms(h->robots) : -1;
+	if (delay > 0 && delay / 1000.0 > h->delay)
+		h->delay = delay / 1000.0;
+	mc_request_free(r);
+}
+
+static const char *curl_cause(CURLcode rc, bool too_large, bool *retryable)
+{
+	*retryable = false;
+	if (too_large || rc == CURLE_FILESIZE_EXCEEDED)
+		return "too_large";
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		*retryable = true;
+		return "timeout";
+	case CURLE_COULDNT_CONNECT:
+		*retryable = true;
+		return "connect_failed";
+	case CURLE_COULDNT_RESOLVE_HOST:
+		*retryable = true;
+		return "dns_failed";
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		*retryable = true;
+		return "connection_error";
+	case CURLE_GOT_NOTHING:
+		*retryable = true;
+		return "empty_reply";
+	case CURLE_PARTIAL_FILE:
+		*retryable = true;
+		return "truncated";
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		*retryable = true;
+		return "http2_error";
+	case CURLE_BAD_CONTENT_ENCODING:
+		return "bad_encoding";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return "bad_protocol";
+	case CURLE_TOO_MANY_REDIRECTS:
+		return "redirect_limit";
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+		return "tls_error";
+	default:
+		return "other_error";
+	}
+}
+
+/* A 3xx with Location: queue the target as a new request of the same kind. */
+static void follow_redirect(struct engine *e, struct mc_request *r, const char *effective,
+			    CURL *easy)
+{
+	char *loc = NULL;
+	char *target;
+
+	curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &loc);
+	if (!loc) {
+		mc_named_add(&e->stats->errors, "bad_redirect", 1);
+		mc_request_free(r);
+		return;
+	}
+	target = mc_url_normalize(loc, effective);
+	if (!target) {
+		mc_named_add(&e->stats->errors, "bad_redirect", 1);
+		mc_warn("refused redirect from %s to %s (not http/https)", r->url, loc);
+		mc_request_free(r);
+		return;
+	}
+	if (r->redirects >= MAX_REDIRECTS) {
+		mc_named_add(&e->stats->errors, "redirect_limit", 1);
+		mc_warn("too many redirects from %s", r->url);
+		free(target);
+		mc_request_free(r);
+		return;
+	}
+	e->stats->redirects++;
+	add_request(e, target, r->cb, r->data, r->referer, r->depth, r->priority, r->dont_filter,
+		    r->redirects + 1);
+	mc_request_free(r);
+}
+
+static void autothrottle(struct engine *e, struct mc_host *h, double latency, long status)
+{
+	double min_delay = host_delay(e->o);
+
+	if (!e->o->autothrottle)
+		return;
+	if (status == 429 || status == 503) {
+		h->delay = h->delay > 0 ? h->delay * 2 : 1.0;
+	} else {
+		/* Scrapy's rule: aim for one request per latency per slot. */
+		double target = latency / (e->o->per_host > 0 ? e->o->per_host : 1);
+		h->delay = (h->delay + target) / 2;
+	}
+	if (h->delay < min_delay)
+		h->delay = min_delay;
+	if (h->delay > AUTOTHROTTLE_MAX_S)
+		h->delay = AUTOTHROTTLE_MAX_S;
+	h->latency = latency;
+}
+
+static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
+{
+	struct transfer *t = NULL;
+	struct mc_request *r;
+	long status = 0;
+	char *eff = NULL;
+	char *ctype = NULL;
+	bool retryable;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+	curl_multi_remove_handle(e->multi, easy);
+	unlink_transfer(e, t);
+	e->active--;
+	r = t->req;
+	r->host->active--;
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &eff);
+	curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &ctype);
+	autothrottle(e, r->host, mc_now() - t->started, status);
+
+	if (rc != CURLE_OK) {
+		const char *cause = curl_cause(rc, t->too_large, &retryable);
+		if (retryable)
+			retry_or_fail(e, r, cause, -1);
+		else {
+			/* Oversize robots.txt cannot happen (we cut it); others fail. */
+			mc_named_add(&e->stats->errors, cause, 1);
+			mc_warn("%s: %s (%s)", r->url, cause, curl_easy_strerror(rc));
+			if (r->is_robots) {
+				r->host->robots = mc_robots_disallow_all();
+				r->host->robots_state = MC_ROBOTS_READY;
+			}
+			mc_request_free(r);
+		}
+		goto out;
+	}
+	e->stats->bytes += (long)t->body.len;
+	/* robots.txt: 4xx means allow all, except 429, which like 5xx means
+	 * "unreachable" (retried, then disallow all). */
+	if (is_retry_code(e->o, status) && !(r->is_robots && status < 500 && status != 429)) {
+		e->stats->status[status]++;
+		retry_or_fail(e, r, status == 429 ? "http_429" : "http_5xx",
+			      retry_after_s(t->headers.data));
+		goto out;
+	}
+	if (status > 0 && status < 600)
+		e->stats->status[status]++;
+	if (r->is_robots) {
+		if (status >= 500) {
+			retry_or_fail(e, r, "robots_5xx", retry_after_s(t->headers.data));
+			goto out;
+		}
+		robots_done(e, r, status, t->body.data ? t->body.data : "", t->body.len);
+		goto out;
+	}
+	if (status >= 300 && status < 400) {
+		follow_redirect(e, r, eff, easy);
+		goto out;
+	}
+	if (status < 200 || status >= 300) {
+		mc_named_add(&e->stats->errors, status >= 500 ? "http_5xx" : "http_4xx", 1);
+		mc_info("HTTP %ld: %s", status, r->url);
+		mc_request_free(r);
+		goto out;
+	}
+	size_t len = t->body.len;
+	char *body = mc_buf_detach(&t->body, NULL);
+	deliver(e, r, status, eff ? eff : r->url, mc_buf_detach(&t->headers, NULL), body, len, ctype);
+out:
+	curl_easy_cleanup(easy);
+	mc_buf_release(&t->body);
+	mc_buf_release(&t->headers);
+	free(t);
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+/* Apply what a parse callback produced, then free the response. */
+static void finish_response(struct engine *e, struct mc_response *res)
+{
+	struct mc_stats *s = e->stats;
+
+	s->responses++;
+	s->items += res->items_ok;
+	s->bad_links += res->bad_links;
+	for (int i = 0; i < res->drop_kinds; i++)
+		mc_named_add(&s->dropped, res->drops[i].reason, res->drops[i].count);
+	if (res->items.len) {
+		if (e->o->items_out)
+			fwrite(res->items.data, 1, res->items.len, e->o->items_out);
+		else if (!e->write_failed && mc_staging_write(e->writer, res->items.data, res->items.len) != 0)
+			e->write_failed = true;
+	}
+	for (struct mc_followed *f = res->follows; f; f = f->next) {
+		char *url = f->url;
+		f->url = NULL;
+		add_request(e, url, f->cb, f->data, res->url, res->depth + 1, f->priority,
+			    f->dont_filter, 0);
+	}
+	mc_response_release(res);
+	free(res);
+}
+
+static void deliver(struct engine *e, struct mc_request *r, long status, const char *url,
+		    char *headers, char *body, size_t len, const char *content_type)
+{
+	struct mc_response *res = mc_malloc(sizeof *res);
+	char charset[64];
+	size_t invalid = 0;
+
+	mc_response_init(res, e->o->spider);
+	res->url = mc_url_normalize(url, NULL);
+	if (!res->url)
+		res->url = mc_strdup(r->url);
+	res->status = status;
+	res->depth = r->depth;
+	res->data = r->data;
+	r->data = NULL;
+	res->headers = headers;
+	mc_charset_detect(body, len, content_type, charset, sizeof charset);
+	res->body = mc_charset_to_utf8(body, len, charset, &res->body_len, &invalid);
+	free(body);
+	e->stats->invalid_utf8 += (long)invalid;
+	if (e->o->observed_at)
+		snprintf(res->observed_at, sizeof res->observed_at, "%s", e->o->observed_at);
+	else
+		utc_now(res->observed_at, sizeof res->observed_at, false);
+	mc_parse_fn cb = r->cb;
+	mc_request_free(r);
+	if (e->pool) {
+		e->parsing++;
+		mc_parse_pool_submit(e->pool, res, cb);
+		return;
+	}
+	cb(res);
+	finish_response(e, res);
+}
+
+static void drain_pool(struct engine *e)
+{
+	struct mc_response *res;
+
+	if (!e->pool)
+		return;
+	for (res = mc_parse_pool_take(e->pool); res; res = mc_parse_pool_take(e->pool)) {
+		e->parsing--;
+		finish_response(e, res);
+	}
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static bool work_left(struct engine *e)
+{
+	if (e->active || e->parsing)
+		return true;
+	if (e->stop_scheduling)
+		return false;
+	if (e->delayed.n)
+		return true;
+	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list)
+		if (h->queue.n || h->robots_req)
+			return true;
+	return false;
+}
+
+static int poll_timeout_ms(struct engine *e)
+{
+	double now = mc_now(), wake = now + POLL_MAX_MS / 1000.0;
+	struct mc_request *d = mc_heap_peek(&e->delayed);
+
+	if (d && d->not_before < wake)
+		wake = d->not_before;
+	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list)
+		if ((h->queue.n || h->robots_req) && h->active < e->o->per_host && h->next_ok < wake)
+			wake = h->next_ok;
+	return wake <= now ? 0 : (int)((wake - now) * 1000.0) + 1;
+}
+
+static void progress(struct engine *e, bool final)
+{
+	double now = mc_now();
+
+	if (!e->o->progress)
+		return;
+	if (!final && now - e->last_progress < 0.5)
+		return;
+	e->last_progress = now;
+	double el = now - e->stats->started;
+	fprintf(stderr, "\r%s: %ld pages, %ld items, %ld queued, %d active, %.0f pages/s   %s",
+		e->o->spider->name, e->stats->responses, e->stats->items, e->queued, e->active,
+		el > 0 ? e->stats->responses / el : 0.0, final ? "\n" : "");
+}
+
+static void abort_in_flight(struct engine *e)
+{
+	while (e->in_flight) {
+		struct transfer *t = e->in_flight;
+		unlink_transfer(e, t);
+		curl_multi_remove_handle(e->multi, t->easy);
+		curl_easy_cleanup(t->easy);
+		t->req->host->active--;
+		mc_named_add(&e->stats->errors, "aborted", 1);
+		mc_request_free(t->req);
+		mc_buf_release(&t->body);
+		mc_buf_release(&t->headers);
+		free(t);
+	}
+	e->active = 0;
+}
+
+static void run_loop(struct engine *e)
+{
+	double stop_deadline = 0;
+
+	while (work_left(e)) {
+		int running;
+		CURLMsg *m;
+		int left;
+
+		if (signals_seen && !e->stop_scheduling) {
+			e->stop_scheduling = true;
+			stop_deadline = mc_now() + e->o->stop_grace_ms / 1000.0;
+			mc_warn("stopping: finishing %d transfer(s) in flight", e->active);
+		}
+		if (stop_deadline && mc_now() > stop_deadline && e->active) {
+			abort_in_flight(e);
+		}
+		if (e->write_failed)
+			e->stop_scheduling = true;
+		schedule(e);
+		curl_multi_perform(e->multi, &running);
+		for (m = curl_multi_info_read(e->multi, &left); m; m = curl_multi_info_read(e->multi, &left))
+			if (m->msg == CURLMSG_DONE)
+				transfer_done(e, m->easy_handle, m->data.result);
+		drain_pool(e);
+		progress(e, false);
+		if (!work_left(e))
+			break;
+		schedule(e);
+		if (e->active)
+			curl_multi_poll(e->multi, NULL, 0, poll_timeout_ms(e), NULL);
+		else if (e->parsing)
+			mc_parse_pool_wait(e->pool, poll_timeout_ms(e));
+		else {
+			int ms = poll_timeout_ms(e);
+			if (ms > 0)
+				usleep((useconds_t)ms * 1000);
+		}
+	}
+	progress(e, true);
+}
+
+/* ---- setup and the run record ------------------------------------------- */
+
+static char **domain_list(const struct mc_crawl_opts *o)
+{
+	size_t n = 0, i = 0;
+	char **list;
+
+	/* No domains anywhere: every site is allowed. */
+	if (!o->spider->allowed_domains && !(o->extra_domains && *o->extra_domains))
+		return NULL;
+	for (const char *const *d = o->spider->allowed_domains; d && *d; d++)
+		n++;
+	for (const char *const *d = o->extra_domains; d && *d; d++)
+		n++;
+	list = mc_calloc(n + 1, sizeof *list);
+	for (const char *const *d = o->spider->allowed_domains; d && *d; d++)
+		list[i++] = mc_strdup(*d);
+	for (const char *const *d = o->extra_domains; d && *d; d++)
+		list[i++] = mc_strdup(*d);
+	return list;
+}
+
+static json_t *run_record(const struct mc_crawl_opts *o, const struct mc_crawl_result *r,
+			  const char *started_at)
+{
+	static const char *const names[] = {"complete", "aborted", "suspect", "failed"};
+	char finished[40];
+	json_t *rec;
+
+	utc_now(finished, sizeof finished, false);
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "spider", o->spider->name,
+			"run_id", r->run_id, "started_at", started_at, "finished_at", finished,
+			"status", names[r->status], "pages", (json_int_t)r->stats.responses, "items",
+			(json_int_t)r->stats.items, "errors",
+			(json_int_t)mc_named_total(&r->stats.errors));
+	if (r->suspect_reason[0])
+		json_object_set_new(rec, "suspect_reason", json_string(r->suspect_reason));
+	json_object_set_new(rec, "stats", mc_stats_json(&r->stats));
+	return rec;
+}
+
+static void seed(struct engine *e)
+{
+	const char *const *urls = e->o->start_urls ? e->o->start_urls : e->o->spider->start_urls;
+
+	for (const char *const *u = urls; u && *u; u++) {
+		char *url = mc_url_normalize(*u, NULL);
+		if (!url) {
+			mc_error("start URL is not a valid http(s) URL: %s", *u);
+			e->stats->bad_links++;
+			continue;
+		}
+		add_request(e, url, e->o->spider->parse, NULL, NULL, 0, 0, true, 0);
+	}
+}
+
+static void engine_release(struct engine *e)
+{
+	struct mc_request *r;
+
+	drain_pool(e);
+	mc_parse_pool_free(e->pool);
+	if (e->active)
+		abort_in_flight(e);
+	for (r = mc_heap_pop(&e->delayed); r; r = mc_heap_pop(&e->delayed))
+		mc_request_free(r);
+	mc_heap_release(&e->delayed);
+	mc_host_table_release(&e->hosts);
+	mc_seen_free(e->seen);
+	if (e->multi)
+		curl_multi_cleanup(e->multi);
+	for (char **d = e->domain_list; d && *d; d++)
+		free(*d);
+	free(e->domain_list);
+	mc_regex_cache_clear();
+}
+
+int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
+{
+	struct engine e;
+	struct sigaction sa, old_int, old_term;
+	char started_at[40];
+	int rc = MC_EXIT_FAIL;
+	json_t *rec;
+
+	memset(r, 0, sizeof *r);
+	memset(&e, 0, sizeof e);
+	mc_stats_init(&r->stats);
+	e.o = o;
+	e.stats = &r->stats;
+	e.rng = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+	e.delayed.by_time = true;
+	e.domain_list = domain_list(o);
+	e.domains = (const char *const *)e.domain_list;
+	mc_host_table_init(&e.hosts);
+	e.seen = mc_seen_new();
+	/* The robots.txt product token: the User-Agent up to '/' or space. */
+	snprintf(e.robots_agent, sizeof e.robots_agent, "%.*s",
+		 (int)strcspn(o->user_agent, "/ "), o->user_agent);
+	utc_now(started_at, sizeof started_at, false);
+	{
+		char compact[32];
+		utc_now(compact, sizeof compact, true);
+		snprintf(r->run_id, sizeof r->run_id, "%s-%d", compact, (int)getpid());
+	}
+	if (!o->replay) {
+		e.multi = curl_multi_init();
+		curl_multi_setopt(e.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+		curl_multi_setopt(e.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)o->per_host);
+		curl_multi_setopt(e.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)o->concurrency);
+	}
+	if (o->workers > 0)
+		e.pool = mc_parse_pool_new(o->workers, e.multi);
+	if (!o->items_out) {
+		e.writer = mc_staging_open(o->staging_dir, o->spider->name, r->run_id, started_at);
+		if (!e.writer)
+			goto out;
+	}
+	signals_seen = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	seed(&e);
+	if (!work_left(&e)) {
+		mc_error("%s: nothing to crawl (no valid start URL)", o->spider->name);
+	}
+	run_loop(&e);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	mc_stats_finish(&r->stats);
+
+	r->status = MC_RUN_COMPLETE;
+	rc = MC_EXIT_OK;
+	if (signals_seen) {
+		r->status = MC_RUN_ABORTED;
+		rc = MC_EXIT_ABORTED;
+	} else if (o->state_dir &&
+		   mc_health_judge(o->state_dir, o->spider->name, r->stats.items,
+				   mc_named_total(&r->stats.dropped), o->min_item_ratio,
+				   o->max_drop_ratio, r->suspect_reason, sizeof r->suspect_reason)) {
+		r->status = MC_RUN_SUSPECT;
+		rc = MC_EXIT_SUSPECT;
+		mc_warn("run is suspect: %s", r->suspect_reason);
+	}
+	if (e.write_failed) {
+		r->status = MC_RUN_FAILED;
+		rc = MC_EXIT_FAIL;
+		mc_staging_abandon(e.writer);
+		e.writer = NULL;
+		goto out;
+	}
+	if (e.writer) {
+		rec = run_record(o, r, started_at);
+		int frc = mc_staging_finish(e.writer, rec, &r->staging_path);
+		e.writer = NULL;
+		json_decref(rec);
+		if (frc != 0) {
+			r->status = MC_RUN_FAILED;
+			rc = MC_EXIT_FAIL;
+			goto out;
+		}
+	}
+	if (r->status == MC_RUN_COMPLETE && o->state_dir)
+		mc_health_record(o->state_dir, o->spider->name, r->run_id, r->stats.items,
+				 mc_named_total(&r->stats.dropped));
+out:
+	mc_staging_abandon(e.writer);
+	engine_release(&e);
+	return rc;
+}
+
+void mc_crawl_result_release(struct mc_crawl_result *r)
+{
+	free(r->staging_path);
+	r->staging_path = NULL;
+}
+
+void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spider)
+{
+	static const int retry[] = {408, 429, 500, 502, 503, 504};
+	const struct mc_spider_settings *s = &spider->settings;
+
+	memset(o, 0, sizeof *o);
+	o->spider = spider;
+	o->concurrency = s->concurrency > 0 ? s->concurrency : 16;
+	o->per_host = s->per_host > 0 ? s->per_host : 2;
+	o->delay_ms = s->delay_ms > 0 ? s->delay_ms : 250;
+	o->jitter_pct = 50;
+	o->max_pages = s->max_pages;
+	o->max_depth = s->max_depth > 0 ? s->max_depth : -1;
+	o->max_retries = 3;
+	o->workers = 0;
+	o->max_bytes = 10L * 1024 * 1024;
+	o->connect_timeout_ms = 10000;
+	o->timeout_ms = 60000;
+	o->low_speed_bytes = 100;
+	o->low_speed_secs = 30;
+	o->max_retry_after_ms = 120000;
+	o->stop_grace_ms = 10000;
+	o->obey_robots = true;
+	o->obey_crawl_delay = true;
+	o->user_agent = s->user_agent ? s->user_agent :
+					"marketcrawl/0.1 (+https://github.com/marketcrawl/marketcrawl)";
+	memcpy(o->retry_codes, retry, sizeof retry);
+	o->n_retry_codes = (int)(sizeof retry / sizeof retry[0]);
+	o->min_item_ratio = s->min_item_ratio > 0 ? s->min_item_ratio : 0.5;
+	o->max_drop_ratio = 0.2;
+}
+
+int mc_crawl_parse_retry_codes(struct mc_crawl_opts *o, const char *list)
+{
+	const char *p = list;
+
+	o->n_retry_codes = 0;
+	while (*p) {
+		char *end;
+		long code = strtol(p, &end, 10);
+		if (end == p || code < 100 || code > 599 || o->n_retry_codes >= MC_RETRY_CODES_MAX)
+			return -1;
+		o->retry_codes[o->n_retry_codes++] = (int)code;
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -1;
+	}
+	return 0;
+}

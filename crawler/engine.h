@@ -1,0 +1,87 @@
+/*
+ * The crawl engine: one libcurl multi event loop that schedules requests
+ * politely (global and per-host limits, delays, robots.txt), retries what
+ * deserves it, hands 2xx responses to spider callbacks (inline or on a
+ * small pool of parser threads), and streams accepted items into a staging
+ * file.  Used by the crawl, fetch, check-spider and run commands.
+ */
+#ifndef MC_ENGINE_H
+#define MC_ENGINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "marketcrawl/spider.h"
+#include "stats.h"
+
+struct mc_replay;
+
+#define MC_RETRY_CODES_MAX 16
+
+struct mc_crawl_opts {
+	const struct mc_spider *spider;
+	const char *const *start_urls;   /* NULL-terminated; NULL = the spider's */
+	const char *const *extra_domains; /* added to allowed_domains; may be NULL */
+	const char *staging_dir;         /* directory of the staging file */
+	FILE *items_out;                 /* write items here instead (no staging file) */
+	const char *state_dir;           /* spider-health state; NULL = no health check */
+	const struct mc_replay *replay;  /* serve saved pages instead of the network */
+	const char *observed_at;         /* fixed observed_at (replay), or NULL */
+
+	int concurrency;      /* transfers in flight, all hosts */
+	int per_host;         /* transfers in flight per host */
+	int delay_ms;         /* gap between requests to one host */
+	int jitter_pct;       /* ± random share of delay_ms */
+	int max_pages;        /* 0 = unlimited */
+	int max_depth;        /* -1 = unlimited */
+	int max_retries;
+	int workers;          /* parser threads; 0 = parse on the event loop */
+	long max_bytes;       /* per response body (decoded) */
+	long connect_timeout_ms;
+	long timeout_ms;
+	long low_speed_bytes; /* abort when slower than this ... */
+	long low_speed_secs;  /* ... for this long */
+	long max_retry_after_ms;
+	int stop_grace_ms;    /* after SIGINT/SIGTERM, wait this long for transfers */
+	bool autothrottle;
+	bool obey_robots;
+	bool obey_crawl_delay;
+	bool insecure;
+	bool progress;
+	const char *user_agent;
+	int retry_codes[MC_RETRY_CODES_MAX];
+	int n_retry_codes;
+	double min_item_ratio; /* suspect when items < ratio × previous run */
+	double max_drop_ratio; /* suspect when dropped/(items+dropped) > this */
+};
+
+enum mc_run_status { MC_RUN_COMPLETE, MC_RUN_ABORTED, MC_RUN_SUSPECT, MC_RUN_FAILED };
+
+struct mc_crawl_result {
+	enum mc_run_status status;
+	char run_id[64];
+	char *staging_path;   /* final .jsonl (caller frees), NULL when none */
+	char suspect_reason[256];
+	struct mc_stats stats;
+};
+
+/* Polite defaults, then the spider's own settings on top. */
+void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spider);
+
+/*
+ * Parse a comma-separated list of HTTP codes into o->retry_codes.
+ * Returns 0 or -1 when a code is not 100..599 or there are too many.
+ */
+int mc_crawl_parse_retry_codes(struct mc_crawl_opts *o, const char *list);
+
+/*
+ * Run one crawl.  Fills `r` (release with mc_crawl_result_release) and
+ * returns an exit status: MC_EXIT_OK, MC_EXIT_SUSPECT, MC_EXIT_ABORTED or
+ * MC_EXIT_FAIL.  Installs SIGINT/SIGTERM handlers for its duration: the
+ * first signal stops scheduling and finishes with an "aborted" file, a
+ * second one exits at once leaving only the .part.
+ */
+int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r);
+void mc_crawl_result_release(struct mc_crawl_result *r);
+
+#endif

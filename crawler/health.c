@@ -1,0 +1,72 @@
+/*
+ * Spider-health state (health.h).  One small text file per spider, written
+ * atomically (tmp + rename): "run_id items dropped".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "health.h"
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/log.h"
+
+static char *state_path(const char *dir, const char *spider)
+{
+	return mc_asprintf("%s/%s.last", dir, spider);
+}
+
+int mc_health_judge(const char *state_dir, const char *spider, long items, long dropped,
+		    double min_item_ratio, double max_drop_ratio, char *reason, size_t reasonsz)
+{
+	char *path = state_path(state_dir, spider);
+	FILE *f = fopen(path, "r");
+	char run[64];
+	long prev_items = 0, prev_dropped = 0;
+	int suspect = 0;
+
+	reason[0] = '\0';
+	if (f && fscanf(f, "%63s %ld %ld", run, &prev_items, &prev_dropped) == 3 && prev_items > 0 &&
+	    (double)items < min_item_ratio * (double)prev_items) {
+		snprintf(reason, reasonsz, "%ld items, below %.0f%% of the previous complete run %s (%ld)",
+			 items, min_item_ratio * 100, run, prev_items);
+		suspect = 1;
+	}
+	if (!suspect && dropped > 0 && (double)dropped > max_drop_ratio * (double)(items + dropped)) {
+		snprintf(reason, reasonsz, "%ld of %ld items invalid (more than %.0f%%)", dropped,
+			 items + dropped, max_drop_ratio * 100);
+		suspect = 1;
+	}
+	if (f)
+		fclose(f);
+	free(path);
+	return suspect;
+}
+
+int mc_health_record(const char *state_dir, const char *spider, const char *run_id, long items,
+		     long dropped)
+{
+	char *path = state_path(state_dir, spider);
+	char *tmp = mc_asprintf("%s.tmp", path);
+	FILE *f;
+	int rc = -1;
+
+	mkdir(state_dir, 0755);
+	f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%s %ld %ld\n", run_id, items, dropped) < 0) {
+		mc_warn("cannot write %s: %s", tmp, strerror(errno));
+		if (f)
+			fclose(f);
+		goto out;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		mc_warn("cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	free(path);
+	return rc;
+}

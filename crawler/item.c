@@ -1,0 +1,299 @@
+/*
+ * The item builder: spiders fill an item with setters, mc_item_emit
+ * validates it against the staging contract (docs/staging-format.md) and
+ * serialises it as one JSON line into the response, with the keys always in
+ * the same order.  Invalid items are dropped, counted by reason and logged
+ * with their URL.  Items live in the response arena until emitted.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/log.h"
+#include "marketcrawl/price.h"
+#include "marketcrawl/url.h"
+#include "response_internal.h"
+
+struct mc_item {
+	struct mc_response *res;
+	char *marketplace, *external_id, *url, *title, *product_key;
+	char *price, *list_price, *currency;
+	enum mc_availability availability;
+	const char *invalid; /* first reason found by a setter, static */
+	json_t *attrs;
+	bool emitted;
+};
+
+static void item_free(void *p)
+{
+	struct mc_item *it = p;
+
+	free(it->marketplace);
+	free(it->external_id);
+	free(it->url);
+	free(it->title);
+	free(it->product_key);
+	free(it->price);
+	free(it->list_price);
+	free(it->currency);
+	json_decref(it->attrs);
+	free(it);
+}
+
+struct mc_item *mc_item_new(struct mc_response *res)
+{
+	struct mc_item *it = mc_calloc(1, sizeof *it);
+
+	it->res = res;
+	it->attrs = json_object();
+	mc_response_defer(res, item_free, it);
+	return it;
+}
+
+/* A trimmed copy of `s` (whitespace incl. U+00A0 at both ends), or NULL. */
+static char *trimmed(const char *s)
+{
+	size_t len;
+
+	if (!s)
+		return NULL;
+	for (;;) {
+		if (isspace((unsigned char)*s))
+			s++;
+		else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+			s += 2;
+		else
+			break;
+	}
+	len = strlen(s);
+	for (;;) {
+		if (len && isspace((unsigned char)s[len - 1]))
+			len--;
+		else if (len >= 2 && (unsigned char)s[len - 2] == 0xC2 &&
+			 (unsigned char)s[len - 1] == 0xA0)
+			len -= 2;
+		else
+			break;
+	}
+	return mc_strndup(s, len);
+}
+
+static void set_field(char **field, const char *value)
+{
+	free(*field);
+	*field = trimmed(value);
+}
+
+void mc_item_external_id(struct mc_item *it, const char *id)
+{
+	set_field(&it->external_id, id);
+}
+
+void mc_item_title(struct mc_item *it, const char *title)
+{
+	set_field(&it->title, title);
+}
+
+void mc_item_marketplace(struct mc_item *it, const char *marketplace)
+{
+	set_field(&it->marketplace, marketplace);
+}
+
+void mc_item_product_key(struct mc_item *it, const char *key)
+{
+	set_field(&it->product_key, key);
+}
+
+void mc_item_availability(struct mc_item *it, enum mc_availability a)
+{
+	it->availability = a;
+}
+
+void mc_item_url(struct mc_item *it, const char *href)
+{
+	free(it->url);
+	it->url = href ? mc_url_normalize(href, it->res->url) : NULL;
+	if (href && !it->url && !it->invalid)
+		it->invalid = "bad_url";
+}
+
+bool mc_item_prices(struct mc_item *it, const char *price, const char *list_price,
+		    const char *currency_hint)
+{
+	struct mc_price p, lp;
+
+	if (!price || !mc_price_parse(price, currency_hint, 0, &p)) {
+		if (!it->invalid)
+			it->invalid = "bad_price";
+		return false;
+	}
+	free(it->price);
+	it->price = mc_strdup(p.amount);
+	free(it->list_price);
+	it->list_price = NULL;
+	if (list_price && mc_price_parse(list_price, currency_hint, 0, &lp))
+		it->list_price = mc_strdup(lp.amount);
+	const char *iso = p.currency[0] ? p.currency : NULL;
+	if (!iso && currency_hint)
+		iso = mc_currency_iso(currency_hint);
+	free(it->currency);
+	it->currency = iso ? mc_strdup(iso) : NULL;
+	return true;
+}
+
+void mc_item_price_exact(struct mc_item *it, const char *price, const char *list_price,
+			 const char *currency)
+{
+	set_field(&it->price, price);
+	set_field(&it->list_price, list_price);
+	set_field(&it->currency, currency);
+}
+
+void mc_item_attr(struct mc_item *it, const char *key, const char *value)
+{
+	json_t *v;
+
+	if (!key || !value)
+		return;
+	v = json_string(value);
+	if (v)
+		json_object_set_new(it->attrs, key, v);
+}
+
+void mc_item_attr_json(struct mc_item *it, const char *key, json_t *value)
+{
+	if (!key || !value) {
+		json_decref(value);
+		return;
+	}
+	json_object_set_new(it->attrs, key, value);
+}
+
+/* Exact decimal per the staging contract: -?[0-9]{1,12}(\.[0-9]{1,6})? and >= 0. */
+static bool valid_decimal(const char *s)
+{
+	size_t int_digits = 0, frac_digits = 0;
+
+	if (!s || *s == '-')
+		return false;
+	while (isdigit((unsigned char)*s)) {
+		s++;
+		int_digits++;
+	}
+	if (*s == '.') {
+		s++;
+		while (isdigit((unsigned char)*s)) {
+			s++;
+			frac_digits++;
+		}
+		if (frac_digits == 0)
+			return false;
+	}
+	return *s == '\0' && int_digits >= 1 && int_digits <= 12 && frac_digits <= 6;
+}
+
+static bool valid_currency(const char *c)
+{
+	return c && strlen(c) == 3 && isupper((unsigned char)c[0]) && isupper((unsigned char)c[1]) &&
+	       isupper((unsigned char)c[2]);
+}
+
+static const char *availability_name(enum mc_availability a)
+{
+	switch (a) {
+	case MC_AVAIL_IN_STOCK:
+		return "in_stock";
+	case MC_AVAIL_OUT_OF_STOCK:
+		return "out_of_stock";
+	case MC_AVAIL_PREORDER:
+		return "preorder";
+	default:
+		return "unknown";
+	}
+}
+
+/* The first reason this item breaks the contract, or NULL. */
+static const char *validate(const struct mc_item *it)
+{
+	if (it->invalid)
+		return it->invalid;
+	if (!it->marketplace || !*it->marketplace)
+		return "missing_marketplace";
+	if (!it->external_id || !*it->external_id)
+		return "missing_external_id";
+	if (strlen(it->external_id) > 200)
+		return "too_long_external_id";
+	if (!it->url)
+		return "missing_url";
+	if (strlen(it->url) > 2000)
+		return "too_long_url";
+	if (!it->title || !*it->title)
+		return "missing_title";
+	if (strlen(it->title) > 1000)
+		return "too_long_title";
+	if (!it->price)
+		return "missing_price";
+	if (!valid_decimal(it->price) || (it->list_price && !valid_decimal(it->list_price)))
+		return "bad_price";
+	if (!valid_currency(it->currency))
+		return "bad_currency";
+	if (it->product_key && strlen(it->product_key) > 200)
+		return "too_long_product_key";
+	return NULL;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	json_t *v = s ? json_string(s) : json_null();
+
+	return v ? v : json_null();
+}
+
+bool mc_item_emit(struct mc_item *it)
+{
+	struct mc_response *res = it->res;
+	const char *reason;
+	json_t *obj;
+	char *line = NULL;
+
+	if (it->emitted)
+		return false;
+	it->emitted = true;
+	if (!it->marketplace && res->spider && res->spider->marketplace)
+		it->marketplace = mc_strdup(res->spider->marketplace);
+	if (!it->url && res->url)
+		it->url = mc_strdup(res->url);
+	reason = validate(it);
+	if (!reason) {
+		obj = json_object();
+		json_object_set_new(obj, "marketplace", str_or_null(it->marketplace));
+		json_object_set_new(obj, "external_id", str_or_null(it->external_id));
+		json_object_set_new(obj, "url", str_or_null(it->url));
+		json_object_set_new(obj, "title", str_or_null(it->title));
+		json_object_set_new(obj, "price", str_or_null(it->price));
+		json_object_set_new(obj, "list_price", str_or_null(it->list_price));
+		json_object_set_new(obj, "currency", str_or_null(it->currency));
+		json_object_set_new(obj, "availability",
+				    json_string(availability_name(it->availability)));
+		json_object_set_new(obj, "observed_at", json_string(res->observed_at));
+		json_object_set_new(obj, "product_key", str_or_null(it->product_key));
+		json_object_set(obj, "attrs", it->attrs);
+		line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(obj);
+		if (!line)
+			reason = "bad_utf8";
+	}
+	if (reason) {
+		mc_response_count_drop(res, reason);
+		if (res->log_budget-- > 0)
+			mc_warn("item dropped (%s): external_id=%s at %s", reason,
+				it->external_id ? it->external_id : "-", res->url);
+		return false;
+	}
+	mc_buf_adds(&res->items, line);
+	mc_buf_addc(&res->items, '\n');
+	res->items_ok++;
+	free(line);
+	return true;
+}

@@ -1,0 +1,70 @@
+/*
+ * marketcrawl: one binary, a few obvious subcommands.  This file only
+ * dispatches; each subcommand lives in crawler/cmd_NAME.c and parses its
+ * own options.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/commands.h"
+#include "marketcrawl/exitcode.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"spiders", mc_cmd_spiders, "list the compiled-in spiders and their start URLs"},
+	{"crawl", mc_cmd_crawl, "crawl with one spider into a staging file"},
+	{"load", mc_cmd_load, "load staging files into PostgreSQL (exactly once)"},
+	{"etl", mc_cmd_etl, "build the core price-history model from loaded data"},
+	{"report", mc_cmd_report, "print a report (price drops, lows, cheapest...)"},
+	{"run", mc_cmd_run, "crawl, load and etl in one go (for one cron line)"},
+	{"db", mc_cmd_db, "database schema: migrate | status"},
+	{"fetch", mc_cmd_fetch, "fetch one page and try XPath / regex selectors on it"},
+	{"check-spider", mc_cmd_check_spider, "run a spider on its saved pages, diff the items"},
+	{"new-spider", mc_cmd_new_spider, "write a skeleton spider and its test folder"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: marketcrawl COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n`marketcrawl COMMAND --help` describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	int rc = MC_EXIT_USAGE;
+
+	if (argc < 2) {
+		usage(stderr);
+		return MC_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return MC_EXIT_OK;
+	}
+	mc_alloc_install_library_hooks();
+	xmlInitParser();
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			rc = commands[i].run(argc - 1, argv + 1);
+			goto out;
+		}
+	}
+	fprintf(stderr, "marketcrawl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+out:
+	xmlCleanupParser();
+	curl_global_cleanup();
+	return rc;
+}

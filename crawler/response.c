@@ -1,0 +1,427 @@
+/*
+ * The spider-facing side of a response: accessors, XPath / regex / JSON
+ * selectors, link following.  Everything a helper returns is kept in the
+ * response's arena and released in one place (mc_response_release) when
+ * the callback returns, so spiders never free anything.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
+
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/log.h"
+#include "marketcrawl/url.h"
+#include "regex_cache.h"
+#include "response_internal.h"
+
+#define LOG_LINES_PER_RESPONSE 20
+
+void mc_response_init(struct mc_response *res, const struct mc_spider *spider)
+{
+	memset(res, 0, sizeof *res);
+	res->spider = spider;
+	res->follows_tail = &res->follows;
+	res->log_budget = LOG_LINES_PER_RESPONSE;
+	mc_buf_init(&res->items, 0);
+}
+
+void mc_response_release(struct mc_response *res)
+{
+	struct mc_cleanup *c = res->cleanups;
+
+	while (c) {
+		struct mc_cleanup *next = c->next;
+		c->fn(c->ptr);
+		free(c);
+		c = next;
+	}
+	while (res->follows) {
+		struct mc_followed *f = res->follows;
+		res->follows = f->next;
+		free(f->url);
+		free(f->data);
+		free(f);
+	}
+	if (res->xpath)
+		xmlXPathFreeContext(res->xpath);
+	if (res->doc)
+		xmlFreeDoc(res->doc);
+	mc_buf_release(&res->items);
+	free(res->url);
+	free(res->data);
+	free(res->headers);
+	free(res->body);
+	mc_response_init(res, res->spider);
+}
+
+void mc_response_defer(struct mc_response *res, void (*fn)(void *), void *ptr)
+{
+	struct mc_cleanup *c = mc_malloc(sizeof *c);
+
+	c->fn = fn;
+	c->ptr = ptr;
+	c->next = res->cleanups;
+	res->cleanups = c;
+}
+
+const char *mc_response_keep(struct mc_response *res, const char *s, size_t len)
+{
+	char *p = mc_strndup(s, len);
+
+	mc_response_defer(res, free, p);
+	return p;
+}
+
+void mc_response_count_drop(struct mc_response *res, const char *reason)
+{
+	for (int i = 0; i < res->drop_kinds; i++) {
+		if (strcmp(res->drops[i].reason, reason) == 0) {
+			res->drops[i].count++;
+			return;
+		}
+	}
+	if (res->drop_kinds < MC_DROP_REASONS_MAX) {
+		res->drops[res->drop_kinds].reason = reason;
+		res->drops[res->drop_kinds].count = 1;
+		res->drop_kinds++;
+	}
+}
+
+const char *mc_response_url(const struct mc_response *res)
+{
+	return res->url;
+}
+
+long mc_response_status(const struct mc_response *res)
+{
+	return res->status;
+}
+
+int mc_response_depth(const struct mc_response *res)
+{
+	return res->depth;
+}
+
+const char *mc_response_data(const struct mc_response *res)
+{
+	return res->data;
+}
+
+const char *mc_response_body(const struct mc_response *res, size_t *len)
+{
+	if (len)
+		*len = res->body_len;
+	return res->body ? res->body : "";
+}
+
+const char *mc_response_header(const struct mc_response *res, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *line = res->headers;
+
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t llen = eol ? (size_t)(eol - line) : strlen(line);
+		if (llen > nlen && line[nlen] == ':' && strncasecmp(line, name, nlen) == 0) {
+			const char *v = line + nlen + 1;
+			while (v < line + llen && (*v == ' ' || *v == '\t'))
+				v++;
+			size_t vlen = (size_t)(line + llen - v);
+			while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == ' '))
+				vlen--;
+			/* The response is const for the caller, but its arena is not
+			 * part of what the spider sees; keep the copy there. */
+			return mc_response_keep((struct mc_response *)res, v, vlen);
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	return NULL;
+}
+
+void mc_response_log(const struct mc_response *res, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	mc_info("%s: %s (%s)", res->spider ? res->spider->name : "spider", msg, res->url);
+}
+
+xmlDocPtr mc_response_doc(struct mc_response *res)
+{
+	if (res->doc_tried)
+		return res->doc;
+	res->doc_tried = true;
+	if (!res->body || res->body_len == 0 || res->body_len > (size_t)INT32_MAX)
+		return NULL;
+	res->doc = htmlReadMemory(res->body, (int)res->body_len, res->url, "UTF-8",
+				  HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+					  HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
+	if (res->doc)
+		res->xpath = xmlXPathNewContext(res->doc);
+	return res->doc;
+}
+
+/* Evaluate `expr` against `ctx` (or the root); NULL when invalid. */
+static xmlXPathObjectPtr xpath_eval(struct mc_response *res, xmlNodePtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr obj;
+
+	if (!mc_response_doc(res) || !res->xpath)
+		return NULL;
+	res->xpath->node = ctx ? ctx : xmlDocGetRootElement(res->doc);
+	obj = xmlXPathEvalExpression((const xmlChar *)expr, res->xpath);
+	if (!obj && res->log_budget-- > 0)
+		mc_warn("%s: invalid XPath expression: %s", res->spider ? res->spider->name : "spider",
+			expr);
+	return obj;
+}
+
+const char *mc_xpath_str(struct mc_response *res, xmlNodePtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr obj = xpath_eval(res, ctx, expr);
+	xmlChar *s = NULL;
+	const char *out = NULL;
+
+	if (!obj)
+		return NULL;
+	if (obj->type == XPATH_NODESET) {
+		if (obj->nodesetval && obj->nodesetval->nodeNr > 0)
+			s = xmlXPathCastNodeToString(obj->nodesetval->nodeTab[0]);
+	} else {
+		s = xmlXPathCastToString(obj);
+	}
+	if (s) {
+		out = mc_response_keep(res, (const char *)s, strlen((const char *)s));
+		xmlFree(s);
+	}
+	xmlXPathFreeObject(obj);
+	return out;
+}
+
+/* Trim and collapse whitespace (incl. U+00A0) in place; returns length. */
+static size_t squeeze_space(char *s)
+{
+	size_t w = 0;
+	bool pending = false;
+
+	for (size_t r = 0; s[r]; r++) {
+		unsigned char c = (unsigned char)s[r];
+		bool space = isspace(c);
+		if (c == 0xC2 && (unsigned char)s[r + 1] == 0xA0) {
+			space = true;
+			r++;
+		}
+		if (space) {
+			pending = w > 0;
+			continue;
+		}
+		if (pending)
+			s[w++] = ' ';
+		pending = false;
+		s[w++] = (char)c;
+	}
+	s[w] = '\0';
+	return w;
+}
+
+const char *mc_xpath_text(struct mc_response *res, xmlNodePtr ctx, const char *expr)
+{
+	const char *s = mc_xpath_str(res, ctx, expr);
+
+	if (!s)
+		return NULL;
+	/* The arena copy is ours to edit. */
+	return squeeze_space((char *)s) ? s : NULL;
+}
+
+bool mc_xpath_number(struct mc_response *res, xmlNodePtr ctx, const char *expr, double *out)
+{
+	const char *s = mc_xpath_text(res, ctx, expr);
+	char *end;
+
+	if (!s)
+		return false;
+	*out = strtod(s, &end);
+	return end != s;
+}
+
+struct mc_nodes mc_xpath_nodes(struct mc_response *res, xmlNodePtr ctx, const char *expr)
+{
+	struct mc_nodes nodes = {0, NULL};
+	xmlXPathObjectPtr obj = xpath_eval(res, ctx, expr);
+
+	if (!obj)
+		return nodes;
+	if (obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
+		nodes.count = (size_t)obj->nodesetval->nodeNr;
+		nodes.nodes = mc_malloc(nodes.count * sizeof *nodes.nodes);
+		memcpy(nodes.nodes, obj->nodesetval->nodeTab, nodes.count * sizeof *nodes.nodes);
+		mc_response_defer(res, free, nodes.nodes);
+	}
+	xmlXPathFreeObject(obj);
+	return nodes;
+}
+
+const char *mc_attr(struct mc_response *res, xmlNodePtr node, const char *name)
+{
+	xmlChar *v;
+	const char *out;
+
+	if (!node)
+		return NULL;
+	v = xmlGetProp(node, (const xmlChar *)name);
+	if (!v)
+		return NULL;
+	out = mc_response_keep(res, (const char *)v, strlen((const char *)v));
+	xmlFree(v);
+	return out;
+}
+
+const char *mc_urljoin(struct mc_response *res, const char *href)
+{
+	char *u;
+
+	if (!href)
+		return NULL;
+	u = mc_url_normalize(href, res->url);
+	if (!u)
+		return NULL;
+	mc_response_defer(res, free, u);
+	return u;
+}
+
+const char *mc_regex(struct mc_response *res, const char *pattern, const char *subject, int group)
+{
+	char *m;
+
+	if (!subject)
+		return NULL;
+	m = mc_regex_capture(pattern, subject, group);
+	if (!m)
+		return NULL;
+	mc_response_defer(res, free, m);
+	return m;
+}
+
+static void decref(void *p)
+{
+	json_decref(p);
+}
+
+json_t *mc_script_json(struct mc_response *res, const char *xpath)
+{
+	const char *text = mc_xpath_str(res, NULL, xpath);
+	json_error_t err;
+	json_t *root;
+
+	if (!text)
+		return NULL;
+	root = json_loads(text, JSON_DECODE_ANY, &err);
+	if (!root) {
+		if (res->log_budget-- > 0)
+			mc_warn("%s: embedded JSON at %s is invalid (line %d: %s) (%s)",
+				res->spider ? res->spider->name : "spider", xpath, err.line, err.text,
+				res->url);
+		return NULL;
+	}
+	mc_response_defer(res, decref, root);
+	return root;
+}
+
+json_t *mc_json_get(json_t *root, const char *path)
+{
+	json_t *cur = root;
+	const char *p = path;
+
+	while (cur && *p) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		char key[256];
+		if (len == 0 || len >= sizeof key)
+			return NULL;
+		memcpy(key, p, len);
+		key[len] = '\0';
+		if (json_is_array(cur)) {
+			char *end;
+			unsigned long idx = strtoul(key, &end, 10);
+			cur = *end ? NULL : json_array_get(cur, idx);
+		} else {
+			cur = json_object_get(cur, key);
+		}
+		p = dot ? dot + 1 : p + len;
+	}
+	return cur;
+}
+
+const char *mc_json_str(struct mc_response *res, json_t *root, const char *path)
+{
+	json_t *v = mc_json_get(root, path);
+	char num[64];
+
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return mc_response_keep(res, num, strlen(num));
+	}
+	if (json_is_real(v)) {
+		/* 15 significant digits round-trip any decimal a JSON text can
+		 * mean for a price ("19.99" stays "19.99"). */
+		snprintf(num, sizeof num, "%.15g", json_real_value(v));
+		return mc_response_keep(res, num, strlen(num));
+	}
+	if (json_is_boolean(v))
+		return json_is_true(v) ? "true" : "false";
+	return NULL;
+}
+
+void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
+	       const struct mc_follow_opts *opts)
+{
+	struct mc_followed *f;
+	char *url;
+
+	if (!href || !cb)
+		return;
+	url = mc_url_normalize(href, res->url);
+	if (!url) {
+		res->bad_links++;
+		return;
+	}
+	f = mc_calloc(1, sizeof *f);
+	f->url = url;
+	f->cb = cb;
+	if (opts) {
+		f->data = opts->data ? mc_strdup(opts->data) : NULL;
+		f->priority = opts->priority;
+		f->dont_filter = opts->dont_filter;
+	}
+	*res->follows_tail = f;
+	res->follows_tail = &f->next;
+	res->follow_count++;
+}
+
+int mc_follow_all(struct mc_response *res, const char *xpath, mc_parse_fn cb)
+{
+	struct mc_nodes n = mc_xpath_nodes(res, NULL, xpath);
+	int count = 0;
+
+	for (size_t i = 0; i < n.count; i++) {
+		xmlChar *s = xmlXPathCastNodeToString(n.nodes[i]);
+		if (s && *s) {
+			mc_follow(res, (const char *)s, cb, NULL);
+			count++;
+		}
+		xmlFree(s);
+	}
+	return count;
+}

@@ -1,0 +1,80 @@
+/*
+ * What the engine knows about a response and the spider does not: the
+ * struct behind `struct mc_response`, and the per-response arena of things
+ * to free when the parse callback returns.  Shared by engine.c (which fills
+ * and drains it), response.c (the selector helpers) and item.c (items).
+ * A response is used by one thread at a time.
+ */
+#ifndef MC_RESPONSE_INTERNAL_H
+#define MC_RESPONSE_INTERNAL_H
+
+#include <libxml/xpath.h>
+
+#include "marketcrawl/buf.h"
+#include "marketcrawl/spider.h"
+
+struct mc_stats;
+
+/* One link the callback asked for, handed back to the engine. */
+struct mc_followed {
+	char *url;  /* absolute, as given (the engine normalises) */
+	char *data; /* may be NULL */
+	mc_parse_fn cb;
+	int priority;
+	bool dont_filter;
+	struct mc_followed *next;
+};
+
+/* Something to free when the callback returns. */
+struct mc_cleanup {
+	void (*fn)(void *);
+	void *ptr;
+	struct mc_cleanup *next;
+};
+
+/* Why items were dropped, counted per response then merged into the stats. */
+#define MC_DROP_REASONS_MAX 16
+struct mc_drop_count {
+	const char *reason; /* static string */
+	long count;
+};
+
+struct mc_response {
+	const struct mc_spider *spider;
+	char *url;            /* final URL (owned) */
+	long status;
+	int depth;
+	char *data;           /* per-request data (owned) */
+	char *headers;        /* "name: value\n"... of the final response (owned) */
+	char *body;           /* UTF-8, NUL-terminated (owned) */
+	size_t body_len;
+	char observed_at[32]; /* RFC 3339 UTC with milliseconds */
+	xmlDocPtr doc;        /* parsed lazily */
+	xmlXPathContextPtr xpath;
+	bool doc_tried;
+
+	struct mc_cleanup *cleanups;
+	struct mc_followed *follows; /* in request order (appended at tail) */
+	struct mc_followed **follows_tail;
+	int follow_count;
+	long bad_links;              /* hrefs that were not valid http(s) URLs */
+	struct mc_buf items;         /* JSON lines of accepted items */
+	long items_ok;
+	struct mc_drop_count drops[MC_DROP_REASONS_MAX];
+	int drop_kinds;
+	long log_budget;             /* cap on log lines per response */
+};
+
+/* Initialise an empty response owned by the caller. */
+void mc_response_init(struct mc_response *res, const struct mc_spider *spider);
+/* Free the arena, document and follow list; keep nothing.  Items and
+ * follows must have been taken by the engine before. */
+void mc_response_release(struct mc_response *res);
+/* Register `fn(ptr)` to run when the response is released. */
+void mc_response_defer(struct mc_response *res, void (*fn)(void *), void *ptr);
+/* A string copied into the response arena. */
+const char *mc_response_keep(struct mc_response *res, const char *s, size_t len);
+/* Count a dropped item under `reason` (a static string). */
+void mc_response_count_drop(struct mc_response *res, const char *reason);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * Atomic staging files (staging_writer.h).  The rename is the commit point:
+ * the loader only ever sees complete .jsonl files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/log.h"
+#include "staging_writer.h"
+
+struct mc_staging_writer {
+	FILE *f;
+	char *dir;
+	char *part;
+	char *final;
+};
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+	char *p = mc_strdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (mkdir(p, 0755) != 0 && errno != EEXIST)
+		rc = -1;
+	if (rc != 0)
+		mc_error("cannot create directory %s: %s", path, strerror(errno));
+	free(p);
+	return rc;
+}
+
+struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider, const char *run_id,
+					  const char *started_at)
+{
+	struct mc_staging_writer *w;
+	json_t *hdr;
+	char *line;
+
+	if (make_dirs(dir) != 0)
+		return NULL;
+	w = mc_calloc(1, sizeof *w);
+	w->dir = mc_strdup(dir);
+	w->part = mc_asprintf("%s/%s.part", dir, run_id);
+	w->final = mc_asprintf("%s/%s.jsonl", dir, run_id);
+	w->f = fopen(w->part, "wx");
+	if (!w->f) {
+		mc_error("cannot create staging file %s: %s", w->part, strerror(errno));
+		goto fail;
+	}
+	setvbuf(w->f, NULL, _IOFBF, 1 << 16);
+	hdr = json_pack("{s:s, s:i, s:s, s:s, s:s}", "format", "marketcrawl-staging", "version", 1,
+			"spider", spider, "run_id", run_id, "started_at", started_at);
+	line = json_dumps(hdr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(hdr);
+	int rc = fprintf(w->f, "%s\n", line);
+	free(line);
+	if (rc < 0) {
+		mc_error("cannot write %s: %s", w->part, strerror(errno));
+		goto fail;
+	}
+	return w;
+fail:
+	mc_staging_abandon(w);
+	return NULL;
+}
+
+int mc_staging_write(struct mc_staging_writer *w, const char *lines, size_t len)
+{
+	if (len && fwrite(lines, 1, len, w->f) != len) {
+		mc_error("cannot write %s: %s", w->part, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_path)
+{
+	json_t *wrap = json_pack("{s:O}", "run", run);
+	char *line = json_dumps(wrap, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int rc = -1;
+
+	json_decref(wrap);
+	if (fprintf(w->f, "%s\n", line) < 0 || fflush(w->f) != 0 || fsync(fileno(w->f)) != 0) {
+		mc_error("cannot write %s: %s", w->part, strerror(errno));
+		goto out;
+	}
+	if (fclose(w->f) != 0) {
+		w->f = NULL;
+		mc_error("cannot close %s: %s", w->part, strerror(errno));
+		goto out;
+	}
+	w->f = NULL;
+	if (rename(w->part, w->final) != 0) {
+		mc_error("cannot rename %s: %s", w->part, strerror(errno));
+		goto out;
+	}
+	if (fsync_dir(w->dir) != 0)
+		mc_warn("cannot fsync directory %s: %s", w->dir, strerror(errno));
+	if (final_path)
+		*final_path = mc_strdup(w->final);
+	rc = 0;
+out:
+	free(line);
+	mc_staging_abandon(w);
+	return rc;
+}
+
+void mc_staging_abandon(struct mc_staging_writer *w)
+{
+	if (!w)
+		return;
+	if (w->f)
+		fclose(w->f);
+	free(w->dir);
+	free(w->part);
+	free(w->final);
+	free(w);
+}

@@ -1,0 +1,34 @@
+/*
+ * Writes a staging file (docs/staging-format.md) atomically: header and
+ * items go to DIR/RUN_ID.part; finishing appends the run record, fsyncs,
+ * renames to DIR/RUN_ID.jsonl and fsyncs the directory.  A crash at any
+ * point leaves at most a .part, which the loader never reads.
+ */
+#ifndef MC_STAGING_WRITER_H
+#define MC_STAGING_WRITER_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct mc_staging_writer;
+
+/*
+ * Create DIR (and parents) and DIR/RUN_ID.part with the header line.
+ * Returns a new writer, or NULL after logging why.
+ */
+struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider,
+					  const char *run_id, const char *started_at);
+/* Append complete "\n"-terminated lines.  Returns 0 or -1 (logged). */
+int mc_staging_write(struct mc_staging_writer *w, const char *lines, size_t len);
+/*
+ * Append {"run": run} (borrowed), fsync, rename, fsync the directory, free
+ * the writer.  On success returns 0 and, if `final_path` is not NULL, a
+ * new string with the .jsonl path (caller frees).  On failure returns -1
+ * (logged) and leaves the .part.
+ */
+int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_path);
+/* Close and free without finishing: only the .part remains. */
+void mc_staging_abandon(struct mc_staging_writer *w);
+
+#endif

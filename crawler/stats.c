@@ -1,0 +1,150 @@
+/*
+ * Crawl statistics (stats.h): counting, the printed summary and the JSON
+ * for the run record.
+ */
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "stats.h"
+
+double mc_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void mc_stats_init(struct mc_stats *s)
+{
+	memset(s, 0, sizeof *s);
+	s->started = mc_now();
+}
+
+void mc_named_add(struct mc_named *list, const char *name, long n)
+{
+	for (int i = 0; i < list->n; i++) {
+		if (strcmp(list->v[i].name, name) == 0) {
+			list->v[i].count += n;
+			return;
+		}
+	}
+	if (list->n < MC_STATS_NAMED_MAX) {
+		list->v[list->n].name = name;
+		list->v[list->n].count = n;
+		list->n++;
+	}
+}
+
+long mc_named_get(const struct mc_named *list, const char *name)
+{
+	for (int i = 0; i < list->n; i++)
+		if (strcmp(list->v[i].name, name) == 0)
+			return list->v[i].count;
+	return 0;
+}
+
+long mc_named_total(const struct mc_named *list)
+{
+	long t = 0;
+
+	for (int i = 0; i < list->n; i++)
+		t += list->v[i].count;
+	return t;
+}
+
+void mc_stats_finish(struct mc_stats *s)
+{
+	struct rusage ru;
+
+	s->elapsed = mc_now() - s->started;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		s->peak_rss_kib = ru.ru_maxrss;
+}
+
+static json_t *named_json(const struct mc_named *list)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < list->n; i++)
+		json_object_set_new(o, list->v[i].name, json_integer(list->v[i].count));
+	return o;
+}
+
+json_t *mc_stats_json(const struct mc_stats *s)
+{
+	json_t *o = json_object();
+	json_t *by_status = json_object();
+	char key[8];
+
+	for (int i = 0; i < 600; i++) {
+		if (s->status[i]) {
+			snprintf(key, sizeof key, "%d", i);
+			json_object_set_new(by_status, key, json_integer(s->status[i]));
+		}
+	}
+	json_object_set_new(o, "requests", json_integer(s->requests));
+	json_object_set_new(o, "responses", json_integer(s->responses));
+	json_object_set_new(o, "responses_by_status", by_status);
+	json_object_set_new(o, "retries", json_integer(s->retries));
+	json_object_set_new(o, "retries_exhausted", json_integer(s->retries_exhausted));
+	json_object_set_new(o, "robots_fetched", json_integer(s->robots_fetched));
+	json_object_set_new(o, "robots_denied", json_integer(s->robots_denied));
+	json_object_set_new(o, "offsite", json_integer(s->offsite));
+	json_object_set_new(o, "duplicates", json_integer(s->duplicates));
+	json_object_set_new(o, "depth_limited", json_integer(s->depth_limited));
+	json_object_set_new(o, "redirects", json_integer(s->redirects));
+	json_object_set_new(o, "bad_links", json_integer(s->bad_links));
+	json_object_set_new(o, "bytes", json_integer(s->bytes));
+	json_object_set_new(o, "items", json_integer(s->items));
+	json_object_set_new(o, "items_dropped", named_json(&s->dropped));
+	json_object_set_new(o, "errors", named_json(&s->errors));
+	json_object_set_new(o, "invalid_utf8", json_integer(s->invalid_utf8));
+	json_object_set_new(o, "elapsed_s", json_real(s->elapsed));
+	json_object_set_new(o, "pages_per_s",
+			    json_real(s->elapsed > 0 ? (double)s->responses / s->elapsed : 0));
+	json_object_set_new(o, "peak_rss_kib", json_integer(s->peak_rss_kib));
+	return o;
+}
+
+static void print_named(FILE *out, const char *title, const struct mc_named *list)
+{
+	if (list->n == 0)
+		return;
+	fprintf(out, "  %-18s", title);
+	for (int i = 0; i < list->n; i++)
+		fprintf(out, "%s%s=%ld", i ? ", " : "", list->v[i].name, list->v[i].count);
+	fputc('\n', out);
+}
+
+void mc_stats_print(const struct mc_stats *s, FILE *out)
+{
+	fprintf(out, "crawl statistics:\n");
+	fprintf(out, "  %-18s%ld\n", "requests", s->requests);
+	fprintf(out, "  %-18s%ld\n", "pages", s->responses);
+	fprintf(out, "  %-18s", "by status");
+	int first = 1;
+	for (int i = 0; i < 600; i++) {
+		if (s->status[i]) {
+			fprintf(out, "%s%d=%ld", first ? "" : ", ", i, s->status[i]);
+			first = 0;
+		}
+	}
+	fprintf(out, "%s\n", first ? "-" : "");
+	fprintf(out, "  %-18s%ld (exhausted %ld)\n", "retries", s->retries, s->retries_exhausted);
+	fprintf(out, "  %-18s%ld fetched, %ld denied\n", "robots.txt", s->robots_fetched,
+		s->robots_denied);
+	fprintf(out, "  %-18s%ld offsite, %ld duplicate, %ld too deep, %ld invalid\n", "links skipped",
+		s->offsite, s->duplicates, s->depth_limited, s->bad_links);
+	fprintf(out, "  %-18s%ld\n", "redirects", s->redirects);
+	fprintf(out, "  %-18s%ld\n", "bytes", s->bytes);
+	fprintf(out, "  %-18s%ld\n", "items", s->items);
+	print_named(out, "items dropped", &s->dropped);
+	print_named(out, "errors", &s->errors);
+	if (s->invalid_utf8)
+		fprintf(out, "  %-18s%ld\n", "invalid utf-8", s->invalid_utf8);
+	fprintf(out, "  %-18s%.2f s (%.1f pages/s)\n", "elapsed", s->elapsed,
+		s->elapsed > 0 ? (double)s->responses / s->elapsed : 0.0);
+	fprintf(out, "  %-18s%.1f MiB\n", "peak memory", (double)s->peak_rss_kib / 1024.0);
+}

@@ -1,0 +1,338 @@
+/*
+ * PostgreSQL access shared by load, etl, report and db
+ * (include/marketcrawl/db.h): connecting the libpq way, describing a
+ * connection for people, and applying the embedded migrations.
+ *
+ * It must never print a password: connection errors name host, port,
+ * database and user only, and libpq's own message is scrubbed of the
+ * password (libpq echoes a malformed URI whole).
+ *
+ * Migrations: every embedded sql/schema/NNN_name.sql not yet recorded in
+ * etl.schema_version is applied in NNN order, each in its own transaction,
+ * while a session advisory lock keeps a second migrate (or a load starting
+ * at the same moment) waiting instead of racing on CREATE ... IF NOT EXISTS.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/buf.h"
+#include "marketcrawl/db.h"
+#include "marketcrawl/log.h"
+#include "marketcrawl/sha256.h"
+#include "marketcrawl/sqlfiles.h"
+
+/* pg_advisory_lock key of migrations: "mcmigr" in ASCII. */
+#define MIGRATE_LOCK_KEY "109099109105103114"
+
+/* ---- connecting --------------------------------------------------------- */
+
+/* Replace every occurrence of `secret` in `s` (in place) with '*'. */
+static void mask_secret(char *s, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	char *hit;
+
+	if (n == 0)
+		return;
+	for (hit = strstr(s, secret); hit; hit = strstr(hit + n, secret))
+		memset(hit, '*', n);
+}
+
+/* Mask "password=VALUE" and the password of "scheme://user:PASSWORD@host"
+ * wherever they appear in s (a libpq message may quote the conninfo). */
+static void mask_password_syntax(char *s)
+{
+	char *p;
+
+	for (p = strstr(s, "password="); p; p = strstr(p + 1, "password=")) {
+		char *v = p + strlen("password=");
+		while (*v && *v != ' ' && *v != '&' && *v != '"' && *v != '\'')
+			*v++ = '*';
+	}
+	for (p = strstr(s, "://"); p; p = strstr(p + 3, "://")) {
+		char *at = strpbrk(p + 3, "@/ \"");
+		if (!at || *at != '@')
+			continue;
+		char *colon = memchr(p + 3, ':', (size_t)(at - (p + 3)));
+		if (colon)
+			memset(colon + 1, '*', (size_t)(at - colon - 1));
+	}
+}
+
+/* The password the conninfo or environment carries, if any (new string). */
+static char *conninfo_password(const char *conninfo)
+{
+	PQconninfoOption *opts, *o;
+	char *err = NULL, *pw = NULL;
+
+	opts = PQconninfoParse(conninfo ? conninfo : "", &err);
+	if (err)
+		PQfreemem(err);
+	for (o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+			pw = mc_strdup(o->val);
+	if (opts)
+		PQconninfoFree(opts);
+	if (!pw && getenv("PGPASSWORD") && *getenv("PGPASSWORD"))
+		pw = mc_strdup(getenv("PGPASSWORD"));
+	return pw;
+}
+
+static const char *or_default(const char *s)
+{
+	return s && *s ? s : "(default)";
+}
+
+void mc_db_describe(PGconn *conn, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "host=%s port=%s dbname=%s user=%s", or_default(PQhost(conn)),
+		 or_default(PQport(conn)), or_default(PQdb(conn)), or_default(PQuser(conn)));
+}
+
+PGconn *mc_db_connect(const char *conninfo)
+{
+	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
+	char where[512];
+
+	if (!conn) {
+		mc_error("cannot connect: out of memory in libpq");
+		return NULL;
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		char *pw = conninfo_password(conninfo);
+		char *msg = mc_strdup(PQerrorMessage(conn));
+		size_t n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		for (char *nl = strchr(msg, '\n'); nl; nl = strchr(nl, '\n'))
+			*nl = ' ';
+		mc_db_describe(conn, where, sizeof where);
+		mask_secret(where, pw);
+		mask_secret(msg, pw);
+		mask_password_syntax(msg);
+		mc_error("cannot connect to %s: %s", where, msg);
+		free(msg);
+		free(pw);
+		PQfinish(conn);
+		return NULL;
+	}
+	if (PQsetClientEncoding(conn, "UTF8") != 0 ||
+	    mc_db_exec(conn, "set client_min_messages = warning", "session setup") != 0) {
+		mc_db_describe(conn, where, sizeof where);
+		mc_error("cannot set up the session on %s", where);
+		PQfinish(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+/* ---- statements ----------------------------------------------------------- */
+
+static void log_result_error(PGconn *conn, PGresult *res, const char *what)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : "";
+	char *copy;
+	size_t n;
+
+	if (!msg || !*msg)
+		msg = PQerrorMessage(conn);
+	copy = mc_strdup(msg && *msg ? msg : "unknown error");
+	n = strlen(copy);
+	while (n && (copy[n - 1] == '\n' || copy[n - 1] == ' '))
+		copy[--n] = '\0';
+	mc_error("%s: %s", what, copy);
+	free(copy);
+}
+
+int mc_db_exec(PGconn *conn, const char *sql, const char *what)
+{
+	PGresult *res = PQexec(conn, sql);
+	int rc = 0;
+
+	if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		     PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		log_result_error(conn, res, what);
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* ---- migrations ----------------------------------------------------------- */
+
+/* An embedded migration: "schema/NNN_name.sql" -> version NNN, name "NNN_name.sql". */
+static int migration_version(const char *path, const char **name)
+{
+	const char *base = path + strlen("schema/");
+	int v = 0;
+
+	if (strncmp(path, "schema/", 7) != 0 || strchr(base, '/'))
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		if (base[i] < '0' || base[i] > '9')
+			return -1;
+		v = v * 10 + (base[i] - '0');
+	}
+	if (base[3] != '_')
+		return -1;
+	*name = base;
+	return v;
+}
+
+static void checksum(const char *text, char hex[65])
+{
+	struct mc_sha256 s;
+
+	mc_sha256_init(&s);
+	mc_sha256_update(&s, text, strlen(text));
+	mc_sha256_final_hex(&s, hex);
+}
+
+static int ensure_version_table(PGconn *conn)
+{
+	return mc_db_exec(conn,
+			  "create schema if not exists etl;"
+			  "create table if not exists etl.schema_version ("
+			  " version integer primary key,"
+			  " name text not null,"
+			  " checksum text not null,"
+			  " applied_at timestamptz not null default now())",
+			  "creating etl.schema_version");
+}
+
+/* The checksum recorded for `version`, or NULL (new string or NULL). */
+static char *applied_checksum(PGconn *conn, int version, int *err)
+{
+	char v[16];
+	const char *params[1] = {v};
+	PGresult *res;
+	char *sum = NULL;
+
+	snprintf(v, sizeof v, "%d", version);
+	res = PQexecParams(conn, "select checksum from etl.schema_version where version = $1", 1,
+			   NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_result_error(conn, res, "reading etl.schema_version");
+		*err = 1;
+	} else if (PQntuples(res) == 1) {
+		sum = mc_strdup(PQgetvalue(res, 0, 0));
+	}
+	PQclear(res);
+	return sum;
+}
+
+static int apply_one(PGconn *conn, int version, const char *name, const char *path,
+		     const char *text, const char *sum)
+{
+	char v[16], what[256];
+	const char *params[3] = {v, name, sum};
+	PGresult *res;
+
+	snprintf(v, sizeof v, "%d", version);
+	snprintf(what, sizeof what, "migration %s", path);
+	if (mc_db_exec(conn, "begin", what) != 0)
+		return -1;
+	if (mc_db_exec(conn, text, what) != 0)
+		goto fail;
+	res = PQexecParams(conn,
+			   "insert into etl.schema_version (version, name, checksum) values ($1, $2, $3)",
+			   3, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_result_error(conn, res, what);
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	if (mc_db_exec(conn, "commit", what) != 0)
+		goto fail;
+	return 0;
+fail:
+	mc_db_exec(conn, "rollback", "rollback");
+	return -1;
+}
+
+int mc_db_migrate(PGconn *conn, bool quiet)
+{
+	int rc = -1, last = -1, applied = 0;
+
+	if (mc_db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")", "migration lock") != 0)
+		return -1;
+	if (ensure_version_table(conn) != 0)
+		goto out;
+	for (const struct mc_sql_file *f = mc_sql_files; f->path; f++) {
+		const char *name;
+		int version = migration_version(f->path, &name), err = 0;
+		char sum[65];
+
+		if (version < 0)
+			continue;
+		if (version == last) {
+			mc_error("two migrations numbered %03d (%s)", version, f->path);
+			goto out;
+		}
+		last = version;
+		checksum(f->text, sum);
+		char *old = applied_checksum(conn, version, &err);
+		if (err)
+			goto out;
+		if (old) {
+			if (strcmp(old, sum) != 0)
+				mc_warn("migration %s changed after it was applied (checksum differs); "
+					"it is not applied again", f->path);
+			free(old);
+			continue;
+		}
+		if (apply_one(conn, version, name, f->path, f->text, sum) != 0)
+			goto out;
+		applied++;
+		if (!quiet)
+			printf("applied %s\n", f->path);
+	}
+	if (!quiet && applied == 0)
+		printf("schema is up to date\n");
+	rc = 0;
+out:
+	mc_db_exec(conn, "select pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "migration unlock");
+	return rc;
+}
+
+int mc_db_schema_status(PGconn *conn, int *version, int *pending)
+{
+	PGresult *res;
+	int exists, err = 0;
+
+	*version = 0;
+	*pending = 0;
+	res = PQexec(conn, "select to_regclass('etl.schema_version') is not null");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_result_error(conn, res, "reading the schema version");
+		PQclear(res);
+		return -1;
+	}
+	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (exists) {
+		res = PQexec(conn, "select coalesce(max(version), 0) from etl.schema_version");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			log_result_error(conn, res, "reading the schema version");
+			PQclear(res);
+			return -1;
+		}
+		*version = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+	}
+	for (const struct mc_sql_file *f = mc_sql_files; f->path; f++) {
+		const char *name;
+		int v = migration_version(f->path, &name);
+		if (v < 0)
+			continue;
+		char *sum = exists ? applied_checksum(conn, v, &err) : NULL;
+		if (err)
+			return -1;
+		*pending += sum == NULL;
+		free(sum);
+	}
+	return 0;
+}

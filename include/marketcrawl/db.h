@@ -1,0 +1,38 @@
+/*
+ * PostgreSQL connection and migrations, shared by load, etl, report and db.
+ * Connection follows libpq: `conninfo` (URI or key=value) or, when NULL,
+ * the PG* environment / PGSERVICE / ~/.pgpass.  Error messages name host,
+ * port and database but never the password.
+ */
+#ifndef MC_DB_H
+#define MC_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+/*
+ * Connect; on failure print "cannot connect to host=... port=... dbname=...:
+ * <libpq error>" to stderr and return NULL.  The caller PQfinish()es.
+ * Sets client_encoding UTF8 and a quiet client_min_messages.
+ */
+PGconn *mc_db_connect(const char *conninfo);
+
+/* A description "host=H port=P dbname=D user=U" of a live connection,
+ * without the password, in `out`. */
+void mc_db_describe(PGconn *conn, char *out, size_t outsz);
+
+/* Execute SQL that returns no rows; on error log it with `what` and return -1. */
+int mc_db_exec(PGconn *conn, const char *sql, const char *what);
+
+/*
+ * Apply every embedded sql/schema/NNN_*.sql not yet recorded in
+ * etl.schema_version, in order, each in its own transaction, under an
+ * advisory lock.  Prints one line per applied migration unless `quiet`.
+ * Returns 0, or -1 after logging the failing file and error.
+ */
+int mc_db_migrate(PGconn *conn, bool quiet);
+
+/* Current schema version (highest applied), 0 if none; pending count. */
+int mc_db_schema_status(PGconn *conn, int *version, int *pending);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * The demo spider: crawls the bundled demo marketplace (tools/gen_site,
+ * docs/demo.md) and is the spider to copy when writing a new one.
+ *
+ * The site has an index page linking to two stores with different markup:
+ *   store A (demo-a): classes and data- attributes, prices such as
+ *     "14,99 €" with the ISO code in data-currency, relative links;
+ *   store B (demo-b): the offer in JSON-LD (schema.org Product), the list
+ *     price, platforms and release date in the HTML, absolute links.
+ * Pages go index → listing pages (following rel="next") → product pages →
+ * one item each.  Product pages also link to related products; following
+ * them finds nothing new on a complete site, the engine's duplicate filter
+ * drops the repeats.  The marketplace of each item is the store's, read
+ * from <meta name="store-id">.  The benchmark store (`gen_site bench`) uses
+ * store A's markup, so this spider crawls it too, via --start-url.
+ *
+ * Like every spider it keeps no state between callbacks and frees nothing:
+ * all strings the helpers return belong to the response.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "marketcrawl/spider.h"
+
+static void parse_index(struct mc_response *res);
+static void parse_listing(struct mc_response *res);
+static void parse_product(struct mc_response *res);
+
+/* Tests and the demo script pass the real port with --start-url. */
+static const char *const start_urls[] = {
+	"http://127.0.0.1:8080/",
+	NULL,
+};
+
+static const char *const allowed_domains[] = {
+	"127.0.0.1",
+	"localhost",
+	NULL,
+};
+
+const struct mc_spider mc_spider_demo = {
+	.name = "demo",
+	.marketplace = "demo", /* each item names its store instead */
+	.start_urls = start_urls,
+	.allowed_domains = allowed_domains,
+	.parse = parse_index,
+	/* Engine defaults (polite); the demo script adds --fast for its local
+	 * server, never do that against someone else's site. */
+};
+
+/* The index: one link per store, to its first listing page. */
+static void parse_index(struct mc_response *res)
+{
+	if (mc_follow_all(res, "//a[@class='store-link']/@href", parse_listing) == 0)
+		mc_response_log(res, "no store links on the index page");
+}
+
+/* A listing page of either store: product links, then the next page. */
+static void parse_listing(struct mc_response *res)
+{
+	mc_follow_all(res,
+		      "//li[@class='product-card']/a/@href"
+		      " | //article[contains(concat(' ', @class, ' '), ' tile ')]/a[@class='tile-link']/@href",
+		      parse_product);
+	mc_follow_all(res, "//a[@rel='next']/@href", parse_listing);
+}
+
+/* "in_stock", "OutOfStock", "https://schema.org/PreOrder"... → the enum. */
+static enum mc_availability availability_of(const char *text)
+{
+	char word[32];
+	size_t n = 0;
+
+	if (!text)
+		return MC_AVAIL_UNKNOWN;
+	if (strrchr(text, '/'))
+		text = strrchr(text, '/') + 1;
+	for (; *text && n + 1 < sizeof word; text++)
+		if (*text != '_' && *text != '-' && *text != ' ')
+			word[n++] = (char)(*text | 0x20); /* ASCII lower case */
+	word[n] = '\0';
+	if (strcmp(word, "instock") == 0)
+		return MC_AVAIL_IN_STOCK;
+	if (strcmp(word, "outofstock") == 0 || strcmp(word, "soldout") == 0)
+		return MC_AVAIL_OUT_OF_STOCK;
+	if (strcmp(word, "preorder") == 0)
+		return MC_AVAIL_PREORDER;
+	return MC_AVAIL_UNKNOWN;
+}
+
+/*
+ * Attributes both stores have, found with store-specific XPath:
+ * `platform_xpath` selects one element per platform whose attribute
+ * `platform_attr` holds its id; `discount` is the badge text ("-50%",
+ * "Save 50%"); `release` an ISO date.
+ */
+static void set_attrs(struct mc_response *res, struct mc_item *it, const char *platform_xpath,
+		      const char *platform_attr, const char *discount, const char *release)
+{
+	struct mc_nodes nodes = mc_xpath_nodes(res, NULL, platform_xpath);
+	const char *pct = mc_regex(res, "([0-9]{1,3})\\s*%", discount, 1);
+
+	if (nodes.count > 0) {
+		json_t *list = json_array();
+		for (size_t i = 0; i < nodes.count; i++) {
+			const char *id = mc_attr(res, nodes.nodes[i], platform_attr);
+			if (id)
+				json_array_append_new(list, json_string(id));
+		}
+		mc_item_attr_json(it, "platforms", list);
+	}
+	if (pct)
+		mc_item_attr_json(it, "discount_pct", json_integer(strtol(pct, NULL, 10)));
+	mc_item_attr(it, "release_date", release);
+}
+
+/* Store A: everything in the HTML, read relative to the product <article>. */
+static void fill_store_a(struct mc_response *res, struct mc_item *it)
+{
+	struct mc_nodes art = mc_xpath_nodes(res, NULL, "//article[@data-sku]");
+	xmlNodePtr p;
+
+	if (art.count == 0)
+		return; /* mc_item_emit drops it as missing_external_id */
+	p = art.nodes[0];
+	mc_item_external_id(it, mc_attr(res, p, "data-sku"));
+	mc_item_product_key(it, mc_attr(res, p, "data-product-key"));
+	mc_item_title(it, mc_xpath_text(res, p, ".//h1"));
+	/* "14,99 €" and "Free" parse alone; data-currency settles "Free". */
+	mc_item_prices(it, mc_xpath_text(res, p, ".//span[contains(@class, 'price--final')]"),
+		       mc_xpath_text(res, p, ".//s[contains(@class, 'price--list')]"),
+		       mc_xpath_str(res, p, ".//span[contains(@class, 'price--final')]/@data-currency"));
+	mc_item_availability(it, availability_of(mc_xpath_str(res, p, ".//@data-availability")));
+	set_attrs(res, it, "//ul[@class='platforms']/li", "data-platform",
+		  mc_xpath_text(res, p, ".//span[contains(@class, 'badge--discount')]"),
+		  mc_xpath_str(res, p, ".//table[@class='facts']//time/@datetime"));
+}
+
+/* Store B: the offer from JSON-LD, the rest from the HTML. */
+static void fill_store_b(struct mc_response *res, struct mc_item *it, json_t *ld)
+{
+	mc_item_external_id(it, mc_json_str(res, ld, "sku"));
+	mc_item_product_key(it, mc_json_str(res, ld, "productID"));
+	mc_item_title(it, mc_json_str(res, ld, "name"));
+	/* The JSON-LD price is a bare decimal; priceCurrency names its currency. */
+	mc_item_prices(it, mc_json_str(res, ld, "offers.price"),
+		       mc_xpath_text(res, NULL, "//span[@class='was']/del"),
+		       mc_json_str(res, ld, "offers.priceCurrency"));
+	mc_item_availability(it, availability_of(mc_json_str(res, ld, "offers.availability")));
+	set_attrs(res, it, "//dt[. = 'Platforms']/following-sibling::dd[1]/span", "data-id",
+		  mc_xpath_text(res, NULL, "//span[@class='save']"),
+		  mc_xpath_str(res, NULL, "//dt[. = 'Release date']/following-sibling::dd[1]/time/@datetime"));
+}
+
+/* A product page of either store: one item, then the related products. */
+static void parse_product(struct mc_response *res)
+{
+	struct mc_item *it = mc_item_new(res);
+	json_t *ld = mc_script_json(res, "//script[@type='application/ld+json']");
+
+	mc_item_marketplace(it, mc_xpath_str(res, NULL, "//meta[@name='store-id']/@content"));
+	if (ld)
+		fill_store_b(res, it, ld);
+	else
+		fill_store_a(res, it);
+	mc_item_emit(it);
+	mc_follow_all(res, "//a[@class='related__link']/@href | //section[@class='recs']/a/@href",
+		      parse_product);
+}

@@ -1,0 +1,71 @@
+-- Landing zone for staging files (docs/loader.md).
+-- stg.loaded_file: one row per staging file ever loaded, keyed by content
+--   hash, so a file (or a copy of it) is loaded exactly once.
+-- stg.observation: accepted observations (new listings and changes only).
+-- stg.listing_state: the current state of every listing (its latest
+--   observation by observed_at); its primary key is the unique index that
+--   decides "unchanged" versus "changed".
+-- stg.rejected_line: lines that broke the staging format, with the reason.
+create schema if not exists stg;
+
+create table stg.loaded_file (
+    file_id        bigserial primary key,
+    content_sha256 text not null unique check (content_sha256 ~ '^[0-9a-f]{64}$'),
+    path           text not null,
+    spider         text not null,
+    run_id         text not null,
+    run_status     text not null check (run_status in ('complete', 'aborted', 'suspect')),
+    run_started_at timestamptz not null,
+    run_finished_at timestamptz not null,
+    run_record     jsonb not null,
+    rows_read      integer not null default 0,
+    rows_accepted  integer not null default 0,
+    rows_unchanged integer not null default 0,
+    rows_rejected  integer not null default 0,
+    loaded_at      timestamptz not null default now()
+);
+
+create table stg.observation (
+    obs_id        bigserial primary key,
+    file_id       bigint not null references stg.loaded_file,
+    line_no       integer not null,
+    marketplace   text not null,
+    external_id   text not null,
+    url           text not null,
+    title         text not null,
+    price         numeric(18, 6) not null check (price >= 0),
+    list_price    numeric(18, 6) check (list_price >= 0),
+    currency      char(3) not null,
+    availability  text not null
+                  check (availability in ('in_stock', 'out_of_stock', 'preorder', 'unknown')),
+    observed_at   timestamptz not null,
+    product_key   text,
+    attrs         jsonb not null default '{}',
+    -- true when it arrived after a newer observation of the same listing
+    is_late       boolean not null default false,
+    unique (marketplace, external_id, observed_at)
+);
+create index observation_file_idx on stg.observation (file_id);
+
+create table stg.listing_state (
+    marketplace   text not null,
+    external_id   text not null,
+    price         numeric(18, 6) not null,
+    list_price    numeric(18, 6),
+    currency      char(3) not null,
+    availability  text not null,
+    title         text not null,
+    observed_at   timestamptz not null,
+    obs_id        bigint not null references stg.observation,
+    primary key (marketplace, external_id)
+);
+
+create table stg.rejected_line (
+    reject_id   bigserial primary key,
+    file_id     bigint not null references stg.loaded_file,
+    path        text not null,
+    line_no     integer not null,
+    reason      text not null,
+    raw_line    text not null,  -- truncated to 4 KiB, NUL bytes removed
+    unique (file_id, line_no)
+);

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The four marketplace spiders (steam, gog, playstation, books_toscrape)
+# against their saved real pages, offline.
+#
+# 1. `marketcrawl check-spider NAME` for each: every item, field by field,
+#    against tests/spiders/NAME/expected.jsonl.
+# 2. Facts asserted independently of expected.jsonl, page by page: each
+#    saved page is replayed alone (a private copy of the test directory with
+#    one start URL) and a few hand-checked values are looked up in the
+#    emitted items.  A wrong expected.jsonl cannot make these pass.
+# 3. check-spider must fail when an expectation is wrong.
+. "$(dirname "$0")/../lib.sh"
+cd "$MC_ROOT" || exit 1
+
+spiders=(steam gog playstation books_toscrape)
+
+for s in "${spiders[@]}"; do
+	if mc check-spider "$s" >"$T/$s.check" 2>&1; then
+		ok "check-spider $s: $(tail -n 1 "$T/$s.check")"
+	else
+		not_ok "check-spider $s"
+		sed 's/^/# /' "$T/$s.check" | head -n 40
+	fi
+done
+
+# only SPIDER URL: the items of the saved page at URL alone, one per line
+# (compact JSON, the fixed key order of the staging format, no observed_at).
+n_only=0
+only() {
+	local spider=$1 url=$2 dir
+	n_only=$((n_only + 1))
+	dir=$T/only$n_only
+	mkdir -p "$dir/$spider"
+	ln -s "$MC_ROOT/tests/spiders/$spider/pages" "$dir/$spider/pages"
+	cp "tests/spiders/$spider/pages.tsv" "$dir/$spider/pages.tsv"
+	printf '%s\n' "$url" >"$dir/$spider/start_urls"
+	mc check-spider --dir "$dir" --print "$spider" 2>>"$T/only.log"
+}
+
+# item LINES ID: the item whose external_id is ID.
+item() { grep -F "\"external_id\":\"$2\"," <<<"$1"; }
+# field LINE KEY: the raw JSON value of a top-level string/null field, or of
+# an attribute whose value is a string, number or boolean.
+field() {
+	sed -n 's/.*"'"$2"'":\("[^"]*"\|null\|-\{0,1\}[0-9][0-9.]*\|true\|false\).*/\1/p' <<<"$1"
+}
+count() { if [ -z "$1" ]; then echo 0; else grep -c . <<<"$1"; fi; }
+# prices LINE: "price list_price currency" as raw JSON values.
+prices() { echo "$(field "$1" price) $(field "$1" list_price) $(field "$1" currency)"; }
+
+# ---- steam ---------------------------------------------------------------
+out=$(only steam 'https://store.steampowered.com/search/?sort_by=Price_ASC&specials=1&supportedlang=english')
+check_eq "$(count "$out")" 50 "steam: SteamPage.html (old layout) yields 50 items"
+it=$(item "$out" 1180660)
+check_eq "$(prices "$it")" '"0" "0" "EUR"' "steam: 'Tell Me Why' <strike>0,--€</strike><br>Free is price 0 with a list price, EUR"
+check_eq "$(field "$it" discount_pct)" 100 "steam: 'Tell Me Why' has discount_pct 100"
+check_eq "$(prices "$(item "$out" 1266670)")" '"4.19" "16.79" "EUR"' \
+	"steam: <strike>16,79€</strike><br>4,19€ is 4.19 with list 16.79 (decimal comma)"
+check_eq "$(field "$(item "$out" bundle/4402)" type)" '"bundle"' "steam: the bundle row is kept as bundle/4402"
+check_eq "$(field "$(item "$out" 1154350)" release_date)" '"2019-10-08"' "steam: '8 Oct, 2019' becomes 2019-10-08"
+check "steam: zzzzz shows the win, mac and linux icons" \
+	grep -qF '"platforms":["windows","mac","linux"]' <<<"$(item "$out" 1154350)"
+
+out=$(only steam 'https://store.steampowered.com/search/?maxprice=free&specials=1')
+check_eq "$(count "$out")" 2 "steam: Steam.html (discount_block layout) yields 2 items"
+check_eq "$(prices "$(item "$out" 1507530)")" '"0" "4.99" "EUR"' "steam: 100% off 4,99€ → 0,00€"
+check_eq "$(prices "$(item "$out" 3161090)")" '"0" "10.9" "EUR"' "steam: 100% off 10,90€ → 0,00€"
+
+out=$(only steam 'https://store.steampowered.com/search/?maxprice=free&os=linux&supportedlang=english%2Cswedish&specials=1&ndl=1')
+check_eq "$(count "$out")" 0 "steam: the empty result page yields no item"
+
+out=$(only steam 'https://store.steampowered.com/search/results/?query&start=0&count=25&specials=1&cc=kr&l=koreana')
+check_eq "$(count "$out")" 25 "steam: the AJAX results fragment yields 25 items"
+check_eq "$(head -n 1 <<<"$out" | sed -n 's/.*"external_id":"\([0-9]*\)".*/\1/p')" 1478500 \
+	"steam: the fragment's first row is app 1478500"
+check_eq "$(prices "$(item "$out" 1478500)")" '"16350" "21800" "KRW"' "steam: Big Walk ₩ 21,800 → ₩ 16,350"
+check_eq "$(field "$(item "$out" 1478500)" discount_pct)" 25 "steam: Big Walk is 25% off"
+
+out=$(only steam 'https://store.steampowered.com/app/1284190/The_Planet_Crafter/')
+check_eq "$(count "$out")" 1 "steam: the app page yields one item (no DLC or bundle item)"
+check_eq "$(prices "$out")" '"11.99" "19.99" "GBP"' \
+	"steam: app page main block £19.99 → £11.99, not the bundles (£16.81, £14.43) or DLC (£11.68)"
+
+# ---- gog -----------------------------------------------------------------
+out=$(only gog 'https://www.gog.com/en/')
+give=$(grep -F '"giveaway":true' <<<"$out")
+check_eq "$(count "$give")" 1 "gog: gog_has_games.html has exactly one giveaway item"
+check_eq "$(field "$give" external_id) $(field "$give" title) $(prices "$give")" \
+	'"1439548178" "STASIS" "0" null "SEK"' "gog: the giveaway is STASIS (product 1439548178), price 0 SEK"
+check_eq "$(prices "$(item "$out" 1376131651)")" '"292" "649" "SEK"' \
+	"gog: SEK&nbsp;649.00 / SEK&nbsp;292.00 → list 649, price 292"
+check_eq "$(count "$out")" 77 "gog: has-games page: 77 distinct priced products (giveaway included)"
+out=$(only gog 'https://www.gog.com/en/?fixture=no-giveaway')
+check_eq "$(count "$(grep -F '"giveaway"' <<<"$out")")" 0 "gog: gog_no_games.html has no giveaway item"
+check_eq "$(count "$out")" 72 "gog: no-games page: 72 distinct priced products"
+check_eq "$(prices "$(item "$out" 1700809445)")" '"0" null "SEK"' "gog: the free mod S.T.A.L.K.E.R. Anomaly is 0 SEK"
+
+# ---- playstation -----------------------------------------------------------
+out=$(only playstation 'https://store.playstation.com/ko-kr/pages/deals')
+check_eq "$(count "$out")" 12 "playstation: the __NEXT_DATA__ deals page yields 12 products"
+it=$(item "$out" HP9000-PPSA08340_00-MARVELSPIDERMAN2)
+check_eq "$(prices "$it")" '"33516" "79800" "KRW"' "playstation: Spider-Man 2 33,516원 with list 79,800원"
+check_eq "$(field "$it" discount_pct)" 57 "playstation: Spider-Man 2 discountText -57%"
+out=$(only playstation "$(sed -n 2p tests/spiders/playstation/start_urls)")
+check_eq "$(count "$out")" 30 "playstation: the categoryGridRetrieve JSON yields 30 products"
+check_eq "$(prices "$(item "$out" UB0876-PPSA24033_00-0357412205143914)")" '"10800" null "KRW"' \
+	"playstation: an undiscounted grid product has no list price"
+
+# ---- books_toscrape ----------------------------------------------------------
+out=$(only books_toscrape 'http://books.toscrape.com/index.html')
+check_eq "$(count "$out")" 1 "books: the catalogue page leads to the one saved book (19 others and page 2 are 404)"
+check_eq "$(field "$out" external_id) $(prices "$out")" '"a897fe39b1053632" "51.77" null "GBP"' \
+	"books: UPC a897fe39b1053632, £51.77 incl. tax"
+check_eq "$(field "$out" stock_count) $(field "$out" rating) $(field "$out" availability)" \
+	'22 3 "in_stock"' "books: In stock (22 available), three stars"
+
+# ---- the contract test can fail --------------------------------------------
+mkdir -p "$T/broken/books_toscrape"
+ln -s "$MC_ROOT/tests/spiders/books_toscrape/pages" "$T/broken/books_toscrape/pages"
+cp tests/spiders/books_toscrape/pages.tsv tests/spiders/books_toscrape/start_urls "$T/broken/books_toscrape/"
+sed 's/"price":"51.77"/"price":"51.78"/' tests/spiders/books_toscrape/expected.jsonl \
+	>"$T/broken/books_toscrape/expected.jsonl"
+if mc check-spider --dir "$T/broken" books_toscrape >"$T/broken.log" 2>&1; then
+	not_ok "check-spider fails on a wrong expected price"
+else
+	check "check-spider fails on a wrong expected price, naming the field" \
+		grep -q 'price: expected "51.78", got "51.77"' "$T/broken.log"
+fi
