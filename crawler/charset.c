@@ -20,11 +20,9 @@
 #include <iconv.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "marketcrawl/alloc.h"
 #include "marketcrawl/buf.h"
 #include "marketcrawl/charset.h"
 

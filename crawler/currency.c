@@ -25,8 +25,8 @@ struct iso_currency {
 
 /*
  * ISO 4217, current codes plus the withdrawn ones still met in old
- * listings (DEM, PTE, HRK...).  Sorted by code: looked up by bsearch-like
- * scan in iso_lookup().
+ * listings (DEM, PTE, HRK...).  Sorted by code, for the binary search in
+ * iso_lookup().
  */
 static const struct iso_currency iso_table[] = {
 	{"AED", 2}, {"AFN", 2}, {"ALL", 2}, {"AMD", 2}, {"ANG", 2}, {"AOA", 2},
@@ -392,7 +392,7 @@ static bool find_dollar_code(const char *text, struct found *f)
 }
 
 /* The leftmost safe symbol; at one position the first in table order. */
-static bool find_safe(const char *text, struct found *f, const struct symbol **sym)
+static bool find_safe(const char *text, struct found *f)
 {
 	const char *p;
 	size_t i, n;
@@ -405,7 +405,6 @@ static bool find_safe(const char *text, struct found *f, const struct symbol **s
 			if (n) {
 				f->at = p;
 				f->len = n;
-				*sym = &safe_symbols[i];
 				return true;
 			}
 		}
@@ -513,15 +512,13 @@ int mc_currency_minor_units(const char *iso)
 /* The price-parser search order over the text and the hint. */
 static bool search(const char *text, const char *hint, struct found *f)
 {
-	const struct symbol *sym;
-
 	if (text && strchr(text, '$') && find_dollar_code(text, f))
 		return true;
 	if (hint && strchr(hint, '$') && find_dollar_code(hint, f))
 		return true;
-	if (text && find_safe(text, f, &sym))
+	if (text && find_safe(text, f))
 		return true;
-	if (hint && find_safe(hint, f, &sym))
+	if (hint && find_safe(hint, f))
 		return true;
 	if (text && find_other(text, f))
 		return true;

@@ -26,7 +26,6 @@
 #include "health.h"
 #include "host.h"
 #include "marketcrawl/alloc.h"
-#include "marketcrawl/charset.h"
 #include "marketcrawl/exitcode.h"
 #include "marketcrawl/log.h"
 #include "marketcrawl/seen.h"
@@ -37,7 +36,7 @@
 #include "response_internal.h"
 #include "staging_writer.h"
 
-#define ROBOTS_MAX_BYTES (500 * 1024)
+#define ROBOTS_MAX_BYTES MC_ROBOTS_MAX_BYTES
 #define ROBOTS_PRIORITY 1000000
 #define MAX_REDIRECTS 10
 #define BACKOFF_BASE_S 0.5
@@ -230,8 +229,13 @@ static size_t on_body(char *p, size_t size, size_t n, void *userp)
 	size_t len = size * n;
 
 	if (t->body.len + len > (size_t)t->max_bytes) {
-		if (t->req->is_robots) /* RFC 9309: parse what fits in the cap */
+		if (t->req->is_robots) {
+			/* RFC 9309: parse what fits in the cap.  One byte past it
+			 * tells the parser the last line was cut (it drops it). */
+			size_t room = (size_t)t->max_bytes + 1 - t->body.len;
+			mc_buf_add(&t->body, p, room < len ? room : len);
 			return len;
+		}
 		t->too_large = true;
 		return 0;
 	}
@@ -699,6 +703,7 @@ static void finish_response(struct engine *e, struct mc_response *res)
 	struct mc_stats *s = e->stats;
 
 	s->responses++;
+	s->invalid_utf8 += res->invalid_utf8;
 	s->items += res->items_ok;
 	s->bad_links += res->bad_links;
 	for (int i = 0; i < res->drop_kinds; i++)
@@ -723,8 +728,6 @@ static void deliver(struct engine *e, struct mc_request *r, long status, const c
 		    char *headers, char *body, size_t len, const char *content_type)
 {
 	struct mc_response *res = mc_malloc(sizeof *res);
-	char charset[64];
-	size_t invalid = 0;
 
 	mc_response_init(res, e->o->spider);
 	res->url = mc_url_normalize(url, NULL);
@@ -735,10 +738,9 @@ static void deliver(struct engine *e, struct mc_request *r, long status, const c
 	res->data = r->data;
 	r->data = NULL;
 	res->headers = headers;
-	mc_charset_detect(body, len, content_type, charset, sizeof charset);
-	res->body = mc_charset_to_utf8(body, len, charset, &res->body_len, &invalid);
-	free(body);
-	e->stats->invalid_utf8 += (long)invalid;
+	res->raw = body;
+	res->raw_len = len;
+	res->content_type = content_type ? mc_strdup(content_type) : NULL;
 	if (e->o->observed_at)
 		snprintf(res->observed_at, sizeof res->observed_at, "%s", e->o->observed_at);
 	else
@@ -750,7 +752,7 @@ static void deliver(struct engine *e, struct mc_request *r, long status, const c
 		mc_parse_pool_submit(e->pool, res, cb);
 		return;
 	}
-	cb(res);
+	mc_response_run(res, cb);
 	finish_response(e, res);
 }
 
@@ -789,6 +791,10 @@ static int poll_timeout_ms(struct engine *e)
 
 	if (d && d->not_before < wake)
 		wake = d->not_before;
+	/* With every slot taken only a finished transfer or parse (which
+	 * wakes the poll) can let work start: no need to look at hosts. */
+	if (e->active + e->parsing >= e->o->concurrency)
+		return wake <= now ? 0 : (int)((wake - now) * 1000.0) + 1;
 	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list)
 		if ((h->queue.n || h->robots_req) && h->active < e->o->per_host && h->next_ok < wake)
 			wake = h->next_ok;

@@ -69,7 +69,8 @@ static void *worker(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&p->lock);
-		j->cb(j->res);
+		mc_response_run(j->res, j->cb);
+		mc_response_release_parse(j->res);
 		pthread_mutex_lock(&p->lock);
 		fifo_push(&p->done, j);
 		pthread_cond_signal(&p->result_ready);

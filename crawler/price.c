@@ -296,11 +296,9 @@ static bool first_number_text(const char *text, struct text *t)
 }
 
 /*
- * The decimal separator of a number without spaces: the last '.', ',' or
- * '€' when only digits follow it and they are not exactly three (three
- * digits after a separator group thousands: "1,299", "1.200").  A euro
- * sign is never a thousands separator, so it is the decimal point
- * whatever follows it.
+ * The decimal separator of a number without spaces: the last '.' or ','
+ * when only digits follow it and they are not exactly three (three digits
+ * after a separator group thousands: "1,299", "1.200").
  */
 static char guess_separator(const char *s, size_t len)
 {
@@ -312,8 +310,6 @@ static char guess_separator(const char *s, size_t len)
 	}
 	if (i == 0 || digits == 0)
 		return 0;
-	if (s[i - 1] == K_EURO)
-		return K_EURO;
 	if ((s[i - 1] == '.' || s[i - 1] == ',') && digits != 3)
 		return s[i - 1];
 	return 0;
@@ -336,6 +332,9 @@ static bool parse_number(const struct text *t, char hint, char *out, size_t outs
 	for (i = 0; i < t->len; i++)
 		if (t->s[i] != ' ')
 			num[len++] = t->s[i];
+	/* A euro sign between digits is never a thousands separator, so it
+	 * is the decimal point whatever the hint says or how many digits
+	 * follow ("1250€600" is 1250.6, where price-parser gives nothing). */
 	sep = memchr(num, K_EURO, len) ? K_EURO : hint;
 	if (!sep)
 		sep = guess_separator(num, len);
@@ -348,9 +347,8 @@ static bool parse_number(const struct text *t, char hint, char *out, size_t outs
 			if (dot != SIZE_MAX)
 				return false;
 			dot = o;
-		} else if (c != '.' && c != ',') {
-			return false;
 		}
+		/* Any other '.' or ',' groups digits and is dropped. */
 	}
 	len = o;
 	if (len == 0)

@@ -15,6 +15,7 @@
 #include <libxml/xpath.h>
 
 #include "marketcrawl/alloc.h"
+#include "marketcrawl/charset.h"
 #include "marketcrawl/log.h"
 #include "marketcrawl/url.h"
 #include "regex_cache.h"
@@ -31,7 +32,7 @@ void mc_response_init(struct mc_response *res, const struct mc_spider *spider)
 	mc_buf_init(&res->items, 0);
 }
 
-void mc_response_release(struct mc_response *res)
+void mc_response_release_parse(struct mc_response *res)
 {
 	struct mc_cleanup *c = res->cleanups;
 
@@ -41,6 +42,40 @@ void mc_response_release(struct mc_response *res)
 		free(c);
 		c = next;
 	}
+	res->cleanups = NULL;
+	if (res->xpath)
+		xmlXPathFreeContext(res->xpath);
+	if (res->doc)
+		xmlFreeDoc(res->doc);
+	res->xpath = NULL;
+	res->doc = NULL;
+	free(res->headers);
+	free(res->body);
+	free(res->raw);
+	free(res->content_type);
+	res->headers = NULL;
+	res->body = NULL;
+	res->body_len = 0;
+	res->raw = NULL;
+	res->content_type = NULL;
+}
+
+void mc_response_run(struct mc_response *res, mc_parse_fn cb)
+{
+	char charset[64];
+	size_t invalid = 0;
+
+	mc_charset_detect(res->raw, res->raw_len, res->content_type, charset, sizeof charset);
+	res->body = mc_charset_to_utf8(res->raw, res->raw_len, charset, &res->body_len, &invalid);
+	res->invalid_utf8 = (long)invalid;
+	free(res->raw);
+	res->raw = NULL;
+	cb(res);
+}
+
+void mc_response_release(struct mc_response *res)
+{
+	mc_response_release_parse(res);
 	while (res->follows) {
 		struct mc_followed *f = res->follows;
 		res->follows = f->next;
@@ -48,15 +83,9 @@ void mc_response_release(struct mc_response *res)
 		free(f->data);
 		free(f);
 	}
-	if (res->xpath)
-		xmlXPathFreeContext(res->xpath);
-	if (res->doc)
-		xmlFreeDoc(res->doc);
 	mc_buf_release(&res->items);
 	free(res->url);
 	free(res->data);
-	free(res->headers);
-	free(res->body);
 	mc_response_init(res, res->spider);
 }
 

@@ -48,6 +48,10 @@ struct mc_response {
 	char *headers;        /* "name: value\n"... of the final response (owned) */
 	char *body;           /* UTF-8, NUL-terminated (owned) */
 	size_t body_len;
+	char *raw;            /* the body as received, until decoded (owned) */
+	size_t raw_len;
+	char *content_type;   /* Content-Type of the raw body, or NULL (owned) */
+	long invalid_utf8;    /* sequences replaced while decoding */
 	char observed_at[32]; /* RFC 3339 UTC with milliseconds */
 	xmlDocPtr doc;        /* parsed lazily */
 	xmlXPathContextPtr xpath;
@@ -70,6 +74,13 @@ void mc_response_init(struct mc_response *res, const struct mc_spider *spider);
 /* Free the arena, document and follow list; keep nothing.  Items and
  * follows must have been taken by the engine before. */
 void mc_response_release(struct mc_response *res);
+/* Decode the raw body to UTF-8 (charset.h), then run `cb`.  Runs on the
+ * thread that parses, so decoding is spread like parsing is. */
+void mc_response_run(struct mc_response *res, mc_parse_fn cb);
+/* Free what only the callback needed (document, arena, body, headers),
+ * keeping the follows and items for the engine.  Called on the thread
+ * that ran the callback, so memory is freed where it was allocated. */
+void mc_response_release_parse(struct mc_response *res);
 /* Register `fn(ptr)` to run when the response is released. */
 void mc_response_defer(struct mc_response *res, void (*fn)(void *), void *ptr);
 /* A string copied into the response arena. */

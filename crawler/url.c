@@ -311,7 +311,7 @@ static char *domain_to_ascii(const char *d, size_t n)
 	bool ascii = true;
 
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)d[i] >= 0x80 || d[i] == '\0')
+		if ((unsigned char)d[i] >= 0x80)
 			ascii = false;
 	if (ascii) {
 		char *out = mc_strndup(d, n);
@@ -320,8 +320,6 @@ static char *domain_to_ascii(const char *d, size_t n)
 		return out;
 	}
 #ifdef MC_HAVE_IDN2
-	if (memchr(d, '\0', n) != NULL)
-		return NULL;
 	char *in = mc_strndup(d, n), *idn = NULL, *out = NULL;
 	if (idn2_to_ascii_8z(in, &idn, IDN2_NONTRANSITIONAL) == IDN2_OK && idn[0] != '\0')
 		out = mc_strdup(idn);
@@ -359,6 +357,10 @@ static char *parse_host(const char *s, size_t n)
 			mc_buf_addc(&dec, s[i]);
 		}
 	}
+	/* U+0000 is a forbidden domain code point; catch it while the length
+	 * still tells it from the end of the string. */
+	if (dec.len > 0 && memchr(dec.data, '\0', dec.len) != NULL)
+		goto out;
 	ascii = domain_to_ascii(dec.data ? dec.data : "", dec.len);
 	if (!ascii)
 		goto out;
@@ -670,7 +672,7 @@ int mc_url_parse(const char *input, const char *base, struct mc_url *out)
 	out->userinfo = st.userinfo ? st.userinfo : mc_strdup("");
 	out->host = st.host;
 	out->port = st.port;
-	out->path = st.path.len ? mc_buf_detach(&st.path, NULL) : mc_strdup("/");
+	out->path = mc_buf_detach(&st.path, NULL); /* never empty: see the path state */
 	out->query = st.has_query ? mc_buf_detach(&st.query, NULL) : NULL;
 	out->fragment = st.has_fragment ? mc_buf_detach(&st.fragment, NULL) : NULL;
 	st.userinfo = NULL;

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,56 +72,70 @@ static const char collapse_sql[] =
  * Verdicts: new, change (accepted, listing_state moves on), late (accepted
  * with is_late, listing_state untouched), same (unchanged), conflict (a
  * different observation of the listing at the very same instant exists).
+ * All of it runs under the loader lock, so "new" really is new: new
+ * listings get a plain INSERT into listing_state, changes an UPDATE
+ * (cheaper than INSERT ... ON CONFLICT at a million rows).  Listings seen
+ * without an accepted observation (same, conflict) go to stg.seen_listing.
  */
 static const char merge_sql[] =
-	"with c as ("
-	"  select r.*, s.observed_at as state_at,"
-	"    (r.price, r.list_price, r.currency, r.availability, r.title)"
-	"      is distinct from (s.price, s.list_price, s.currency, s.availability, s.title) as differs"
+	"with v as ("
+	"  select r.line_no, r.marketplace, r.external_id, r.url, r.title, r.price, r.list_price,"
+	"    r.currency, r.availability, r.observed_at, r.product_key, r.attrs, case"
+	"    when s.observed_at is null then 'new'"
+	"    when r.observed_at > s.observed_at then case when"
+	"      (r.price, r.list_price, r.currency, r.availability, r.title) is distinct from"
+	"      (s.price, s.list_price, s.currency, s.availability, s.title) then 'change' else 'same' end"
+	"    when p.observed_at is null then 'late'"
+	"    when not p.differs then 'same'"
+	"    when p.observed_at = r.observed_at then 'conflict'"
+	"    else 'late' end as verdict"
 	"  from mc_load_rows r"
 	"  left join stg.listing_state s"
 	"    on s.marketplace = r.marketplace and s.external_id = r.external_id"
-	"  where r.reason is null"
-	"), older as ("
-	"  select c.line_no, p.observed_at as prev_at, p.differs"
-	"  from c left join lateral ("
+	"  left join lateral ("
 	"    select o.observed_at,"
-	"      (c.price, c.list_price, c.currency, c.availability, c.title)"
-	"        is distinct from (o.price, o.list_price, o.currency, o.availability, o.title) as differs"
+	"      (r.price, r.list_price, r.currency, r.availability, r.title) is distinct from"
+	"      (o.price, o.list_price, o.currency, o.availability, o.title) as differs"
 	"    from stg.observation o"
-	"    where o.marketplace = c.marketplace and o.external_id = c.external_id"
-	"      and o.observed_at <= c.observed_at"
+	"    where r.observed_at <= s.observed_at"
+	"      and o.marketplace = r.marketplace and o.external_id = r.external_id"
+	"      and o.observed_at <= r.observed_at"
 	"    order by o.observed_at desc limit 1) p on true"
-	"  where c.observed_at <= c.state_at"
-	"), v as ("
-	"  select c.*, case"
-	"    when c.state_at is null then 'new'"
-	"    when c.observed_at > c.state_at then case when c.differs then 'change' else 'same' end"
-	"    when o.prev_at is null then 'late'"
-	"    when not o.differs then 'same'"
-	"    when o.prev_at = c.observed_at then 'conflict'"
-	"    else 'late' end as verdict"
-	"  from c left join older o using (line_no)"
-	"), ins as ("
+	"  where r.reason is null"
+	"), ins_new as ("
+	"  insert into stg.observation (file_id, line_no, marketplace, external_id, url, title,"
+	"    price, list_price, currency, availability, observed_at, product_key, attrs, is_late)"
+	"  select $1, line_no, marketplace, external_id, url, title, price, list_price, currency,"
+	"    availability, observed_at, product_key, attrs::jsonb, false"
+	"  from v where verdict = 'new'"
+	"  returning obs_id, marketplace, external_id, price, list_price, currency, availability,"
+	"    title, observed_at"
+	"), ins_old as ("
 	"  insert into stg.observation (file_id, line_no, marketplace, external_id, url, title,"
 	"    price, list_price, currency, availability, observed_at, product_key, attrs, is_late)"
 	"  select $1, line_no, marketplace, external_id, url, title, price, list_price, currency,"
 	"    availability, observed_at, product_key, attrs::jsonb, verdict = 'late'"
-	"  from v where verdict in ('new', 'change', 'late')"
+	"  from v where verdict in ('change', 'late')"
 	"  returning obs_id, marketplace, external_id, price, list_price, currency, availability,"
 	"    title, observed_at, is_late"
-	"), st as ("
-	"  insert into stg.listing_state as s (marketplace, external_id, price, list_price, currency,"
+	"), st_new as ("
+	"  insert into stg.listing_state (marketplace, external_id, price, list_price, currency,"
 	"    availability, title, observed_at, obs_id)"
 	"  select marketplace, external_id, price, list_price, currency, availability, title,"
 	"    observed_at, obs_id"
-	"  from ins where not is_late"
-	"  on conflict (marketplace, external_id) do update set"
-	"    price = excluded.price, list_price = excluded.list_price, currency = excluded.currency,"
-	"    availability = excluded.availability, title = excluded.title,"
-	"    observed_at = excluded.observed_at, obs_id = excluded.obs_id"
-	"  where excluded.observed_at > s.observed_at"
-	"), conflicts as ("
+	"  from ins_new"
+	"), st_change as ("
+	"  update stg.listing_state s set"
+	"    price = i.price, list_price = i.list_price, currency = i.currency,"
+	"    availability = i.availability, title = i.title, observed_at = i.observed_at,"
+	"    obs_id = i.obs_id"
+	"  from ins_old i"
+	"  where not i.is_late and s.marketplace = i.marketplace and s.external_id = i.external_id"
+	"    and i.observed_at > s.observed_at"
+	"), seen as ("
+	"  insert into stg.seen_listing (file_id, marketplace, external_id)"
+	"  select $1, marketplace, external_id from v where verdict in ('same', 'conflict')"
+"), conflicts as ("
 	"  insert into stg.rejected_line (file_id, path, line_no, reason, raw_line)"
 	"  select $1, $2, line_no, 'conflicting_observation',"
 	"    left(json_build_object('marketplace', marketplace, 'external_id', external_id,"
@@ -374,13 +389,24 @@ static void put_reject(struct mc_buf *b, long line_no, const char *reason, const
 
 /* ---- database helpers ----------------------------------------------------------- */
 
+/* Say what happened in res->message (cut to fit). */
+__attribute__((format(printf, 2, 3)))
+static void set_msg(struct mc_load_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->message, sizeof res->message, fmt, ap);
+	va_end(ap);
+}
+
 static void set_db_error(struct mc_load_result *res, PGconn *conn, PGresult *r, const char *what)
 {
 	const char *msg = r ? PQresultErrorMessage(r) : NULL;
 
 	if (!msg || !*msg)
 		msg = PQerrorMessage(conn);
-	snprintf(res->message, sizeof res->message, "%s: %s", what, msg && *msg ? msg : "failed");
+	set_msg(res, "%s: %s", what, msg && *msg ? msg : "failed");
 	size_t n = strlen(res->message);
 	while (n && (res->message[n - 1] == '\n' || res->message[n - 1] == ' '))
 		res->message[--n] = '\0';
@@ -476,10 +502,13 @@ static enum mc_load_outcome stream_file(struct mc_loader *l, struct reader *rd,
 	long line_no = 1, run_line_no = 0;
 	int got;
 
-	while ((got = next_line(rd, &line, &n, &too_long)) == 1) {
+	for (;;) {
 		struct mc_staging_obs obs;
 		enum mc_staging_kind kind;
 
+		got = next_line(rd, &line, &n, &too_long);
+		if (got != 1)
+			break;
 		line_no++;
 		if (have_run) {
 			snprintf(res->message, sizeof res->message,
@@ -507,7 +536,7 @@ static enum mc_load_outcome stream_file(struct mc_loader *l, struct reader *rd,
 			return MC_LOAD_FAILED;
 	}
 	if (got < 0) {
-		snprintf(res->message, sizeof res->message, "%s: read error: %s", fs->path,
+		set_msg(res, "%s: read error: %s", fs->path,
 			 strerror(errno));
 		return MC_LOAD_FAILED;
 	}
@@ -518,7 +547,7 @@ static enum mc_load_outcome stream_file(struct mc_loader *l, struct reader *rd,
 		return MC_LOAD_REFUSED;
 	}
 	if (mc_staging_parse_run(&l->parser, l->run_line.data, l->run_line.len, &fs->run) != 0) {
-		snprintf(res->message, sizeof res->message, "%s: line %ld: bad run record: %s",
+		set_msg(res, "%s: line %ld: bad run record: %s",
 			 fs->path, run_line_no, l->parser.error);
 		return MC_LOAD_REFUSED;
 	}
@@ -618,14 +647,14 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct file_state *
 			goto out;
 		PQclear(r);
 	}
-	long collapsed = 0;
 	if (l->maybe_dup) {
 		r = query(c, res, "collapsing duplicate listings", collapse_sql, 0, NULL);
 		if (!r)
 			goto out;
-		collapsed = strtol(PQcmdTuples(r), NULL, 10);
 		PQclear(r);
 	}
+	if (simple(c, res, "session memory", "set local work_mem = '256MB'") != 0)
+		goto out;
 	r = query(c, res, "change detection", merge_sql, 2, p_fp);
 	if (!r)
 		goto out;
@@ -634,7 +663,6 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct file_state *
 	res->rejected += (long)cell_ll(r, 0, 2);
 	res->unchanged = res->read - res->accepted - res->rejected;
 	PQclear(r);
-	(void)collapsed;
 
 	snprintf(nums[0], sizeof nums[0], "%ld", res->read);
 	snprintf(nums[1], sizeof nums[1], "%ld", res->accepted);
@@ -746,10 +774,10 @@ static int archive(struct mc_loader *l, struct file_state *fs, struct mc_load_re
 		fsync(dfd);
 		close(dfd);
 	}
-	snprintf(res->message, sizeof res->message, "archived to %s", dst);
+	set_msg(res, "archived to %s", dst);
 	return 0;
 fail:
-	snprintf(res->message, sizeof res->message, "loaded, but could not archive it to %s: %s",
+	set_msg(res, "loaded, but could not archive it to %s: %s",
 		 dir, strerror(errno));
 	return -1;
 }
@@ -772,11 +800,11 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	rd->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (rd->fd < 0) {
 		out = errno == ENOENT ? MC_LOAD_VANISHED : MC_LOAD_FAILED;
-		snprintf(res->message, sizeof res->message, "%s: %s", path, strerror(errno));
+		set_msg(res, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fstat(rd->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(res->message, sizeof res->message, "%s: not a regular file", path);
+		set_msg(res, "%s: not a regular file", path);
 		goto out;
 	}
 	if (!realpath(path, fs->abspath))
@@ -785,7 +813,7 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	/* Line 1 decides whether this is a staging file at all. */
 	int got = next_line(rd, &line, &n, &too_long);
 	if (got < 0) {
-		snprintf(res->message, sizeof res->message, "%s: read error: %s", path, strerror(errno));
+		set_msg(res, "%s: read error: %s", path, strerror(errno));
 		goto out;
 	}
 	if (got == 0 || too_long ||
@@ -802,8 +830,6 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	if (simple(l->conn, res, "begin", "begin") != 0)
 		goto out;
 	in_tx = true;
-	if (simple(l->conn, res, "clearing the temp table", "truncate mc_load_rows") != 0)
-		goto out;
 	PGresult *r = PQexec(l->conn, "copy mc_load_rows from stdin");
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		set_db_error(res, l->conn, r, "COPY");

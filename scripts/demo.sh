@@ -56,7 +56,9 @@ check_report() {
 	{
 		line = $0
 		split("", nums)
+		# Dates and times are not prices ("2026-11-22 10:18:03+00" holds an 18).
 		s = line
+		gsub(/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]([ T][0-9][0-9]:[0-9][0-9](:[0-9][0-9](\.[0-9]+)?)?)?([+-][0-9][0-9](:?[0-9][0-9])?|Z)?/, " ", s)
 		while (match(s, /[0-9]+(\.[0-9]+)?/)) {
 			nums[norm(substr(s, RSTART, RLENGTH))] = 1
 			s = substr(s, RSTART + RLENGTH)
@@ -117,6 +119,8 @@ for p in "$MC" "$HTTPD" "$GEN"; do
 done
 
 work=$root/var/demo
+# Staging files, their archive and crawl state stay inside var/demo.
+export MARKETCRAWL_HOME=$work/data
 httpd_pid=
 pg_started=
 cleanup() {

@@ -90,14 +90,15 @@ static enum mc_availability availability_of(const char *text)
 
 /*
  * Attributes both stores have, found with store-specific XPath:
- * `platform_xpath` selects one element per platform whose attribute
- * `platform_attr` holds its id; `discount` is the badge text ("-50%",
- * "Save 50%"); `release` an ISO date.
+ * `platform_xpath` (relative to `ctx`) selects one element per platform
+ * whose attribute `platform_attr` holds its id; `discount` is the badge text
+ * ("-50%", "Save 50%"); `release` an ISO date.
  */
-static void set_attrs(struct mc_response *res, struct mc_item *it, const char *platform_xpath,
-		      const char *platform_attr, const char *discount, const char *release)
+static void set_attrs(struct mc_response *res, struct mc_item *it, xmlNodePtr ctx,
+		      const char *platform_xpath, const char *platform_attr,
+		      const char *discount, const char *release)
 {
-	struct mc_nodes nodes = mc_xpath_nodes(res, NULL, platform_xpath);
+	struct mc_nodes nodes = mc_xpath_nodes(res, ctx, platform_xpath);
 	const char *pct = mc_regex(res, "([0-9]{1,3})\\s*%", discount, 1);
 
 	if (nodes.count > 0) {
@@ -114,7 +115,8 @@ static void set_attrs(struct mc_response *res, struct mc_item *it, const char *p
 	mc_item_attr(it, "release_date", release);
 }
 
-/* Store A: everything in the HTML, read relative to the product <article>. */
+/* Store A: everything in the HTML, read relative to the product <article>
+ * (cheaper than searching the whole page with // every time). */
 static void fill_store_a(struct mc_response *res, struct mc_item *it)
 {
 	struct mc_nodes art = mc_xpath_nodes(res, NULL, "//article[@data-sku]");
@@ -131,7 +133,7 @@ static void fill_store_a(struct mc_response *res, struct mc_item *it)
 		       mc_xpath_text(res, p, ".//s[contains(@class, 'price--list')]"),
 		       mc_xpath_str(res, p, ".//span[contains(@class, 'price--final')]/@data-currency"));
 	mc_item_availability(it, availability_of(mc_xpath_str(res, p, ".//@data-availability")));
-	set_attrs(res, it, "//ul[@class='platforms']/li", "data-platform",
+	set_attrs(res, it, p, ".//ul[@class='platforms']/li", "data-platform",
 		  mc_xpath_text(res, p, ".//span[contains(@class, 'badge--discount')]"),
 		  mc_xpath_str(res, p, ".//table[@class='facts']//time/@datetime"));
 }
@@ -147,7 +149,7 @@ static void fill_store_b(struct mc_response *res, struct mc_item *it, json_t *ld
 		       mc_xpath_text(res, NULL, "//span[@class='was']/del"),
 		       mc_json_str(res, ld, "offers.priceCurrency"));
 	mc_item_availability(it, availability_of(mc_json_str(res, ld, "offers.availability")));
-	set_attrs(res, it, "//dt[. = 'Platforms']/following-sibling::dd[1]/span", "data-id",
+	set_attrs(res, it, NULL, "//dt[. = 'Platforms']/following-sibling::dd[1]/span", "data-id",
 		  mc_xpath_text(res, NULL, "//span[@class='save']"),
 		  mc_xpath_str(res, NULL, "//dt[. = 'Release date']/following-sibling::dd[1]/time/@datetime"));
 }
@@ -156,9 +158,10 @@ static void fill_store_b(struct mc_response *res, struct mc_item *it, json_t *ld
 static void parse_product(struct mc_response *res)
 {
 	struct mc_item *it = mc_item_new(res);
-	json_t *ld = mc_script_json(res, "//script[@type='application/ld+json']");
+	/* Both live in <head>: an anchored path does not scan the whole page. */
+	json_t *ld = mc_script_json(res, "/html/head/script[@type='application/ld+json']");
 
-	mc_item_marketplace(it, mc_xpath_str(res, NULL, "//meta[@name='store-id']/@content"));
+	mc_item_marketplace(it, mc_xpath_str(res, NULL, "/html/head/meta[@name='store-id']/@content"));
 	if (ld)
 		fill_store_b(res, it, ld);
 	else

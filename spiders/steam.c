@@ -182,7 +182,8 @@ static void check_price_final(struct mc_response *res, const struct offer *o, co
 	if (!o->price_final || !mc_price_parse(o->final_text, hint, 0, &p))
 		return;
 	want = strtoll(o->price_final, &end, 10);
-	if (end == o->price_final || *end != '\0')
+	/* Both sides fit a long long: at most 15 integer digits are compared. */
+	if (end == o->price_final || *end != '\0' || strcspn(p.amount, ".") > 15)
 		return;
 	for (s = p.amount; *s >= '0' && *s <= '9'; s++)
 		whole = whole * 10 + (*s - '0');
@@ -200,9 +201,9 @@ static void check_price_final(struct mc_response *res, const struct offer *o, co
 /*
  * Set price, list price and currency from `o`.  The currency hint is the
  * currency of the offer's own texts, else the page's (a "Free" row names
- * none).  Returns false, leaving the item unusable, when no price parses.
+ * none).  An unparsable price leaves the item invalid ("bad_price").
  */
-static bool set_prices(struct mc_response *res, struct mc_item *it, const struct offer *o)
+static void set_prices(struct mc_response *res, struct mc_item *it, const struct offer *o)
 {
 	struct mc_price p;
 	char cur[4] = "";
@@ -217,7 +218,7 @@ static bool set_prices(struct mc_response *res, struct mc_item *it, const struct
 	if (cur[0])
 		hint = cur;
 	check_price_final(res, o, hint);
-	return mc_item_prices(it, o->final_text, o->original_text, hint);
+	mc_item_prices(it, o->final_text, o->original_text, hint);
 }
 
 /* The offer of a `discount_block` element (newer layout, app page). */

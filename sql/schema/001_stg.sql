@@ -3,9 +3,16 @@
 --   hash, so a file (or a copy of it) is loaded exactly once.
 -- stg.observation: accepted observations (new listings and changes only).
 -- stg.listing_state: the current state of every listing (its latest
---   observation by observed_at); its primary key is the unique index that
---   decides "unchanged" versus "changed".
+--   accepted observation by observed_at); its primary key is the unique
+--   index that decides "unchanged" versus "changed".
 -- stg.rejected_line: lines that broke the staging format, with the reason.
+-- stg.seen_listing: every listing a file contained (accepted or unchanged),
+--   for the ETL's delisting of listings absent from a complete run.
+-- Integrity note: stg.observation.file_id, stg.listing_state.obs_id and
+-- stg.seen_listing.file_id have no foreign keys on purpose.  A per-row
+-- foreign-key check costs more than the insert itself at a million rows;
+-- the loader writes a file's loaded_file row, observations, state and seen
+-- listings in one transaction, and nothing else writes these tables.
 create schema if not exists stg;
 
 create table stg.loaded_file (
@@ -27,7 +34,7 @@ create table stg.loaded_file (
 
 create table stg.observation (
     obs_id        bigserial primary key,
-    file_id       bigint not null references stg.loaded_file,
+    file_id       bigint not null,  -- stg.loaded_file (see the integrity note)
     line_no       integer not null,
     marketplace   text not null,
     external_id   text not null,
@@ -56,7 +63,7 @@ create table stg.listing_state (
     availability  text not null,
     title         text not null,
     observed_at   timestamptz not null,
-    obs_id        bigint not null references stg.observation,
+    obs_id        bigint not null,  -- stg.observation (see the integrity note)
     primary key (marketplace, external_id)
 );
 
@@ -69,3 +76,10 @@ create table stg.rejected_line (
     raw_line    text not null,  -- truncated to 4 KiB, NUL bytes removed
     unique (file_id, line_no)
 );
+
+create table stg.seen_listing (
+    file_id     bigint not null,  -- stg.loaded_file (see the integrity note)
+    marketplace text not null,
+    external_id text not null
+);
+create index seen_listing_file_idx on stg.seen_listing (file_id);

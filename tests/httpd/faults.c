@@ -207,16 +207,22 @@ static enum mc_httpd_next fault_retry_after_date(struct mc_httpd_conn *c,
 	unsigned long long secs;
 	char value[64], body[64];
 	struct tm tm;
-	time_t when;
+	time_t now, when;
 	int n;
 
 	if (parse_num(arg, MAX_SECS, &secs) < 0)
 		return bad_arg(c, req);
-	when = time(NULL) + (time_t)secs;
+	/* Date comes from the same clock reading, so Retry-After - Date is
+	 * exactly SECS. */
+	now = time(NULL);
+	mc_httpd_resp_init(&r, 503);
+	gmtime_r(&now, &tm);
+	strftime(value, sizeof value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	mc_httpd_resp_set(&r, "Date", value);
+	when = now + (time_t)secs;
 	gmtime_r(&when, &tm);
 	strftime(value, sizeof value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	n = snprintf(body, sizeof body, "retry-after-date %llu", secs);
-	mc_httpd_resp_init(&r, 503);
 	mc_httpd_resp_set(&r, "Content-Type", "text/plain");
 	mc_httpd_resp_set(&r, "Retry-After", value);
 	return finish(c, req, &r, body, (size_t)n);

@@ -31,6 +31,10 @@
  * vanished client cannot hold a slot forever. */
 #define IO_TIMEOUT_SECS 60
 #define THREAD_STACK (256 * 1024)
+/* Lingering close: read and drop at most this much, waiting at most this
+ * long for each piece. */
+#define LINGER_MAX_BYTES (1024 * 1024)
+#define LINGER_MS 500
 
 enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE };
 
@@ -264,6 +268,36 @@ out:
 	return rc;
 }
 
+/*
+ * Before closing, send FIN and read what the client still sends for a
+ * moment: closing a socket with unread input makes the kernel send RST,
+ * which can destroy the response (e.g. a 431 or 400 written while the
+ * client was still sending its request).  Apache's lingering close.
+ */
+static void lingering_close(struct mc_httpd *srv, int fd)
+{
+	char scratch[4096];
+	size_t total = 0;
+
+	if (shutdown(fd, SHUT_WR) < 0)
+		return;
+	while (total < LINGER_MAX_BYTES) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+		int stopping;
+
+		pthread_mutex_lock(&srv->lock);
+		stopping = srv->stopping;
+		pthread_mutex_unlock(&srv->lock);
+		if (stopping || poll(&pfd, 1, LINGER_MS) <= 0)
+			return;
+		n = recv(fd, scratch, sizeof scratch, MSG_DONTWAIT);
+		if (n <= 0)
+			return;
+		total += (size_t)n;
+	}
+}
+
 static void *connection_thread(void *arg)
 {
 	struct slot *s = arg;
@@ -274,6 +308,8 @@ static void *connection_thread(void *arg)
 		struct linger lg = {.l_onoff = 1, .l_linger = 0};
 
 		setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	} else {
+		lingering_close(srv, s->fd);
 	}
 	/* Closed under the lock so shutdown never touches a reused fd. */
 	pthread_mutex_lock(&srv->lock);

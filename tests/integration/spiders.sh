@@ -25,11 +25,10 @@ done
 
 # only SPIDER URL: the items of the saved page at URL alone, one per line
 # (compact JSON, the fixed key order of the staging format, no observed_at).
-n_only=0
+# (Called inside $(...), so it keeps no state of its own.)
 only() {
 	local spider=$1 url=$2 dir
-	n_only=$((n_only + 1))
-	dir=$T/only$n_only
+	dir=$(mktemp -d "$T/only.XXXXXX")
 	mkdir -p "$dir/$spider"
 	ln -s "$MC_ROOT/tests/spiders/$spider/pages" "$dir/$spider/pages"
 	cp "tests/spiders/$spider/pages.tsv" "$dir/$spider/pages.tsv"

@@ -183,6 +183,11 @@ static const struct {
 	{"https:shop.example/x", NULL, "https://shop.example/x"},
 	{"http:x", "http://shop.example/a/b", "http://shop.example/a/x"},
 	{"https:x", "http://shop.example/a/b", "https://x/"},
+	{"https://shop.example/%7Ex%2d%2E%5f", NULL, "https://shop.example/~x-._"},
+	/* A stray '%' before an escaped hex digit: decoding it would make a new
+	 * escape ("%7" + "0"), so it stays, and normalising twice is stable. */
+	{"https://shop.example/%7%30?%%41&%a%62", NULL, "https://shop.example/%7%30?%%41&%a%62"},
+	{"https://shop.example/%%30%30", NULL, "https://shop.example/%%300"},
 };
 
 static const struct {
@@ -209,6 +214,8 @@ static const struct {
 	{"http://1.2.3.4.5/", NULL},
 	{"http://0x100000000/", NULL},
 	{"http://%zz/", NULL},
+	{"http://a%00b/", NULL},
+	{"http://a%2Fb/", NULL},
 };
 
 /* `s` with control characters shown as \xNN, so a check stays one line. */
@@ -234,6 +241,9 @@ static void normalize_cases(void)
 		CHECK_STR(got, norm_cases[i].want, "normalize <%s> against <%s>",
 			  printable(norm_cases[i].href),
 			  norm_cases[i].base ? norm_cases[i].base : "(none)");
+		char *again = got ? mc_url_normalize(got, NULL) : NULL;
+		CHECK_STR(again, got, "normalizing <%s> again changes nothing", got ? got : "");
+		free(again);
 		free(got);
 	}
 	for (size_t i = 0; i < sizeof invalid_cases / sizeof invalid_cases[0]; i++) {

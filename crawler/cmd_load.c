@@ -1,0 +1,236 @@
+/*
+ * `marketcrawl load [PATH...]`: find complete staging files (*.jsonl, never
+ * *.part; directories are walked, default <data-dir>/staging), load each in
+ * name order with etl/loader.c, print one line per file and a total, and
+ * turn the outcomes into one exit status (docs/loader.md):
+ *   0 all loaded cleanly (or already loaded / nothing to do),
+ *   3 loaded, but some lines were rejected,
+ *   1 some file was refused or failed (the others were still loaded).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/commands.h"
+#include "marketcrawl/db.h"
+#include "marketcrawl/exitcode.h"
+#include "marketcrawl/loader.h"
+#include "marketcrawl/log.h"
+
+struct path_list {
+	char **v;
+	size_t n, cap;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: marketcrawl load [--db CONNINFO] [--data-dir DIR] [--archive-dir DIR]\n"
+		"                        [--keep] [PATH...]\n"
+		"\n"
+		"Load complete staging files (*.jsonl; *.part is never read) into PostgreSQL,\n"
+		"each exactly once (by content hash) and in its own transaction.  PATHs may be\n"
+		"files or directories (walked); default: every file under DATA_DIR/staging.\n"
+		"The schema is migrated first if needed.\n"
+		"\n"
+		"  --db CONNINFO      libpq connection string or URI; default: PG* environment\n"
+		"  --data-dir DIR     default $MARKETCRAWL_HOME, else ./var\n"
+		"  --archive-dir DIR  where loaded files go, as DIR/<spider>/ (default DATA_DIR/archive)\n"
+		"  --keep             leave loaded files where they are\n"
+		"\n"
+		"exit status: 0 loaded (or nothing new), 3 loaded with rejected lines,\n"
+		"             1 a file was refused or failed (the others were still loaded)\n");
+}
+
+static void add_path(struct path_list *l, const char *p)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = mc_realloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = mc_strdup(p);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Collect *.jsonl files under dir (symlinked directories are not followed). */
+static int walk(const char *dir, struct path_list *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!d) {
+		mc_error("cannot read directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		errno = 0;
+		e = readdir(d);
+		if (!e)
+			break;
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = mc_asprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			rc |= walk(p, out);
+		else if (ends_with(e->d_name, ".jsonl"))
+			add_path(out, p);
+		free(p);
+	}
+	if (errno != 0) {
+		mc_error("cannot read directory %s: %s", dir, strerror(errno));
+		rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int mc_cmd_load(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"data-dir", required_argument, NULL, 'D'},
+		{"archive-dir", required_argument, NULL, 'a'},
+		{"keep", no_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *conninfo = NULL, *data_opt = NULL, *archive_opt = NULL;
+	struct mc_load_options opt = {NULL, false};
+	struct path_list files = {0};
+	struct mc_loader *loader = NULL;
+	PGconn *conn = NULL;
+	char *archive_dir = NULL;
+	int rc = MC_EXIT_OK, c;
+	long n_loaded = 0, n_dup = 0, n_bad = 0, rows_acc = 0, rows_rej = 0;
+	bool failed = false, rejects = false;
+
+	optind = 1;
+	for (;;) {
+		c = getopt_long(argc, argv, "h", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'd': conninfo = optarg; break;
+		case 'D': data_opt = optarg; break;
+		case 'a': archive_opt = optarg; break;
+		case 'k': opt.keep = true; break;
+		case 'h': usage(stdout); return MC_EXIT_OK;
+		default: usage(stderr); return MC_EXIT_USAGE;
+		}
+	}
+	const char *data_dir = mc_data_dir(data_opt);
+	archive_dir = archive_opt ? mc_strdup(archive_opt) : mc_asprintf("%s/archive", data_dir);
+	opt.archive_dir = archive_dir;
+
+	if (optind == argc) {
+		char *staging = mc_asprintf("%s/staging", data_dir);
+		struct stat st;
+		if (stat(staging, &st) == 0 && walk(staging, &files) != 0)
+			failed = true;
+		free(staging);
+	}
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (stat(argv[i], &st) != 0) {
+			mc_error("%s: %s", argv[i], strerror(errno));
+			failed = true;
+		} else if (S_ISDIR(st.st_mode)) {
+			failed |= walk(argv[i], &files) != 0;
+		} else if (ends_with(argv[i], ".part")) {
+			mc_error("%s: a .part file is an unfinished crawl; it is never loaded", argv[i]);
+			failed = true;
+		} else {
+			add_path(&files, argv[i]);
+		}
+	}
+	if (files.n == 0) {
+		printf("nothing to load\n");
+		goto out;
+	}
+	qsort(files.v, files.n, sizeof *files.v, cmp_str);
+
+	conn = mc_db_connect(conninfo);
+	if (!conn || mc_db_migrate(conn, true) != 0) {
+		failed = true;
+		goto out;
+	}
+	loader = mc_loader_new(conn, &opt);
+	if (!loader) {
+		failed = true;
+		goto out;
+	}
+	for (size_t i = 0; i < files.n; i++) {
+		struct mc_load_result res;
+		enum mc_load_outcome o = mc_loader_load_file(loader, files.v[i], &res);
+
+		switch (o) {
+		case MC_LOAD_LOADED:
+			n_loaded++;
+			rows_acc += res.accepted;
+			rows_rej += res.rejected;
+			rejects |= res.rejected > 0;
+			printf("loaded %s: %ld read, %ld accepted (%ld late), %ld unchanged, %ld rejected"
+			       " (file %lld)%s%s\n",
+			       files.v[i], res.read, res.accepted, res.late, res.unchanged, res.rejected,
+			       res.file_id, opt.keep ? "" : "; ", opt.keep ? "" : res.message);
+			break;
+		case MC_LOAD_DUPLICATE:
+			n_dup++;
+			printf("skipped %s: already loaded, nothing inserted (%s)\n", files.v[i],
+			       res.message);
+			break;
+		case MC_LOAD_VANISHED:
+			printf("skipped %s: gone (archived by another loader?)\n", files.v[i]);
+			break;
+		case MC_LOAD_REFUSED:
+			n_bad++;
+			failed = true;
+			mc_error("refused %s", res.message);
+			break;
+		case MC_LOAD_FAILED:
+			n_bad++;
+			failed = true;
+			mc_error("failed %s: %s", files.v[i], res.message);
+			break;
+		}
+		fflush(stdout);
+		if (o == MC_LOAD_FAILED && PQstatus(conn) != CONNECTION_OK) {
+			mc_error("lost the database connection; stopping (nothing of %s was kept)",
+				 files.v[i]);
+			break;
+		}
+	}
+	printf("%ld file(s) loaded, %ld already loaded, %ld refused or failed; "
+	       "%ld rows accepted, %ld rejected\n", n_loaded, n_dup, n_bad, rows_acc, rows_rej);
+out:
+	if (failed)
+		rc = MC_EXIT_FAIL;
+	else if (rejects)
+		rc = MC_EXIT_REJECTS;
+	mc_loader_free(loader);
+	if (conn)
+		PQfinish(conn);
+	for (size_t i = 0; i < files.n; i++)
+		free(files.v[i]);
+	free(files.v);
+	free(archive_dir);
+	return rc;
+}
