@@ -11,7 +11,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcurl libxml-2.0 libpcre2-8 libpq jansson zlib
+PKGS    := libcurl libxml-2.0 libpcre2-8 libpq jansson zlib libidn2
 SANITIZE ?=
 
 ifeq ($(SANITIZE),)
@@ -26,7 +26,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(SANFLAGS)
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -DMC_HAVE_IDN2 -Iinclude $(PKG_CFLAGS) $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 

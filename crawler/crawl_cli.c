@@ -19,7 +19,7 @@ enum {
 	OPT_LOW_SPEED_LIMIT, OPT_LOW_SPEED_TIME, OPT_MAX_RETRY_AFTER, OPT_WORKERS, OPT_USER_AGENT,
 	OPT_INSECURE, OPT_NO_ROBOTS, OPT_OBEY_CRAWL_DELAY, OPT_NO_CRAWL_DELAY, OPT_MIN_ITEM_RATIO,
 	OPT_MAX_DROP_RATIO, OPT_NO_HEALTH, OPT_LOG_LEVEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FAST,
-	OPT_STOP_GRACE, OPT_DB, OPT_HELP,
+	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +57,8 @@ static const struct option long_opts[] = {
 	{"fast", no_argument, NULL, OPT_FAST},
 	{"stop-grace", required_argument, NULL, OPT_STOP_GRACE},
 	{"db", required_argument, NULL, OPT_DB},
+	{"sitemap", required_argument, NULL, OPT_SITEMAP},
+	{"sitemap-filter", required_argument, NULL, OPT_SITEMAP_FILTER},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -76,6 +78,8 @@ void mc_crawl_cli_help(FILE *out)
 	      "  --out DIR               directory of the staging file (default DATA/staging/SPIDER)\n"
 	      "  --start-url URL         replace the spider's start URLs (repeatable)\n"
 	      "  --allow-domain DOMAIN   add to the spider's allowed domains (repeatable)\n"
+	      "  --sitemap URL           start from a sitemap, sitemap index or robots.txt (repeatable)\n"
+	      "  --sitemap-filter REGEX  only follow sitemap page URLs matching REGEX\n"
 	      "  --max-pages N           stop scheduling after N pages (default unlimited)\n"
 	      "  --max-depth N           do not follow links deeper than N (default unlimited)\n"
 	      "  --concurrency N         transfers in flight, all hosts (default 16)\n"
@@ -179,6 +183,12 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 			continue;
 		case OPT_ALLOW_DOMAIN:
 			c->domains = push(c->domains, optarg);
+			continue;
+		case OPT_SITEMAP:
+			c->sitemaps = push(c->sitemaps, optarg);
+			continue;
+		case OPT_SITEMAP_FILTER:
+			c->sitemap_filter = optarg;
 			continue;
 		case OPT_NO_HEALTH:
 			c->no_health = true;
@@ -287,6 +297,8 @@ void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider)
 		}
 	}
 	o->start_urls = (const char *const *)c->start_urls;
+	o->sitemap_urls = (const char *const *)c->sitemaps;
+	o->sitemap_filter = c->sitemap_filter;
 	o->extra_domains = (const char *const *)c->domains;
 }
 
@@ -298,6 +310,10 @@ void mc_crawl_cli_release(struct mc_crawl_cli *c)
 	for (char **p = c->domains; p && *p; p++)
 		free(*p);
 	free(c->domains);
+	for (char **p = c->sitemaps; p && *p; p++)
+		free(*p);
+	free(c->sitemaps);
+	c->sitemaps = NULL;
 	c->start_urls = NULL;
 	c->domains = NULL;
 }

@@ -19,6 +19,8 @@ struct mc_crawl_cli {
 	const char *db;       /* --db (run only) */
 	char **start_urls;    /* NULL-terminated, owned */
 	char **domains;       /* NULL-terminated, owned */
+	char **sitemaps;      /* NULL-terminated, owned */
+	const char *sitemap_filter;
 	bool no_health;
 	bool help;
 	char *words[64];      /* non-option arguments (borrowed from argv) */

@@ -29,6 +29,7 @@
 #include "marketcrawl/exitcode.h"
 #include "marketcrawl/log.h"
 #include "marketcrawl/seen.h"
+#include "marketcrawl/sitemap.h"
 #include "marketcrawl/url.h"
 #include "parse_pool.h"
 #include "regex_cache.h"
@@ -205,6 +206,75 @@ static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char 
 	enqueue(e, r);
 }
 
+/* Queue a sitemap (or robots.txt to read Sitemap: lines from).  Takes `url`. */
+static void add_sitemap(struct engine *e, char *url, int depth)
+{
+	struct mc_request *r;
+
+	if (offsite(e, url)) {
+		e->stats->offsite++;
+		free(url);
+		return;
+	}
+	if (!mc_seen_add(e->seen, url, strlen(url))) {
+		e->stats->duplicates++;
+		free(url);
+		return;
+	}
+	r = mc_request_new(url, NULL, NULL, NULL);
+	r->is_sitemap = true;
+	r->depth = depth;
+	enqueue(e, r);
+}
+
+/* Read the locs of a fetched sitemap: indexes and robots.txt lead to more
+ * sitemaps, urlsets to pages (filtered) for the sitemap callback. */
+static void sitemap_done(struct engine *e, struct mc_request *r, const char *body, size_t len)
+{
+	struct mc_sitemap sm;
+	const char *filter = e->o->sitemap_filter ? e->o->sitemap_filter : e->o->spider->sitemap_filter;
+	mc_parse_fn cb = e->o->spider->sitemap_parse ? e->o->spider->sitemap_parse : e->o->spider->parse;
+	size_t plen = strlen(r->url);
+
+	e->stats->sitemaps++;
+	if (plen >= 11 && strcmp(r->url + plen - 11, "/robots.txt") == 0) {
+		struct mc_robots *rb = mc_robots_parse(body, len, e->robots_agent);
+		for (const char *const *s = mc_robots_sitemaps(rb); s && *s; s++) {
+			char *u = mc_url_normalize(*s, r->url);
+			if (u)
+				add_sitemap(e, u, r->depth + 1);
+		}
+		mc_robots_free(rb);
+		return;
+	}
+	if (mc_sitemap_parse(body, len, &sm) != MC_SITEMAP_OK) {
+		mc_named_add(&e->stats->errors, "bad_sitemap", 1);
+		mc_warn("%s: not a usable sitemap: %s", r->url, sm.error);
+		mc_sitemap_release(&sm);
+		return;
+	}
+	for (size_t i = 0; i < sm.count; i++) {
+		char *u = mc_url_normalize(sm.locs[i], r->url);
+		if (!u) {
+			e->stats->bad_links++;
+			continue;
+		}
+		if (sm.is_index) {
+			add_sitemap(e, u, r->depth + 1);
+			continue;
+		}
+		char *m = filter ? mc_regex_capture(filter, u, 0) : NULL;
+		if (filter && !m) {
+			free(u);
+			continue;
+		}
+		free(m);
+		e->stats->sitemap_urls++;
+		add_request(e, u, cb, NULL, r->url, r->depth + 1, 0, false, 0);
+	}
+	mc_sitemap_release(&sm);
+}
+
 static void promote_due_retries(struct engine *e, double now)
 {
 	struct mc_request *r;
@@ -322,8 +392,14 @@ static void start_transfer(struct engine *e, struct mc_request *r)
 			mc_request_free(r);
 			return;
 		}
-		hdr = mc_asprintf("Content-Type: %s\n", ctype);
 		e->stats->status[200]++;
+		if (r->is_sitemap) {
+			sitemap_done(e, r, body, len);
+			free(body);
+			mc_request_free(r);
+			return;
+		}
+		hdr = mc_asprintf("Content-Type: %s\n", ctype);
 		deliver(e, r, 200, r->url, hdr, body, len, ctype);
 		return;
 	}
@@ -368,9 +444,11 @@ static struct mc_host *pick_host(struct engine *e, double now)
 {
 	struct mc_host *best = NULL;
 	int best_prio = 0;
+	uint64_t best_seq = 0;
 
 	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list) {
 		int prio;
+		uint64_t seq = 0;
 		if (h->active >= e->o->per_host || now < h->next_ok)
 			continue;
 		if (h->robots_state == MC_ROBOTS_NEEDED && h->robots_req) {
@@ -380,10 +458,14 @@ static struct mc_host *pick_host(struct engine *e, double now)
 			continue;
 		} else {
 			prio = mc_heap_peek(&h->queue)->priority;
+			seq = mc_heap_peek(&h->queue)->seq;
 		}
-		if (!best || prio > best_prio) {
+		/* Equal priorities: the oldest request first, whatever its host,
+		 * so a one-at-a-time crawl (check-spider) is breadth-first. */
+		if (!best || prio > best_prio || (prio == best_prio && seq < best_seq)) {
 			best = h;
 			best_prio = prio;
+			best_seq = seq;
 		}
 	}
 	return best;
@@ -595,8 +677,11 @@ static void follow_redirect(struct engine *e, struct mc_request *r, const char *
 		return;
 	}
 	e->stats->redirects++;
-	add_request(e, target, r->cb, r->data, r->referer, r->depth, r->priority, r->dont_filter,
-		    r->redirects + 1);
+	if (r->is_sitemap)
+		add_sitemap(e, target, r->depth);
+	else
+		add_request(e, target, r->cb, r->data, r->referer, r->depth, r->priority,
+			    r->dont_filter, r->redirects + 1);
 	mc_request_free(r);
 }
 
@@ -677,6 +762,11 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	}
 	if (status >= 300 && status < 400) {
 		follow_redirect(e, r, eff, easy);
+		goto out;
+	}
+	if (r->is_sitemap && status >= 200 && status < 300) {
+		sitemap_done(e, r, t->body.data ? t->body.data : "", t->body.len);
+		mc_request_free(r);
 		goto out;
 	}
 	if (status < 200 || status >= 300) {
@@ -928,6 +1018,16 @@ static void seed(struct engine *e)
 			continue;
 		}
 		add_request(e, url, e->o->spider->parse, NULL, NULL, 0, 0, true, 0);
+	}
+	urls = e->o->sitemap_urls ? e->o->sitemap_urls : e->o->spider->sitemap_urls;
+	for (const char *const *u = urls; u && *u; u++) {
+		char *url = mc_url_normalize(*u, NULL);
+		if (!url) {
+			mc_error("sitemap URL is not a valid http(s) URL: %s", *u);
+			e->stats->bad_links++;
+			continue;
+		}
+		add_sitemap(e, url, 0);
 	}
 }
 

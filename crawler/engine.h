@@ -21,6 +21,8 @@ struct mc_replay;
 struct mc_crawl_opts {
 	const struct mc_spider *spider;
 	const char *const *start_urls;   /* NULL-terminated; NULL = the spider's */
+	const char *const *sitemap_urls; /* NULL-terminated; NULL = the spider's */
+	const char *sitemap_filter;      /* NULL = the spider's */
 	const char *const *extra_domains; /* added to allowed_domains; may be NULL */
 	const char *staging_dir;         /* directory of the staging file */
 	FILE *items_out;                 /* write items here instead (no staging file) */

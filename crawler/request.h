@@ -25,6 +25,7 @@ struct mc_request {
 	int redirects;  /* redirects followed to reach this URL */
 	bool dont_filter;
 	bool is_robots;
+	bool is_sitemap; /* a sitemap, sitemap index or robots.txt to read locs from */
 	uint64_t seq;   /* FIFO order among equal priorities */
 	double not_before; /* monotonic time; retries wait until then */
 };

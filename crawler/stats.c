@@ -95,6 +95,8 @@ json_t *mc_stats_json(const struct mc_stats *s)
 	json_object_set_new(o, "duplicates", json_integer(s->duplicates));
 	json_object_set_new(o, "depth_limited", json_integer(s->depth_limited));
 	json_object_set_new(o, "redirects", json_integer(s->redirects));
+	json_object_set_new(o, "sitemaps", json_integer(s->sitemaps));
+	json_object_set_new(o, "sitemap_urls", json_integer(s->sitemap_urls));
 	json_object_set_new(o, "bad_links", json_integer(s->bad_links));
 	json_object_set_new(o, "bytes", json_integer(s->bytes));
 	json_object_set_new(o, "items", json_integer(s->items));
@@ -138,6 +140,9 @@ void mc_stats_print(const struct mc_stats *s, FILE *out)
 	fprintf(out, "  %-18s%ld offsite, %ld duplicate, %ld too deep, %ld invalid\n", "links skipped",
 		s->offsite, s->duplicates, s->depth_limited, s->bad_links);
 	fprintf(out, "  %-18s%ld\n", "redirects", s->redirects);
+	if (s->sitemaps)
+		fprintf(out, "  %-18s%ld read, %ld page URLs\n", "sitemaps", s->sitemaps,
+			s->sitemap_urls);
 	fprintf(out, "  %-18s%ld\n", "bytes", s->bytes);
 	fprintf(out, "  %-18s%ld\n", "items", s->items);
 	print_named(out, "items dropped", &s->dropped);

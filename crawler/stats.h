@@ -35,6 +35,8 @@ struct mc_stats {
 	long duplicates;
 	long depth_limited;
 	long redirects;
+	long sitemaps;          /* sitemaps (and indexes) read */
+	long sitemap_urls;      /* page URLs taken from sitemaps */
 	long bad_links;
 	long bytes;             /* body bytes received (decoded) */
 	long items;

@@ -190,6 +190,12 @@ static int next_line(struct reader *r, const char **line, size_t *n, bool *too_l
 			*line = r->buf + r->pos;
 			*n = (size_t)(nl - *line);
 			r->pos += *n + 1;
+			if (*n > MC_STAGING_MAX_LINE) {
+				*too_long = true;
+				memcpy(r->longbuf, *line, sizeof r->longbuf);
+				*line = r->longbuf;
+				*n = sizeof r->longbuf;
+			}
 			return 1;
 		}
 		scanned = r->len - r->pos;

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
 	build-essential pkg-config
-	libcurl4-openssl-dev libxml2-dev libpcre2-dev libpq-dev libjansson-dev zlib1g-dev
+	libcurl4-openssl-dev libxml2-dev libpcre2-dev libpq-dev libjansson-dev zlib1g-dev libidn2-dev
 	postgresql postgresql-contrib
 	gzip curl ca-certificates jq
 )

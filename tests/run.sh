@@ -35,7 +35,7 @@ fi
 passed=0 failed=0
 run_one() {
 	local name=$1; shift
-	local log=$work/$name.log
+	local log=$work/${name//\//_}.log
 	local start=$SECONDS
 	"$@" >"$log" 2>&1
 	local rc=$?

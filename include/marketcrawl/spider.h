@@ -54,6 +54,15 @@ struct mc_spider {
 	const char *const *allowed_domains; /* NULL-terminated; NULL = any */
 	mc_parse_fn parse;       /* callback for start URLs */
 	struct mc_spider_settings settings;
+	/*
+	 * Optional sitemap start: URLs of sitemaps, sitemap indexes (plain or
+	 * gzip) or robots.txt files (their Sitemap: lines).  Every page URL
+	 * they list that matches `sitemap_filter` (a PCRE2 pattern; NULL =
+	 * all) is fetched and handed to `sitemap_parse` (NULL = `parse`).
+	 */
+	const char *const *sitemap_urls;
+	const char *sitemap_filter;
+	mc_parse_fn sitemap_parse;
 };
 
 /* ---- the response ------------------------------------------------------ */

@@ -16,10 +16,11 @@ select f.file_id,
        f.run_finished_at,
        f.loaded_at,
        coalesce(f.run_record -> 'run', f.run_record) as run_record,
-       -- Only a complete run delists, and only when the loader told us what
-       -- it contained (stg.seen_listing rows, or no valid rows at all).
+       -- Only a complete run delists, and only when the loader recorded its
+       -- unchanged listings in stg.seen_listing (a file whose unchanged rows
+       -- are missing there would delist them all).
        f.run_status = 'complete'
-           and (f.rows_accepted + f.rows_unchanged = 0
+           and (f.rows_unchanged = 0
                 or exists (select 1 from stg.seen_listing s where s.file_id = f.file_id))
            as delists
 from stg.loaded_file f

@@ -4,7 +4,7 @@
 -- absence, presence_change (the listings' delist/reappear events, used by
 -- the history jobs).
 -- Rules (docs/model.md): a sighting is dated by the listing's first
--- observation in that file, else by the run's start.  A listing missing
+-- observation in that file, else (unchanged) by the run's start.  A listing missing
 -- from a complete run of its spider that started after everything known
 -- about it is delisted at that run's start; a later sighting reopens it.
 -- Runs are replayed in time order, so a batch of several runs (or a file
@@ -12,19 +12,16 @@
 -- Re-run safety: only batch files are read, and values are written only
 -- when they differ.
 create temp table sighting on commit drop as
-select l.listing_id, s.file_id, coalesce(f.first_at, b.run_started_at) as seen_at
+-- Unchanged listings: stg.seen_listing (the loader puts there every listing
+-- a file contained without an accepted observation).
+select l.listing_id, s.file_id, b.run_started_at as seen_at
 from stg.seen_listing s
 join batch_file b on b.file_id = s.file_id
 join core.listing l on l.marketplace = s.marketplace and l.external_id = s.external_id
-left join batch_listing_file f on f.file_id = s.file_id and f.listing_id = l.listing_id
 union all
--- An observed listing was seen, whether or not seen_listing says so.
-select f.listing_id, f.file_id, f.first_at
-from batch_listing_file f
-join core.listing l on l.listing_id = f.listing_id
-where not exists (select 1 from stg.seen_listing s
-                  where s.file_id = f.file_id and s.marketplace = l.marketplace
-                    and s.external_id = l.external_id);
+-- Observed listings (a duplicate of a seen_listing row would be harmless).
+select listing_id, file_id, first_at
+from batch_listing_file;
 analyze sighting;
 
 -- Missing from a complete run of its spider, and that run is newer than

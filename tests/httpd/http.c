@@ -543,6 +543,9 @@ static enum mc_httpd_next refuse(struct mc_httpd_conn *c, struct mc_httpd_req *r
 	char body[64];
 	int n = snprintf(body, sizeof body, "%d %s\n", status, mc_httpd_reason(status));
 
+	/* After a malformed request the stream cannot be trusted: close. */
+	if (status == 400)
+		req->keep_alive = 0;
 	if (req->method[0] == '\0')
 		snprintf(req->method, sizeof req->method, "-");
 	if (!req->target)
@@ -598,9 +601,9 @@ static enum mc_httpd_next serve_one(struct mc_httpd_conn *c)
 		goto out;
 	}
 	next = mc_httpd_route(c, &req);
+out:
 	if (next == MC_HTTPD_KEEP && !req.keep_alive)
 		next = MC_HTTPD_CLOSE;
-out:
 	free(req.target);
 	free(req.path);
 	return next;

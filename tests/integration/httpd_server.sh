@@ -48,12 +48,16 @@ fetch() {
 hdr() { tr -d '\r' <"$T/h" | grep -i "^$1:" | head -n 1 | sed 's/^[^:]*: //'; }
 has_hdr() { tr -d '\r' <"$T/h" | grep -qi "^$1:"; }
 bodylen() { wc -c <"$T/b" | tr -d ' '; }
+# curl -I also writes the headers to -o: a HEAD body is empty when the two match.
+headbody() { if cmp -s "$T/h" "$T/b"; then echo none; else echo some; fi; }
 # raw BYTES: send raw request bytes (printf %b escapes), print the whole
-# answer with CRs removed; the last request must make the server close.
+# answer with CRs removed, then "<closed>" when the server closed the
+# connection (or "<open>" after 10 s without it).
 raw() {
 	exec 3<>"/dev/tcp/127.0.0.1/$HTTPD_PORT" || return 1
 	printf '%b' "$1" >&3
-	timeout 20 cat <&3 | tr -d '\r'
+	timeout 10 cat <&3 | tr -d '\r'
+	if [ "${PIPESTATUS[0]}" -eq 0 ]; then echo '<closed>'; else echo '<open>'; fi
 	exec 3<&-
 }
 statuses() { grep '^HTTP/' | awk '{print $2}' | paste -sd' ' -; }
@@ -85,7 +89,7 @@ for pair in data.json:application/json feed.xml:application/xml note.txt:text/pl
 	check_eq "$(hdr Content-Type)" "${pair#*:}" "Content-Type of ${pair%%:*}"
 done
 fetch "$U/page.html" -I
-check_eq "$CODE $(hdr Content-Length) $(bodylen)" "200 $(wc -c <"$www/page.html" | tr -d ' ') 0" \
+check_eq "$CODE $(hdr Content-Length) $(headbody)" "200 $(wc -c <"$www/page.html" | tr -d ' ') none" \
 	"HEAD: same Content-Length, no body"
 fetch "$U/page.html" -X POST -d 'a=1'
 check_eq "$CODE $(hdr Allow)" "405 GET, HEAD" "POST: 405 with Allow"
@@ -130,7 +134,7 @@ fetch "$U/page.html" -H 'Connection: close'
 check_eq "$(hdr Connection)" "close" "Connection: close echoed"
 out=$(raw 'GET /page.html HTTP/1.1\r\nHost: a\r\n\r\nHEAD /sub/ HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\nGET /note.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
 check_eq "$(echo "$out" | statuses)" "200 200 404 200" "pipelined requests answered in order"
-check_eq "$(echo "$out" | tail -n 1)" "plain" "pipelined: last body intact"
+check_eq "$(echo "$out" | tail -n 2 | paste -sd' ' -)" "plain <closed>" "pipelined: last body intact, then close"
 check_eq "$(echo "$out" | grep -c '^Connection: keep-alive')" 3 "pipelined: keep-alive until the close"
 out=$(raw '\r\nGET /page.html HTTP/1.0\r\n\r\n')
 check_eq "$(echo "$out" | statuses) $(echo "$out" | grep '^Connection:')" "200 Connection: close" \
@@ -149,7 +153,8 @@ for req in 'garbage\r\n\r\n' 'GET /page.html HTTP/1.1\r\n\r\n' 'GET /page.html\r
 	'GET /page.html HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n' \
 	'GET /pa\rge HTTP/1.1\r\nHost: a\r\n\r\n'; do
 	out=$(raw "$req")
-	check_eq "$(echo "$out" | statuses) $(echo "$out" | grep '^Connection:')" "400 Connection: close" \
+	check_eq "$(echo "$out" | statuses) $(echo "$out" | grep '^Connection:') $(echo "$out" | tail -n 1)" \
+		"400 Connection: close <closed>" \
 		"malformed request is 400 and closes: $(printf '%s' "$req" | head -c 50)"
 done
 out=$(raw 'GET / HTTP/2.0\r\nHost: a\r\n\r\n')
@@ -236,7 +241,7 @@ check_eq "$CODE" 400 "redirect: CR/LF in the target refused"
 got=$(curl -s --max-time 20 "$U/fault/endless" | head -c 3000000 | wc -c | tr -d ' ')
 check_eq "$got" 3000000 "endless: keeps sending (3 MB read, client closes)"
 fetch "$U/fault/endless" -I
-check_eq "$CODE $(hdr Transfer-Encoding) $(bodylen)" "200 chunked 0" "endless: HEAD gives chunked headers only"
+check_eq "$CODE $(hdr Transfer-Encoding) $(headbody)" "200 chunked none" "endless: HEAD gives chunked headers only"
 check "endless: first bytes carry the marker" \
 	bash -c 'curl -s --max-time 20 "$1" | head -c 200 | grep -q "mc-fault: endless"' _ "$U/fault/endless"
 
@@ -291,7 +296,7 @@ check_eq "$(grep -c '^HEAD /page.html 200 0$' "$log")" 1 "log: HEAD logs 0 body 
 check_eq "$(grep -c '^GET /fault/reset 0 0$' "$log")" 1 "log: reset logs status 0"
 check_eq "$(grep -c '^GET /fault/truncated 200 100$' "$log")" 1 "log: truncated logs the bytes sent"
 check_eq "$(grep -c '^GET /fault/endless 200 -$' "$log")" 2 "log: endless logs '-'"
-check_eq "$(grep -c '^- - 400 ' "$log")" 1 "log: an unparsable request logs '- -'"
+check_eq "$(grep -c '^- - 400 ' "$log")" 3 "log: unparsable requests log '- -'"
 check_eq "$(grep -c '^GET /page.html?n=' "$log")" 400 "log: one line per parallel request"
 
 # ---- shutdown --------------------------------------------------------------
@@ -303,6 +308,7 @@ sleep 0.5
 kill "$HTTPD_PID"
 wait "$HTTPD_PID"
 check_eq "$?" 0 "SIGTERM with requests in flight: exit 0"
+kill "$stall_pid" "$slow_pid" 2>/dev/null
 wait "$stall_pid" "$slow_pid" 2>/dev/null
 fetch "$U/page.html"
 check_eq "$RC" 7 "after SIGTERM nothing listens"

@@ -18,8 +18,8 @@ for s in "${spiders[@]}"; do
 	if mc check-spider "$s" >"$T/$s.check" 2>&1; then
 		ok "check-spider $s: $(tail -n 1 "$T/$s.check")"
 	else
-		not_ok "check-spider $s"
-		sed 's/^/# /' "$T/$s.check" | head -n 40
+		not_ok "check-spider $s: $(tail -n 1 "$T/$s.check")"
+		grep -v '^marketcrawl: \(info\|warn\)' "$T/$s.check" | head -n 12 | sed 's/^/# /'
 	fi
 done
 

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# `make bench`: crawl speed and memory, next to a same-run baseline.
+#
+# Generates a static store of BENCH_PRODUCTS products (default 20,000: 400
+# listing pages + 20,000 product pages of 30-60 KB), serves it on 127.0.0.1
+# with nginx (or the fixture server when nginx is missing), measures the raw
+# fetch rate of that server with wrk (the ceiling), then crawls it with the
+# demo spider in the --fast profile and prints pages/s, items/s, CPU seconds
+# and peak RSS.  Then the same at 10x the size (BENCH_SCALE=0 skips it) to
+# show how memory grows with the site.  Figures only: no thresholds here.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+case "$B" in /*) ;; *) B=$root/$B ;; esac
+products=${BENCH_PRODUCTS:-20000}
+scale=${BENCH_SCALE:-1}
+workers=${BENCH_WORKERS:-2}
+work=$(mktemp -d /tmp/mc-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+serve() { # DIR -> sets URL
+	local dir=$1 port
+	if command -v nginx >/dev/null 2>&1; then
+		port=$((30000 + RANDOM % 20000))
+		cat >"$work/nginx.conf" <<EOF
+worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
+events { worker_connections 4096; }
+http { access_log off; sendfile on; keepalive_requests 100000; include /etc/nginx/mime.types;
+  server { listen 127.0.0.1:$port; root $dir; } }
+EOF
+		nginx -c "$work/nginx.conf" &
+		pids+=($!)
+		server="nginx $(nginx -v 2>&1 | sed 's/.*\///')"
+	else
+		"$B/tests/httpd" -r "$dir" -p "$work/port" &
+		pids+=($!)
+		for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+		port=$(cat "$work/port")
+		server="tests/httpd"
+	fi
+	URL=http://127.0.0.1:$port
+	for _ in $(seq 1 100); do curl -fs -o /dev/null "$URL/robots.txt" && break; sleep 0.05; done
+}
+
+stop_server() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	pids=()
+}
+
+# crawl N -> prints one result line
+bench_one() {
+	local n=$1 site=$work/site-$1
+	echo "generating $n products..." >&2
+	"$B/tools/gen_site" bench "$site" --products "$n" >/dev/null || return 1
+	local pages bytes
+	pages=$(find "$site" -name '*.html' | wc -l)
+	bytes=$(du -sb "$site" | cut -f1)
+	serve "$site"
+	local sample
+	sample=$(cd "$site" && find . -path '*game*' -name '*.html' -print -quit | sed 's|^\./||')
+	local raw="-"
+	if command -v wrk >/dev/null 2>&1; then
+		raw=$(wrk -t2 -c64 -d5s "$URL/$sample" 2>/dev/null | awk '/Requests\/sec/ {printf "%.0f", $2}')
+	fi
+	rm -rf "$work/out"
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$B/marketcrawl" crawl demo --start-url "$URL/" \
+		--fast --workers "$workers" --no-health --no-progress --out "$work/out" \
+		>/dev/null 2>"$work/crawl.err"
+	read -r el us sy rss <"$work/time"
+	local run got items
+	run=$(tail -n 1 "$work"/out/*.jsonl)
+	got=$(jq -r .run.pages <<<"$run")
+	items=$(jq -r .run.items <<<"$run")
+	stop_server
+	rm -rf "$site"
+	awk -v n="$n" -v pages="$pages" -v got="$got" -v items="$items" -v el="$el" -v us="$us" \
+		-v sy="$sy" -v rss="$rss" -v raw="$raw" -v mb="$bytes" -v srv="$server" 'BEGIN {
+		printf "%-9s %7d pages (%5.0f MB)  crawled %7d  %7.0f pages/s  %7.0f items/s  cpu %6.1f s  peak RSS %6.1f MiB  | baseline %s raw fetch %s req/s\n",
+			n, pages, mb / 1e6, got, got / el, items / el, us + sy, rss / 1024, srv, raw }'
+}
+
+echo "marketcrawl crawl benchmark ($(nproc) cores, demo spider --fast --workers $workers)"
+bench_one "$products"
+[ "$scale" = 0 ] || bench_one $((products * 10))
+echo "targets: >= 2000 pages/s and < 64 MiB peak RSS at 20,000 products; RSS growth < 2x at 10x size"

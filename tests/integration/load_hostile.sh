@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Scraped text is data: quotes, backslashes, tabs, newlines, carriage
+# returns, "\N", "\.", SQL fragments, control characters and non-ASCII text
+# arrive in PostgreSQL byte for byte (compared as hex), in every text
+# column and inside attrs.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/load_helpers.bash"
+fresh_db || { not_ok "createdb"; exit 1; }
+
+# JSON text of the hostile value, and the bytes it must become.
+json='q\"uote b\\slash tab\there nl\nhere cr\rhere \\N \\. \\\\N end\\'"'"'); DROP TABLE stg.observation; -- caf\u00e9 \ud83d\ude00 raw café 😀 \u0001\b\f \/ %s $1'
+want=$(printf 'q"uote b\\slash tab\there nl\nhere cr\rhere \\N \\. \\\\N end\\'"'"'); DROP TABLE stg.observation; -- caf\xc3\xa9 \xf0\x9f\x98\x80 raw caf\xc3\xa9 \xf0\x9f\x98\x80 \x01\x08\x0c / %%s $1' | od -An -tx1 | tr -d ' \n')
+
+{
+	printf '{"marketplace":"m","external_id":"%s","url":"http://m.test/a?q=\\"x\\"&b=\\\\","title":"%s","price":"1","currency":"EUR","availability":"in_stock","observed_at":"2026-11-22T10:00:00Z","product_key":"%s","attrs":{"note":"%s","nested":{"k\\tey":["%s"]}}}\n' \
+		"$json" "$json" "$json" "$json" "$json"
+	# a second listing whose external_id differs only by a trailing newline
+	printf '{"marketplace":"m","external_id":"%s\\n","url":"http://m.test/b","title":"t","price":"2","currency":"EUR","availability":"in_stock","observed_at":"2026-11-22T10:00:00Z"}\n' "$json"
+} | stg "$T/hostile.jsonl" hostile
+
+load --keep "$T/hostile.jsonl"
+check_eq "$RC" 0 "hostile file loads cleanly"
+check_eq "$(sql 'select count(*) from stg.observation')" 2 "both hostile listings accepted"
+hex() { sql "select encode(convert_to($1, 'UTF8'), 'hex') from stg.observation where price = 1"; }
+check_eq "$(hex title)" "$want" "title byte-exact"
+check_eq "$(hex external_id)" "$want" "external_id byte-exact"
+check_eq "$(hex product_key)" "$want" "product_key byte-exact"
+check_eq "$(hex "attrs->>'note'")" "$want" "attrs string byte-exact"
+check_eq "$(hex "attrs->'nested'->(E'k\\tey')->>0")" "$want" "attrs nested key with a tab, value byte-exact"
+check_eq "$(sql "select url from stg.observation where price = 1")" 'http://m.test/a?q="x"&b=\' "url with quotes and a backslash"
+check_eq "$(sql "select encode(convert_to(external_id, 'UTF8'), 'hex') from stg.observation where price = 2")" "${want}0a" "trailing newline kept: a different listing"
+check_eq "$(sql "select count(*) from stg.listing_state")" 2 "two listing states"
+check_eq "$(sql "select count(*) from pg_tables where schemaname = 'stg' and tablename = 'observation'")" 1 "the SQL fragment did nothing"
+
+# Loading the same listing again with the same hostile title: unchanged.
+sed 's/hostile/hostile2/g; s/2026-11-22T10:00:00Z/2026-11-22T11:00:00Z/g' "$T/hostile.jsonl" >"$T/hostile2.jsonl"
+load --keep "$T/hostile2.jsonl"
+check_eq "$(sql "select rows_accepted || '/' || rows_unchanged from stg.loaded_file where run_id = 'hostile2'")" "0/2" "hostile strings compare equal to themselves"

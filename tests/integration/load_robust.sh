@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The loader under stress: two loaders at once never load a file twice (the
+# loser skips, exit 0); kill -9 while COPY runs and a PostgreSQL restart in
+# the middle of a load leave no trace, and the next run loads the file
+# completely (exact counts); a password is never printed.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/load_helpers.bash"
+fresh_db || { not_ok "createdb"; exit 1; }
+
+counts() { sql "select (select count(*) from stg.loaded_file) || '|' || (select count(*) from stg.observation) || '|' || (select count(*) from stg.listing_state) || '|' || (select count(*) from stg.rejected_line) || '|' || (select count(*) from stg.seen_listing)"; }
+
+# wait_copy PID: until the loader's COPY is running (or the loader ended).
+wait_copy() {
+	local i
+	for i in $(seq 1 600); do
+		[ "$(sql "select count(*) from pg_stat_activity where datname = current_database() and state = 'active' and query like 'copy mc_load_rows%'")" = 1 ] && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.02
+	done
+	return 1
+}
+
+# wait_idle: until no backend of this database but ours is left.
+wait_idle() {
+	local i
+	for i in $(seq 1 500); do
+		[ "$(sql "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")" = 0 ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+mc db migrate >/dev/null
+
+# --- two loaders at once, same file ---------------------------------------
+"$GEN_STAGING" --listings 50000 --spider demo "$T/same.jsonl"
+mc load --keep "$T/same.jsonl" >"$T/c1.out" 2>&1 &
+p1=$!
+mc load --keep "$T/same.jsonl" >"$T/c2.out" 2>&1 &
+p2=$!
+wait "$p1"; r1=$?
+wait "$p2"; r2=$?
+check_eq "$r1|$r2" "0|0" "two concurrent loaders of one file both exit 0"
+check_eq "$(counts)" "1|50000|50000|0|0" "loaded exactly once"
+check_eq "$(cat "$T/c1.out" "$T/c2.out" | grep -c '^loaded ')|$(cat "$T/c1.out" "$T/c2.out" | grep -c '^skipped .*already loaded')" "1|1" "one loaded, the other skipped"
+
+# --- two loaders at once over one staging directory (with archiving) --------
+D=$T/data
+mkdir -p "$D/staging/demo"
+"$GEN_STAGING" --listings 20000 --first 100000 --spider demo --run 1 "$D/staging/demo/a.jsonl"
+"$GEN_STAGING" --listings 20000 --first 200000 --spider demo --run 2 "$D/staging/demo/b.jsonl"
+mc load --data-dir "$D" >"$T/d1.out" 2>&1 &
+p1=$!
+mc load --data-dir "$D" >"$T/d2.out" 2>&1 &
+p2=$!
+wait "$p1"; r1=$?
+wait "$p2"; r2=$?
+check_eq "$r1|$r2" "0|0" "two concurrent loaders of a directory both exit 0"
+check_eq "$(counts)" "3|90000|90000|0|0" "each file loaded exactly once"
+check_eq "$(ls "$D/archive/demo" | tr '\n' ' ')" "a.jsonl b.jsonl " "both archived once"
+
+# --- kill -9 while COPY runs -------------------------------------------------
+fresh_db || { not_ok "createdb"; exit 1; }
+mc db migrate >/dev/null
+D=$T/k
+mkdir -p "$D/staging/demo"
+"$GEN_STAGING" --listings 400000 --spider demo "$D/staging/demo/big.jsonl"
+"$MC_BIN" load --data-dir "$D" >"$T/k.out" 2>&1 &
+pk=$!
+if wait_copy "$pk"; then
+	kill -9 "$pk"
+	wait "$pk" 2>/dev/null
+	ok "loader killed while its COPY ran"
+else
+	not_ok "loader killed while its COPY ran (COPY never seen)"
+fi
+wait_idle
+check_eq "$(counts)" "0|0|0|0|0" "kill -9 mid-COPY leaves no trace"
+check "killed load leaves the file in staging" test -f "$D/staging/demo/big.jsonl"
+load --data-dir "$D"
+check_eq "$RC" 0 "next run after kill -9 exits 0"
+check_eq "$(counts)" "1|400000|400000|0|0" "next run loads the file completely"
+check_eq "$(sql 'select rows_read, rows_accepted from stg.loaded_file')" "400000|400000" "exact counts after kill -9"
+
+# --- PostgreSQL restarted in the middle of a load ---------------------------
+fresh_db || { not_ok "createdb"; exit 1; }
+mc db migrate >/dev/null
+D=$T/r
+mkdir -p "$D/staging/demo"
+"$GEN_STAGING" --listings 400000 --spider demo "$D/staging/demo/big.jsonl"
+pgbin=$(pg_config --bindir 2>/dev/null)
+[ -x "$pgbin/pg_ctl" ] || pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pg_restart() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$pgbin/pg_ctl" -D "$PGHOST/data" -m fast -w restart >/dev/null
+	else
+		"$pgbin/pg_ctl" -D "$PGHOST/data" -m fast -w restart >/dev/null
+	fi
+}
+"$MC_BIN" load --data-dir "$D" >"$T/r.out" 2>"$T/r.err" &
+pr=$!
+if wait_copy "$pr"; then
+	pg_restart
+	ok "PostgreSQL restarted while the COPY ran"
+else
+	not_ok "PostgreSQL restarted while the COPY ran (COPY never seen)"
+fi
+wait "$pr"
+check_eq "$?" 1 "load interrupted by a restart exits 1"
+check "the error is reported" grep -q "error" "$T/r.err"
+for i in $(seq 1 100); do sql 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
+check_eq "$(counts)" "0|0|0|0|0" "restart mid-load leaves no trace"
+check "interrupted load leaves the file in staging" test -f "$D/staging/demo/big.jsonl"
+load --data-dir "$D"
+check_eq "$RC" 0 "next run after the restart exits 0"
+check_eq "$(counts)" "1|400000|400000|0|0" "next run loads the file completely (nothing lost or doubled)"
+
+# --- a password is never printed ----------------------------------------------
+{ obs a 1 2026-11-22T10:00:00Z; } | stg "$T/p.jsonl" p
+for db in "host=$T/nosock port=1 dbname=nodb user=nobody password=SECRET" \
+	"postgresql://nobody:SECRET@localhost:1/nodb" \
+	"postgresql://nobody:SECRET@[::1"; do
+	mc load --keep --db "$db" "$T/p.jsonl" >"$T/pw.out" 2>"$T/pw.err"
+	rc=$?
+	check_eq "$rc" 1 "failed connection exits 1 ($db)"
+	check "failed connection: no password in the output ($db)" sh -c "! grep -q SECRET '$T/pw.out' '$T/pw.err'"
+	check "failed connection: libpq's reason is printed ($db)" grep -q "cannot connect to .*: ." "$T/pw.err"
+done
+check "host, port and database named" grep -q "cannot connect to host=localhost port=1 dbname=nodb user=nobody: " <(mc db status --db "postgresql://nobody:SECRET@localhost:1/nodb" 2>&1)
+check "socket host named" grep -q "cannot connect to host=$T/nosock port=1 dbname=nodb" <(mc db status --db "host=$T/nosock port=1 dbname=nodb password=SECRET" 2>&1)
+PGPASSWORD=SECRET mc db status --db "host=$T/nosock port=1 dbname=nodb" >"$T/pw.out" 2>&1
+check "PGPASSWORD not printed either" sh -c "! grep -q SECRET '$T/pw.out'"
