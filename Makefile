@@ -141,6 +141,14 @@ devtest:
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
 
+# Fuzzing (clang + libFuzzer): FUZZ_SECONDS per target, default 60.
+fuzz:
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz.sh
+
+# One demo crawl under valgrind memcheck: no leaks, no errors.
+valgrind: $(BIN) $(B)/tests/httpd $(TOOL_BIN)
+	@B=$(B) scripts/valgrind.sh
+
 bench: $(BIN) $(B)/tests/httpd $(TOOL_BIN)
 	@B=$(B) bench/bench_crawl.sh
 

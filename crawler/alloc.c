@@ -16,6 +16,7 @@
 #include <libxml/xmlmemory.h>
 
 #include "marketcrawl/alloc.h"
+#include "page_arena.h"
 
 static atomic_long fail_at = -1; /* -1: not read yet, 0: off */
 static atomic_long count;
@@ -103,17 +104,57 @@ char *mc_asprintf(const char *fmt, ...)
 	return p;
 }
 
-/* Library hooks: same counter, same policy.  free() needs no wrapper. */
-static void *hook_malloc(size_t n) { return mc_malloc(n); }
-static void *hook_realloc(void *p, size_t n) { return mc_realloc(p, n); }
-static char *hook_strdup(const char *s) { return mc_strdup(s); }
-static void *hook_calloc(size_t a, size_t b) { return mc_calloc(a, b); }
-static void hook_free(void *p) { free(p); }
+/*
+ * Library hooks: same counter, same policy.  libxml2 and jansson allocate
+ * from the page arena while a page is being parsed (page_arena.h); libcurl
+ * never does (it lives on the event loop, outside any page).
+ */
+static void *hook_malloc(size_t n)
+{
+	if (!mc_page_arena_active())
+		return mc_malloc(n);
+	if (injected_failure())
+		die_oom();
+	return mc_page_arena_alloc(n);
+}
+
+static void *hook_realloc(void *p, size_t n)
+{
+	if (p && mc_page_arena_active() && mc_page_arena_owns(p)) {
+		if (injected_failure())
+			die_oom();
+		return mc_page_arena_realloc(p, n);
+	}
+	if (!p)
+		return hook_malloc(n);
+	return mc_realloc(p, n);
+}
+
+static char *hook_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = hook_malloc(n);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+static void hook_free(void *p)
+{
+	if (p && mc_page_arena_active() && mc_page_arena_owns(p))
+		return; /* dropped with the arena */
+	free(p);
+}
+
+static void *curl_malloc(size_t n) { return mc_malloc(n); }
+static void *curl_realloc(void *p, size_t n) { return mc_realloc(p, n); }
+static char *curl_strdup(const char *s) { return mc_strdup(s); }
+static void *curl_calloc(size_t a, size_t b) { return mc_calloc(a, b); }
 
 void mc_alloc_install_library_hooks(void)
 {
 	xmlMemSetup(hook_free, hook_malloc, hook_realloc, hook_strdup);
 	json_set_alloc_funcs(hook_malloc, hook_free);
-	curl_global_init_mem(CURL_GLOBAL_DEFAULT, hook_malloc, hook_free, hook_realloc,
-			     hook_strdup, hook_calloc);
+	curl_global_init_mem(CURL_GLOBAL_DEFAULT, curl_malloc, free, curl_realloc, curl_strdup,
+			     curl_calloc);
 }

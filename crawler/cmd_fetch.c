@@ -67,9 +67,12 @@ static void on_page(struct mc_response *res)
 				printf("  group 1: %s\n", g1);
 		} else {
 			json_t *j = mc_script_json(res, s->expr);
-			char *txt = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-			printf("json %s: %s\n", s->expr, txt ? txt : "(none)");
-			free(txt);
+			printf("json %s: ", s->expr);
+			if (j)
+				json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			else
+				fputs("(none)", stdout);
+			putchar('\n');
 		}
 	}
 	if (show_body)

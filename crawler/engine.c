@@ -31,6 +31,7 @@
 #include "marketcrawl/seen.h"
 #include "marketcrawl/sitemap.h"
 #include "marketcrawl/url.h"
+#include "page_arena.h"
 #include "parse_pool.h"
 #include "regex_cache.h"
 #include "replay.h"
@@ -843,6 +844,7 @@ static void deliver(struct engine *e, struct mc_request *r, long status, const c
 		return;
 	}
 	mc_response_run(res, cb);
+	mc_response_release_parse(res);
 	finish_response(e, res);
 }
 
@@ -1050,6 +1052,7 @@ static void engine_release(struct engine *e)
 		free(*d);
 	free(e->domain_list);
 	mc_regex_cache_clear();
+	mc_page_arena_release();
 }
 
 int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)

@@ -243,11 +243,22 @@ static const char *validate(const struct mc_item *it)
 	return NULL;
 }
 
-static json_t *str_or_null(const char *s)
+/* Set obj[key] to the string `s` (or null); a string that is not valid
+ * UTF-8 sets *reason instead. */
+static void put(json_t *obj, const char *key, const char *s, const char **reason)
 {
 	json_t *v = s ? json_string(s) : json_null();
 
-	return v ? v : json_null();
+	if (!v) {
+		*reason = "bad_utf8";
+		v = json_null();
+	}
+	json_object_set_new(obj, key, v);
+}
+
+static int append_json(const char *p, size_t n, void *buf)
+{
+	return mc_buf_add(buf, p, n);
 }
 
 bool mc_item_emit(struct mc_item *it)
@@ -255,7 +266,6 @@ bool mc_item_emit(struct mc_item *it)
 	struct mc_response *res = it->res;
 	const char *reason;
 	json_t *obj;
-	char *line = NULL;
 
 	if (it->emitted)
 		return false;
@@ -267,22 +277,28 @@ bool mc_item_emit(struct mc_item *it)
 	reason = validate(it);
 	if (!reason) {
 		obj = json_object();
-		json_object_set_new(obj, "marketplace", str_or_null(it->marketplace));
-		json_object_set_new(obj, "external_id", str_or_null(it->external_id));
-		json_object_set_new(obj, "url", str_or_null(it->url));
-		json_object_set_new(obj, "title", str_or_null(it->title));
-		json_object_set_new(obj, "price", str_or_null(it->price));
-		json_object_set_new(obj, "list_price", str_or_null(it->list_price));
-		json_object_set_new(obj, "currency", str_or_null(it->currency));
-		json_object_set_new(obj, "availability",
-				    json_string(availability_name(it->availability)));
-		json_object_set_new(obj, "observed_at", json_string(res->observed_at));
-		json_object_set_new(obj, "product_key", str_or_null(it->product_key));
+		put(obj, "marketplace", it->marketplace, &reason);
+		put(obj, "external_id", it->external_id, &reason);
+		put(obj, "url", it->url, &reason);
+		put(obj, "title", it->title, &reason);
+		put(obj, "price", it->price, &reason);
+		put(obj, "list_price", it->list_price, &reason);
+		put(obj, "currency", it->currency, &reason);
+		put(obj, "availability", availability_name(it->availability), &reason);
+		put(obj, "observed_at", res->observed_at, &reason);
+		put(obj, "product_key", it->product_key, &reason);
 		json_object_set(obj, "attrs", it->attrs);
-		line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(obj);
-		if (!line)
+		/* Straight into the response's item buffer: no allocation to
+		 * match with the library's free (page_arena.h). */
+		size_t mark = res->items.len;
+		if (!reason && json_dump_callback(obj, append_json, &res->items,
+						  JSON_COMPACT | JSON_PRESERVE_ORDER) != 0) {
+			res->items.len = mark;
+			if (res->items.data)
+				res->items.data[mark] = '\0';
 			reason = "bad_utf8";
+		}
+		json_decref(obj);
 	}
 	if (reason) {
 		mc_response_count_drop(res, reason);
@@ -291,9 +307,7 @@ bool mc_item_emit(struct mc_item *it)
 				it->external_id ? it->external_id : "-", res->url);
 		return false;
 	}
-	mc_buf_adds(&res->items, line);
 	mc_buf_addc(&res->items, '\n');
 	res->items_ok++;
-	free(line);
 	return true;
 }

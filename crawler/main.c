@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/commands.h"
@@ -32,6 +33,12 @@ static const struct command commands[] = {
 	{"new-spider", mc_cmd_new_spider, "write a skeleton spider and its test folder"},
 };
 
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: marketcrawl COMMAND [OPTIONS]\n\ncommands:\n");
@@ -55,6 +62,10 @@ int main(int argc, char **argv)
 	}
 	mc_alloc_install_library_hooks();
 	xmlInitParser();
+	/* libxml2 would print parse and XPath errors on stderr from every
+	 * thread; we report what matters ourselves. */
+	xmlSetGenericErrorFunc(NULL, quiet);
+	xmlThrDefSetGenericErrorFunc(NULL, quiet);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			rc = commands[i].run(argc - 1, argv + 1);

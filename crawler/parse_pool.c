@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "marketcrawl/alloc.h"
+#include "page_arena.h"
 #include "parse_pool.h"
 #include "response_internal.h"
 
@@ -78,6 +79,7 @@ static void *worker(void *arg)
 			curl_multi_wakeup(p->wake);
 	}
 	pthread_mutex_unlock(&p->lock);
+	mc_page_arena_release();
 	return NULL;
 }
 

@@ -18,6 +18,7 @@
 #include "marketcrawl/charset.h"
 #include "marketcrawl/log.h"
 #include "marketcrawl/url.h"
+#include "page_arena.h"
 #include "regex_cache.h"
 #include "response_internal.h"
 
@@ -58,6 +59,10 @@ void mc_response_release_parse(struct mc_response *res)
 	res->body_len = 0;
 	res->raw = NULL;
 	res->content_type = NULL;
+	/* libxml2 keeps the last parse error per thread; it was allocated in
+	 * this page's arena, so it must go with it. */
+	xmlResetLastError();
+	mc_page_arena_end();
 }
 
 void mc_response_run(struct mc_response *res, mc_parse_fn cb)
@@ -65,6 +70,7 @@ void mc_response_run(struct mc_response *res, mc_parse_fn cb)
 	char charset[64];
 	size_t invalid = 0;
 
+	mc_page_arena_begin();
 	mc_charset_detect(res->raw, res->raw_len, res->content_type, charset, sizeof charset);
 	res->body = mc_charset_to_utf8(res->raw, res->raw_len, charset, &res->body_len, &invalid);
 	res->invalid_utf8 = (long)invalid;

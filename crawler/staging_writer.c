@@ -56,6 +56,10 @@ struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider, c
 	w->dir = mc_strdup(dir);
 	w->part = mc_asprintf("%s/%s.part", dir, run_id);
 	w->final = mc_asprintf("%s/%s.jsonl", dir, run_id);
+	if (access(w->final, F_OK) == 0) {
+		mc_error("staging file %s already exists", w->final);
+		goto fail;
+	}
 	w->f = fopen(w->part, "wx");
 	if (!w->f) {
 		mc_error("cannot create staging file %s: %s", w->part, strerror(errno));

@@ -659,7 +659,10 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct file_state *
 			goto out;
 		PQclear(r);
 	}
-	if (simple(c, res, "session memory", "set local work_mem = '256MB'") != 0)
+	/* Statistics for the temp table, or the planner guesses a few thousand
+	 * rows and probes listing_state once per row instead of hashing it. */
+	if (simple(c, res, "analysing the file's rows", "analyze mc_load_rows") != 0 ||
+	    simple(c, res, "session memory", "set local work_mem = '256MB'") != 0)
 		goto out;
 	r = query(c, res, "change detection", merge_sql, 2, p_fp);
 	if (!r)

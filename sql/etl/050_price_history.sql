@@ -3,7 +3,8 @@
 -- Reads batch_listing_file, presence_change, stg.observation (a touched
 -- listing's observations from the start of its tail), core.price_history.
 -- Writes core.price_history (only rows that differ), etl.ignored_observation,
--- temp price_touched (ranges written or removed, for 070_daily_moves.sql).
+-- temp price_touched (range starts whose price change differs now, for
+-- 070_daily_moves.sql).
 -- How: the tail starts at the range in force at the listing's earliest new
 -- event (observation, delisting or reappearance).  Over the tail, the price
 -- at time t is that of the newest observation at or before t (a late
@@ -116,23 +117,40 @@ where present and price is not null;
 create index on price_new (listing_id, valid_from);
 analyze price_new;
 
-create temp table price_touched (listing_id bigint not null, valid_from timestamptz not null)
-    on commit drop;
+-- The tail as it was, to tell 070_daily_moves.sql which days' changes
+-- differ: a change is (range start, price, currency, previous price and
+-- currency), so only those keys are compared, not valid_to.
+create temp table price_old on commit drop as
+select h.listing_id, h.valid_from, h.valid_to, h.price, h.list_price, h.currency
+from core.price_history h
+join price_tail t on t.listing_id = h.listing_id and h.valid_from >= t.tail_from;
 
-with gone as (
-    delete from core.price_history h
-    using price_tail t
-    where h.listing_id = t.listing_id and h.valid_from >= t.tail_from
-      and not exists (
-          select 1 from price_new n
-          where n.listing_id = h.listing_id and n.valid_from = h.valid_from
-            and n.valid_to is not distinct from h.valid_to
-            and n.price = h.price and scale(n.price) = scale(h.price)
-            and n.list_price is not distinct from h.list_price
-            and n.currency = h.currency)
-    returning h.listing_id, h.valid_from
+create temp table price_touched on commit drop as
+with old_change as (
+    select listing_id, valid_from, price, currency,
+           lag(price) over w as prev_price, lag(currency) over w as prev_currency
+    from price_old window w as (partition by listing_id order by valid_from)
+), new_change as (
+    select listing_id, valid_from, price, currency,
+           lag(price) over w as prev_price, lag(currency) over w as prev_currency
+    from price_new window w as (partition by listing_id order by valid_from)
+), differ as (
+    (select * from old_change except select * from new_change)
+    union
+    (select * from new_change except select * from old_change)
 )
-insert into price_touched select listing_id, valid_from from gone;
+select distinct listing_id, valid_from from differ;
+
+delete from core.price_history h
+using price_tail t
+where h.listing_id = t.listing_id and h.valid_from >= t.tail_from
+  and not exists (
+      select 1 from price_new n
+      where n.listing_id = h.listing_id and n.valid_from = h.valid_from
+        and n.valid_to is not distinct from h.valid_to
+        and n.price = h.price and scale(n.price) = scale(h.price)
+        and n.list_price is not distinct from h.list_price
+        and n.currency = h.currency);
 
 insert into core.price_history (listing_id, valid_from, valid_to, price, list_price, currency)
 select n.listing_id, n.valid_from, n.valid_to, n.price, n.list_price, n.currency
@@ -140,8 +158,6 @@ from price_new n
 where not exists (select 1 from core.price_history h
                   where h.listing_id = n.listing_id and h.valid_from = n.valid_from)
 order by n.listing_id, n.valid_from;
-
-insert into price_touched select listing_id, valid_from from price_new;
 
 -- Observations the history cannot show: they fall inside a delisted period.
 insert into etl.ignored_observation (obs_id, reason, run_id)

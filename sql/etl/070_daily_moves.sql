@@ -1,6 +1,6 @@
 -- mart.daily_price_move: per UTC day and marketplace, recomputed only for the
 -- days whose price changes the batch may have altered.
--- Reads price_touched (ranges 050 wrote or removed), core.price_history,
+-- Reads price_touched (range starts whose change 050 altered), core.price_history,
 -- core.listing.  Writes mart.daily_price_move.
 -- A change is a price range whose previous range (same listing) had another
 -- price in the same currency, dated at the new range's start; the same

@@ -442,7 +442,6 @@ static enum mc_httpd_next fault_redirect(struct mc_httpd_conn *c, struct mc_http
 {
 	struct mc_httpd_resp r;
 	char *to;
-	enum mc_httpd_next next;
 
 	if (arg || !req->query)
 		return bad_arg(c, req);
@@ -458,8 +457,7 @@ static enum mc_httpd_next fault_redirect(struct mc_httpd_conn *c, struct mc_http
 	mc_httpd_resp_init(&r, 302);
 	mc_httpd_resp_set(&r, "Location", to);
 	free(to);
-	next = html(c, req, &r, "redirect", "");
-	return next;
+	return html(c, req, &r, "redirect", "");
 }
 
 /* /fault/endless: a chunked HTML body that never ends. */

@@ -46,7 +46,7 @@ static const struct {
 	{".gz", "application/octet-stream"},
 };
 
-const char *mc_httpd_mime_type(const char *name)
+static const char *mime_type(const char *name)
 {
 	const char *slash = strrchr(name, '/');
 	const char *dot = strrchr(slash ? slash : name, '.');
@@ -231,7 +231,7 @@ enum mc_httpd_next mc_httpd_serve_file(struct mc_httpd_conn *c, struct mc_httpd_
 		next = plain(c, req, 404);
 		goto out;
 	}
-	mc_httpd_resp_set(&r, "Content-Type", mc_httpd_mime_type(full));
+	mc_httpd_resp_set(&r, "Content-Type", mime_type(full));
 	sidecar = mc_httpd_xasprintf("%s.headers", full);
 	if (apply_sidecar(sidecar, &r, err, sizeof err) < 0) {
 		char *msg = mc_httpd_xasprintf("bad sidecar %s: %s\n", sidecar, err);

@@ -132,7 +132,7 @@ int mc_httpd_write(struct mc_httpd_conn *c, const void *p, size_t n)
 		if (mc_httpd_flush(c, 1) < 0)
 			return -1;
 		if (n > MC_HTTPD_OUT_CAP)
-			return send_all(c->fd, p, n, 1);
+			return send_all(c->fd, p, n, 0);
 	}
 	memcpy(c->out + c->out_len, p, n);
 	c->out_len += n;

@@ -140,8 +140,6 @@ int mc_httpd_pause(struct mc_httpd *srv, long ms);
 /* Serve ROOT/path (decoded, starts with '/'), with its sidecar. */
 enum mc_httpd_next mc_httpd_serve_file(struct mc_httpd_conn *c, struct mc_httpd_req *req,
 				       const char *path);
-/* The Content-Type for a file name, from its extension. */
-const char *mc_httpd_mime_type(const char *name);
 
 /* faults.c -------------------------------------------------------------- */
 

@@ -69,4 +69,4 @@ timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-
 	--no-first-run --user-data-dir="$profile" --window-size=1000,1400 \
 	--screenshot="$T/report.png" "file://$html" >/dev/null 2>>"$T/chromium.log"
 check "a screenshot is taken" test -s "$T/report.png"
-[ -n "${MC_KEEP_SCREENSHOT:-}" ] && cp "$T/report.png" "$MC_KEEP_SCREENSHOT"
+if [ -n "${MC_KEEP_SCREENSHOT:-}" ]; then cp "$T/report.png" "$MC_KEEP_SCREENSHOT"; fi

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# `make bench-load`: the loader's speed next to a same-run baseline.
+#
+# Starts a private PostgreSQL cluster (scripts/pgtmp.sh, like tests/run.sh),
+# generates staging files with tools/gen_staging and loads them with
+# `marketcrawl load`:
+#   - 100,000 listings x 10 runs, ~10% price changes per run (1,000,000 rows)
+#   - one run of 1,000,000 new listings
+#   - an unchanged re-run of those 1,000,000 listings (every row unchanged)
+#   - the same file again (detected by hash, nothing inserted)
+# The baseline is a plain `COPY` (psql \copy) of the same rows into an
+# unindexed UNLOGGED table, timed right before the load it is compared with.
+# Prints rows/s and the ratio; the targets are >= 40% of the plain-COPY rate
+# for the first load and >= 60% for the unchanged re-run.  No assertions:
+# figures are for people (docs/loader.md records measured ones).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+case "$B" in /*) ;; *) B=$root/$B ;; esac
+bin=$B/marketcrawl
+gen=$B/tools/gen_staging
+[ -x "$bin" ] && [ -x "$gen" ] || { echo "bench-load: build first (make bench-load)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/mc-bench-load.XXXXXX)
+chmod 755 "$work"
+cleanup() {
+	PGTMP_DB=bench "$root/scripts/pgtmp.sh" destroy "$work/pg" >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+PGTMP_DB=bench "$root/scripts/pgtmp.sh" start "$work/pg" >"$work/env"
+. "$work/env"
+# Bulk-load server settings, the same for the baseline and the loader.
+psql -X -q -c "alter system set max_wal_size = '4GB'" -c "alter system set checkpoint_timeout = '30min'" \
+	-c "alter system set shared_buffers = '512MB'"
+PGTMP_DB=bench "$root/scripts/pgtmp.sh" stop "$work/pg" >/dev/null
+PGTMP_DB=bench "$root/scripts/pgtmp.sh" start "$work/pg" >"$work/env"
+. "$work/env"
+"$bin" db migrate >/dev/null
+psql -X -q -c "create unlogged table bench_baseline (line_no int, marketplace text, external_id text,
+	url text, title text, price numeric(18,6), list_price numeric(18,6), currency char(3),
+	availability text, observed_at timestamptz, product_key text, attrs jsonb)"
+
+now() { date +%s%N; }
+rate() { awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.0f", n / (ns / 1e9) }'; }
+secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
+
+# baseline TSV: ns for a plain COPY of the rows
+baseline() {
+	psql -X -q -c "truncate bench_baseline"
+	local t0 t1
+	t0=$(now)
+	psql -X -q -c "\\copy bench_baseline from '$1'"
+	t1=$(now)
+	echo $((t1 - t0))
+}
+
+# load FILE: ns for `marketcrawl load --keep FILE`; the loader's line in $work/last
+load() {
+	local t0 t1 rc=0
+	t0=$(now)
+	"$bin" load --keep "$1" >"$work/last" 2>&1 || rc=$?
+	t1=$(now)
+	if [ "$rc" -ne 0 ]; then cat "$work/last" >&2; exit 1; fi
+	echo $((t1 - t0))
+}
+
+echo "bench-load: generating files in $work ..."
+for r in 0 1 2 3 4 5 6 7 8 9; do
+	"$gen" --listings 100000 --run "$r" --changes 10 --spider bench "$work/runs-$r.jsonl"
+done
+"$gen" --listings 1000000 --first 1000000 --run 10 --changes 0 --spider bench \
+	--tsv "$work/new.tsv" "$work/new.jsonl"
+"$gen" --listings 1000000 --first 1000000 --run 11 --changes 0 --spider bench \
+	--tsv "$work/same.tsv" "$work/same.jsonl"
+"$gen" --listings 100000 --run 0 --changes 10 --spider bench --tsv "$work/runs.tsv" "$work/runs-tsv.jsonl"
+
+echo "bench-load: $(nproc) cores, PostgreSQL $(psql -XAtc 'show server_version'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+base=$(baseline "$work/runs.tsv")
+total=0
+for r in 0 1 2 3 4 5 6 7 8 9; do
+	ns=$(load "$work/runs-$r.jsonl")
+	total=$((total + ns))
+done
+acc=$(psql -XAtc "select sum(rows_accepted) || ' accepted, ' || sum(rows_unchanged) || ' unchanged' from stg.loaded_file")
+printf '  100k listings x 10 runs: %9s rows/s (%s s; %s); plain COPY of one run: %s rows/s\n' \
+	"$(rate 1000000 "$total")" "$(secs "$total")" "$acc" "$(rate 100000 "$base")"
+
+base=$(baseline "$work/new.tsv")
+ns=$(load "$work/new.jsonl")
+printf '  1,000,000 new listings:  %9s rows/s (%s s) = %s%% of plain COPY (%s rows/s, %s s); target >= 40%%\n' \
+	"$(rate 1000000 "$ns")" "$(secs "$ns")" "$(pct "$base" "$ns")" "$(rate 1000000 "$base")" "$(secs "$base")"
+
+base=$(baseline "$work/same.tsv")
+ns=$(load "$work/same.jsonl")
+unch=$(psql -XAtc "select rows_unchanged from stg.loaded_file order by file_id desc limit 1")
+printf '  unchanged re-run (1M):   %9s rows/s (%s s, %s unchanged) = %s%% of plain COPY (%s rows/s, %s s); target >= 60%%\n' \
+	"$(rate 1000000 "$ns")" "$(secs "$ns")" "$unch" "$(pct "$base" "$ns")" "$(rate 1000000 "$base")" "$(secs "$base")"
+
+ns=$(load "$work/same.jsonl")
+printf '  same file again (1M):    %9s rows/s (%s s: read and hashed, nothing inserted: %s)\n' \
+	"$(rate 1000000 "$ns")" "$(secs "$ns")" "$(grep -c '^skipped .*already loaded' "$work/last") duplicate"

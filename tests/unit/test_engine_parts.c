@@ -1,0 +1,295 @@
+/*
+ * Unit tests of the engine's building blocks that the integration tests
+ * only reach indirectly: the bounded buffer, the request heap's order, the
+ * item builder's validation and serialisation, the XPath/regex/JSON
+ * helpers on a parsed page, the staging writer's atomic rename, the
+ * spider-health rule, the retry-code parser and the page arena.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../crawler/engine.h"
+#include "../../crawler/health.h"
+#include "../../crawler/page_arena.h"
+#include "../../crawler/request.h"
+#include "../../crawler/response_internal.h"
+#include "../../crawler/staging_writer.h"
+#include "marketcrawl/alloc.h"
+#include "marketcrawl/buf.h"
+#include "testlib.h"
+
+static void test_buf(void)
+{
+	struct mc_buf b;
+
+	mc_buf_init(&b, 8);
+	CHECK_INT(mc_buf_adds(&b, "12345"), 0, "buf: append within the cap");
+	CHECK_INT(mc_buf_adds(&b, "6789"), -1, "buf: append past the cap fails");
+	CHECK_STR(b.data, "12345", "buf: a failed append leaves the contents");
+	CHECK_INT(mc_buf_printf(&b, "%d", 678), 0, "buf: printf within the cap");
+	CHECK_STR(b.data, "12345678", "buf: printf appended");
+	size_t len;
+	char *p = mc_buf_detach(&b, &len);
+	CHECK(len == 8 && b.data == NULL && b.len == 0, "buf: detach hands over and resets");
+	free(p);
+	mc_buf_release(&b);
+}
+
+static void test_heap(void)
+{
+	struct mc_request_heap h = {0};
+	int prio[] = {0, 5, 0, 5, 1};
+	char got[32] = "";
+
+	for (int i = 0; i < 5; i++) {
+		struct mc_request *r = mc_request_new(mc_asprintf("u%d", i), NULL, NULL, NULL);
+		r->priority = prio[i];
+		r->seq = (uint64_t)i;
+		mc_heap_push(&h, r);
+	}
+	for (struct mc_request *r = mc_heap_pop(&h); r; r = mc_heap_pop(&h)) {
+		strncat(got, r->url + 1, sizeof got - strlen(got) - 1);
+		mc_request_free(r);
+	}
+	CHECK_STR(got, "13402", "heap: priority first, then FIFO (breadth-first)");
+
+	struct mc_request_heap t = {.by_time = true};
+	double when[] = {3.0, 1.0, 2.0};
+	got[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		struct mc_request *r = mc_request_new(mc_asprintf("t%d", i), NULL, NULL, NULL);
+		r->not_before = when[i];
+		r->seq = (uint64_t)i;
+		mc_heap_push(&t, r);
+	}
+	for (struct mc_request *r = mc_heap_pop(&t); r; r = mc_heap_pop(&t)) {
+		strncat(got, r->url + 1, sizeof got - strlen(got) - 1);
+		mc_request_free(r);
+	}
+	CHECK_STR(got, "120", "heap by time: earliest retry first");
+	mc_heap_release(&h);
+	mc_heap_release(&t);
+}
+
+static const struct mc_spider test_spider = {.name = "unit", .marketplace = "unitshop"};
+
+static void page(struct mc_response *res, const char *html)
+{
+	mc_response_init(res, &test_spider);
+	res->url = mc_strdup("http://shop.example/cat/p1.html?x=1"); /* normalised, as the engine does */
+	res->raw = mc_strdup(html);
+	res->raw_len = strlen(html);
+	snprintf(res->observed_at, sizeof res->observed_at, "2026-11-22T10:00:00.000Z");
+}
+
+static const char *const html =
+	"<html><head><meta charset='utf-8'>"
+	"<script id='data' type='application/json'>{\"p\":{\"id\":42,\"price\":19.99,\"name\":\"X\","
+	"\"tags\":[\"a\",\"b\"]}}</script></head>"
+	"<body><div class='card' data-sku='A1'><h2>  Star&nbsp;Forge \n Deluxe </h2>"
+	"<span class='price'>1.299,99&nbsp;€</span><s>2.000,00 €</s><a href='../game/a1.html'>go</a></div>"
+	"<div class='card' data-sku='B2'><h2>Free Game</h2><span class='price'>Free</span>"
+	"<a href='mailto:x@example.com'>mail</a></div></body></html>";
+
+static void cards(struct mc_response *res)
+{
+	struct mc_nodes n = mc_xpath_nodes(res, NULL, "//div[@class='card']");
+
+	CHECK_INT(n.count, 2, "xpath_nodes: both cards");
+	CHECK_STR(mc_xpath_text(res, n.nodes[0], ".//h2"), "Star Forge Deluxe",
+		  "xpath_text: trimmed, &nbsp; and newlines collapsed");
+	CHECK_STR(mc_attr(res, n.nodes[1], "data-sku"), "B2", "mc_attr");
+	CHECK_STR(mc_xpath_str(res, NULL, "//h3"), NULL, "xpath_str: NULL when nothing selected");
+	CHECK_STR(mc_xpath_str(res, NULL, "count(//div)"), "2", "xpath_str: number result");
+	CHECK_STR(mc_xpath_str(res, NULL, "//[bad"), NULL, "xpath_str: invalid expression is NULL");
+	CHECK_STR(mc_urljoin(res, "../game/a1.html"), "http://shop.example/game/a1.html",
+		  "urljoin against the page URL");
+	CHECK_STR(mc_regex(res, "sku='(\\w+)'", "<div data-sku='Z9'>", 1), "Z9", "regex: group 1");
+	CHECK_STR(mc_regex(res, "nomatch(\\d)", "abc", 1), NULL, "regex: no match is NULL");
+	json_t *j = mc_script_json(res, "//script[@id='data']");
+	CHECK(j != NULL, "script_json: parsed");
+	CHECK_STR(mc_json_str(res, j, "p.price"), "19.99", "json_str: a real keeps its digits");
+	CHECK_STR(mc_json_str(res, j, "p.id"), "42", "json_str: integer");
+	CHECK_STR(mc_json_str(res, j, "p.tags.1"), "b", "json_str: array index in the path");
+	CHECK_STR(mc_json_str(res, j, "p.missing"), NULL, "json_str: missing is NULL");
+
+	struct mc_item *it = mc_item_new(res);
+	mc_item_external_id(it, mc_attr(res, n.nodes[0], "data-sku"));
+	mc_item_title(it, mc_xpath_text(res, n.nodes[0], ".//h2"));
+	mc_item_prices(it, mc_xpath_text(res, n.nodes[0], ".//span"),
+		       mc_xpath_text(res, n.nodes[0], ".//s"), NULL);
+	mc_item_availability(it, MC_AVAIL_IN_STOCK);
+	mc_item_attr_json(it, "tags", json_pack("[ss]", "a", "b"));
+	CHECK(mc_item_emit(it), "emit: a complete item is accepted");
+
+	it = mc_item_new(res);
+	mc_item_external_id(it, "B2");
+	mc_item_title(it, "Free Game");
+	mc_item_prices(it, "Free", NULL, "EUR");
+	CHECK(mc_item_emit(it), "emit: a free item with a currency hint");
+
+	it = mc_item_new(res);
+	mc_item_external_id(it, "C3");
+	mc_item_prices(it, "9.99 USD", NULL, NULL);
+	CHECK(!mc_item_emit(it), "emit: an item without title is dropped");
+
+	it = mc_item_new(res);
+	mc_item_external_id(it, "D4");
+	mc_item_title(it, "No currency");
+	mc_item_prices(it, "$9.99", NULL, NULL);
+	CHECK(!mc_item_emit(it), "emit: an ambiguous $ without hint is dropped");
+
+	it = mc_item_new(res);
+	mc_item_external_id(it, "E5");
+	mc_item_title(it, "Bad text \xff");
+	mc_item_prices(it, "9.99 EUR", NULL, NULL);
+	CHECK(!mc_item_emit(it), "emit: invalid UTF-8 is dropped");
+	mc_item_new(res); /* never emitted: freed with the response */
+
+	mc_follow(res, "../game/a1.html#reviews", cards, NULL);
+	mc_follow(res, "mailto:x@example.com", cards, NULL);
+}
+
+static void test_items_and_helpers(void)
+{
+	struct mc_response res;
+
+	page(&res, html);
+	mc_response_run(&res, cards);
+	mc_response_release_parse(&res);
+	CHECK_STR(res.items.data,
+		  "{\"marketplace\":\"unitshop\",\"external_id\":\"A1\",\"url\":\"http://shop.example/cat/p1.html?x=1\","
+		  "\"title\":\"Star Forge Deluxe\",\"price\":\"1299.99\",\"list_price\":\"2000\",\"currency\":\"EUR\","
+		  "\"availability\":\"in_stock\",\"observed_at\":\"2026-11-22T10:00:00.000Z\",\"product_key\":null,"
+		  "\"attrs\":{\"tags\":[\"a\",\"b\"]}}\n"
+		  "{\"marketplace\":\"unitshop\",\"external_id\":\"B2\",\"url\":\"http://shop.example/cat/p1.html?x=1\","
+		  "\"title\":\"Free Game\",\"price\":\"0\",\"list_price\":null,\"currency\":\"EUR\","
+		  "\"availability\":\"unknown\",\"observed_at\":\"2026-11-22T10:00:00.000Z\",\"product_key\":null,"
+		  "\"attrs\":{}}\n",
+		  "items serialised in the staging key order, exact decimals");
+	CHECK_INT(res.items_ok, 2, "two items accepted");
+	CHECK_INT(res.drop_kinds, 3, "three drop reasons");
+	CHECK(res.drops[0].count == 1 && strcmp(res.drops[0].reason, "missing_title") == 0,
+	      "drop counted as missing_title");
+	CHECK(strcmp(res.drops[1].reason, "bad_currency") == 0, "drop counted as bad_currency");
+	CHECK(strcmp(res.drops[2].reason, "bad_utf8") == 0, "drop counted as bad_utf8");
+	CHECK_INT(res.follow_count, 1, "one valid link followed");
+	CHECK_STR(res.follows->url, "http://shop.example/game/a1.html", "followed link joined, fragment dropped");
+	CHECK_INT(res.bad_links, 1, "mailto: counted as a bad link");
+	mc_response_release(&res);
+}
+
+static int count_files(const char *dir, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	for (de = readdir(d); de; de = readdir(d)) {
+		size_t l = strlen(de->d_name), s = strlen(suffix);
+		n += l > s && strcmp(de->d_name + l - s, suffix) == 0;
+	}
+	closedir(d);
+	return n;
+}
+
+static void test_staging_writer(void)
+{
+	char dir[] = "/tmp/mc-unit-XXXXXX";
+	char *final = NULL;
+
+	CHECK(mkdtemp(dir) != NULL, "temp dir");
+	char *sub = mc_asprintf("%s/staging/unit", dir);
+	struct mc_staging_writer *w = mc_staging_open(sub, "unit", "RUN1", "2026-11-22T10:00:00.000Z");
+	CHECK(w != NULL, "staging: opened");
+	mc_staging_write(w, "{\"a\":1}\n", 8);
+	CHECK_INT(count_files(sub, ".part"), 1, "staging: only a .part while running");
+	CHECK_INT(count_files(sub, ".jsonl"), 0, "staging: no .jsonl while running");
+	json_t *run = json_pack("{s:s}", "status", "complete");
+	CHECK_INT(mc_staging_finish(w, run, &final), 0, "staging: finished");
+	json_decref(run);
+	CHECK_INT(count_files(sub, ".part"), 0, "staging: .part gone after finish");
+	CHECK_INT(count_files(sub, ".jsonl"), 1, "staging: .jsonl after finish");
+	FILE *f = fopen(final, "r");
+	char line[256];
+	int n = 0;
+	char last[256] = "";
+	while (f && fgets(line, sizeof line, f)) {
+		n++;
+		snprintf(last, sizeof last, "%s", line);
+	}
+	if (f)
+		fclose(f);
+	CHECK_INT(n, 3, "staging: header, item, run record");
+	CHECK_STR(last, "{\"run\":{\"status\":\"complete\"}}\n", "staging: run record is the last line");
+	CHECK(mc_staging_open(sub, "unit", "RUN1", "x") == NULL, "staging: an existing run id is refused");
+	free(final);
+
+	char *state = mc_asprintf("%s/state", dir);
+	char why[256];
+	CHECK_INT(mc_health_judge(state, "unit", 10, 0, 0.5, 0.2, why, sizeof why), 0,
+		  "health: no reference, not suspect");
+	mc_health_record(state, "unit", "RUN1", 100, 0);
+	CHECK_INT(mc_health_judge(state, "unit", 50, 0, 0.5, 0.2, why, sizeof why), 0,
+		  "health: exactly half is fine");
+	CHECK_INT(mc_health_judge(state, "unit", 49, 0, 0.5, 0.2, why, sizeof why), 1,
+		  "health: below half is suspect");
+	CHECK_INT(mc_health_judge(state, "unit", 100, 30, 0.5, 0.2, why, sizeof why), 1,
+		  "health: many invalid items is suspect");
+	char *cmd = mc_asprintf("rm -rf '%s'", dir);
+	CHECK_INT(system(cmd), 0, "cleanup");
+	free(cmd);
+	free(state);
+	free(sub);
+}
+
+static void test_retry_codes(void)
+{
+	struct mc_crawl_opts o;
+
+	CHECK_INT(mc_crawl_parse_retry_codes(&o, "429,503"), 0, "retry codes parsed");
+	CHECK(o.n_retry_codes == 2 && o.retry_codes[1] == 503, "retry codes stored");
+	CHECK_INT(mc_crawl_parse_retry_codes(&o, "42"), -1, "retry code out of range refused");
+	CHECK_INT(mc_crawl_parse_retry_codes(&o, "500,x"), -1, "retry code garbage refused");
+}
+
+static void test_arena(void)
+{
+	mc_page_arena_begin();
+	bool on = mc_page_arena_active();
+	if (!on) {
+		NOTE("page arena disabled in this build (sanitizer): skipping arena checks");
+		CHECK(1, "arena: disabled under AddressSanitizer");
+		mc_page_arena_end();
+		return;
+	}
+	char *a = mc_page_arena_alloc(10);
+	memcpy(a, "abcdefghi", 10);
+	a = mc_page_arena_realloc(a, 5000);
+	CHECK_STR(a, "abcdefghi", "arena: realloc keeps the contents");
+	CHECK(((uintptr_t)a & 15) == 0, "arena: 16-byte aligned");
+	CHECK(mc_page_arena_owns(a), "arena: owns its blocks");
+	char *big = mc_page_arena_alloc(3 * 1024 * 1024);
+	big[3 * 1024 * 1024 - 1] = 'x';
+	CHECK(mc_page_arena_owns(big), "arena: a block bigger than a chunk");
+	int stack;
+	CHECK(!mc_page_arena_owns(&stack), "arena: does not own other memory");
+	mc_page_arena_end();
+	CHECK(!mc_page_arena_active(), "arena: inactive after end");
+	mc_page_arena_release();
+}
+
+int main(void)
+{
+	test_buf();
+	test_heap();
+	test_items_and_helpers();
+	test_staging_writer();
+	test_retry_codes();
+	test_arena();
+	return tl_exit_status();
+}
