@@ -581,7 +581,10 @@ static int end_copy(struct mc_loader *l, const char *abort_msg, struct mc_load_r
 			set_db_error(res, l->conn, NULL, "COPY");
 		rc = -1;
 	}
-	while ((r = PQgetResult(l->conn)) != NULL) {
+	for (;;) {
+		r = PQgetResult(l->conn);
+		if (!r)
+			break;
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 			if (!abort_msg && rc == 0)
 				set_db_error(res, l->conn, r, "COPY");
@@ -690,6 +693,59 @@ out:
 	free(started);
 	free(finished);
 	return out;
+}
+
+/* 1 when a file of the same spider and run id was loaded before, 0 when
+ * not, -1 on a database error (message set). */
+static int run_loaded(struct mc_loader *l, struct file_state *fs, struct mc_load_result *res)
+{
+	const char *params[2] = {fs->spider, fs->run_id};
+	PGresult *r = query(l->conn, res, "looking up the run",
+			    "select 1 from stg.loaded_file where spider = $1 and run_id = $2 limit 1",
+			    2, params);
+	int found;
+
+	if (!r)
+		return -1;
+	found = PQntuples(r) > 0;
+	PQclear(r);
+	return found;
+}
+
+/* Hash the rest of the file and look the hash up: DUPLICATE (res filled),
+ * LOADED meaning "not loaded yet, go on", or FAILED. */
+static enum mc_load_outcome quick_duplicate(struct mc_loader *l, struct reader *rd,
+					    struct mc_load_result *res)
+{
+	for (;;) {
+		ssize_t got = read(rd->fd, rd->buf, READ_BUF);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			set_msg(res, "read error: %s", strerror(errno));
+			return MC_LOAD_FAILED;
+		}
+		if (got == 0)
+			break;
+		mc_sha256_update(&rd->sha, rd->buf, (size_t)got);
+	}
+	mc_sha256_final_hex(&rd->sha, res->sha256);
+	const char *params[1] = {res->sha256};
+	PGresult *r = query(l->conn, res, "looking up the file hash",
+			    "select file_id, path, to_char(loaded_at at time zone 'UTC',"
+			    " 'YYYY-MM-DD HH24:MI:SS') from stg.loaded_file where content_sha256 = $1",
+			    1, params);
+	if (!r)
+		return MC_LOAD_FAILED;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return MC_LOAD_LOADED;
+	}
+	res->file_id = cell_ll(r, 0, 0);
+	set_msg(res, "same content as file %lld (%s), loaded %s UTC", res->file_id,
+		PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
+	PQclear(r);
+	return MC_LOAD_DUPLICATE;
 }
 
 /* Copy src to dst (a new file) and fsync it: rename's fallback across filesystems. */
@@ -835,6 +891,29 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	}
 	snprintf(fs->spider, sizeof fs->spider, "%.*s", (int)fs->header.spider.n, fs->header.spider.p);
 	snprintf(fs->run_id, sizeof fs->run_id, "%.*s", (int)fs->header.run_id.n, fs->header.run_id.p);
+
+	/* A file of a run already loaded is probably the same file again (a
+	 * copy, an archived file): settle that by hash before sending it. */
+	int seen = run_loaded(l, fs, res);
+	if (seen < 0)
+		goto out;
+	if (seen > 0) {
+		out = quick_duplicate(l, rd, res);
+		if (out != MC_LOAD_LOADED)
+			goto out;
+		out = MC_LOAD_FAILED;
+		if (lseek(rd->fd, 0, SEEK_SET) != 0) {
+			set_msg(res, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		rd->pos = rd->len = 0;
+		rd->eof = false;
+		mc_sha256_init(&rd->sha);
+		if (next_line(rd, &line, &n, &too_long) != 1) {
+			set_msg(res, "%s: read error: %s", path, strerror(errno));
+			goto out;
+		}
+	}
 
 	if (simple(l->conn, res, "begin", "begin") != 0)
 		goto out;

@@ -410,10 +410,16 @@ static void sb_date_text(struct sbuf *b, const char *iso)
 	sb_printf(b, "%d %s %d", d, months[m - 1], y);
 }
 
+/* One draw per statement: the order of evaluation of function arguments
+ * and initialisers is unspecified, and compilers differ (same seed, other
+ * bytes). */
 static void random_date(struct rng *r, int from_year, int years, char out[11])
 {
-	snprintf(out, 11, "%04d-%02u-%02u", from_year + (int)rng_below(r, (unsigned)years),
-		 1 + rng_below(r, 12), 1 + rng_below(r, 28));
+	int y = from_year + (int)rng_below(r, (unsigned)years);
+	unsigned m = 1 + rng_below(r, 12);
+	unsigned d = 1 + rng_below(r, 28);
+
+	snprintf(out, 11, "%04d-%02u-%02u", y, m, d);
 }
 
 /*
@@ -1268,8 +1274,9 @@ static void bench_product(uint64_t seed, long i, struct product *p)
 	snprintf(p->id, sizeof p->id, "p%06u", (unsigned)(i + 1) % 10000000u);
 	snprintf(p->path, sizeof p->path, "a/game/%s.html", p->id);
 	snprintf(p->key, sizeof p->key, "bench:%s", p->id);
-	snprintf(p->title, sizeof p->title, "%s %s %ld", adjectives[rng_below(&r, ARRAY_LEN(adjectives))],
-		 nouns[rng_below(&r, ARRAY_LEN(nouns))], i + 1);
+	const char *adj = adjectives[rng_below(&r, ARRAY_LEN(adjectives))];
+	const char *noun = nouns[rng_below(&r, ARRAY_LEN(nouns))];
+	snprintf(p->title, sizeof p->title, "%s %s %ld", adj, noun, i + 1);
 	do {
 		p->platforms = rng_below(&r, 64);
 	} while (p->platforms == 0);
@@ -1323,7 +1330,9 @@ static int gen_bench(const char *dir, long n, uint64_t seed)
 				rel[j].href = rel_href[j];
 				rel[j].title = q[j].title;
 			}
-			struct weight w = {3 + rng_below(&r, 4), 0, 30000 + rng_below(&r, 28000)};
+			struct weight w = {0, 0, 0};
+			w.paragraphs = 3 + rng_below(&r, 4);
+			w.target = 30000 + rng_below(&r, 28000);
 			b.len = 0;
 			a_product_page(&b, s, p, rel, nrel, pools, &w, seed ^ mix64((uint64_t)i + 1));
 			if (write_file(p->path, &b) != 0)
@@ -1384,7 +1393,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	bool demo = strcmp(argv[1], "demo") == 0;
-	for (int i = 3; i < argc; i++) {
+	for (int i = 3; i < argc; i += 2) { /* OPTION VALUE pairs */
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool ok;
 		if (strcmp(opt, "--seed") == 0)
@@ -1400,7 +1409,6 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		i++;
 	}
 	if (demo ? version == 0 : products == 0) {
 		usage(stderr);

@@ -90,6 +90,8 @@ void mc_httpd_log(struct mc_httpd_conn *c, struct mc_httpd_req *req, int status,
 	if (c->srv->log_fd < 0 || req->logged)
 		return;
 	req->logged = 1;
+	if (req->head)
+		bytes = 0;
 	if (bytes < 0)
 		line = mc_httpd_xasprintf("%s %s %d -\n", req->method, req->target, status);
 	else
@@ -167,7 +169,7 @@ int mc_httpd_send_head(struct mc_httpd_conn *c, struct mc_httpd_req *req,
 	struct tm tm;
 	time_t now = time(NULL);
 
-	mc_httpd_log(c, req, r->status, req->head ? 0 : body);
+	mc_httpd_log(c, req, r->status, body);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", r->status, mc_httpd_reason(r->status));

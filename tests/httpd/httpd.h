@@ -101,7 +101,8 @@ int mc_httpd_resp_set(struct mc_httpd_resp *r, const char *name, const char *val
 /*
  * Append one line "METHOD TARGET STATUS BYTES" to the request log (if any),
  * once per request (later calls do nothing).  `bytes` is the body size the
- * response carries, -1 for an unbounded body (logged as "-").  Called as
+ * response carries, -1 for an unbounded body (logged as "-"); a HEAD
+ * request always logs 0.  Called as
  * soon as the answer is decided, before any stall and before the first byte
  * is sent, so a client that has seen a response can read its log line.
  */
@@ -112,7 +113,7 @@ void mc_httpd_log(struct mc_httpd_conn *c, struct mc_httpd_req *req, int status,
  * Log the request and queue the status line and headers: r's headers plus
  * Date, Server, Connection (from req->keep_alive) and, when
  * content_length >= 0, Content-Length.  `body` is what the log records
- * (forced to 0 for HEAD).  Nothing is sent until mc_httpd_flush() or a
+ * (see mc_httpd_log).  Nothing is sent until mc_httpd_flush() or a
  * large mc_httpd_write().  Returns 0 or -1.
  */
 int mc_httpd_send_head(struct mc_httpd_conn *c, struct mc_httpd_req *req,

@@ -36,14 +36,13 @@
 #define LINGER_MAX_BYTES (1024 * 1024)
 #define LINGER_MS 500
 
-enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE };
-
 struct slot {
 	struct mc_httpd *srv;
 	struct listener *l;
 	pthread_t tid;
-	int fd; /* -1 once the thread has closed it */
-	enum slot_state state;
+	int started; /* tid is a thread not yet joined; only the main thread uses this */
+	int running; /* guarded by srv->lock: the thread still owns the slot */
+	int fd;      /* guarded by srv->lock: -1 once the thread has closed it */
 };
 
 /* The accept side; its fields are guarded by srv->lock. */
@@ -315,7 +314,7 @@ static void *connection_thread(void *arg)
 	pthread_mutex_lock(&srv->lock);
 	close(s->fd);
 	s->fd = -1;
-	s->state = SLOT_DONE;
+	s->running = 0;
 	s->l->running--;
 	pthread_cond_signal(&s->l->slot_free);
 	pthread_mutex_unlock(&srv->lock);
@@ -348,21 +347,22 @@ static int start_connection(struct mc_httpd *srv, struct listener *l, int fd,
 		close(fd);
 		return -1;
 	}
-	for (size_t i = 0; i < l->max; i++) {
-		if (l->slots[i].state != SLOT_RUNNING) {
+	/* running < max, so a slot is free. */
+	for (size_t i = 0; i < l->max && !s; i++)
+		if (!l->slots[i].running)
 			s = &l->slots[i];
-			break;
-		}
-	}
-	if (s->state == SLOT_DONE)
+	if (s->started)
 		pthread_join(s->tid, NULL); /* it has unlocked and is returning */
-	s->state = SLOT_RUNNING;
+	s->started = 0;
+	s->running = 1;
 	s->fd = fd;
 	l->running++;
 	rc = pthread_create(&s->tid, attr, connection_thread, s);
-	if (rc != 0) {
+	if (rc == 0) {
+		s->started = 1;
+	} else {
 		fprintf(stderr, "httpd: cannot start a thread: %s\n", strerror(rc));
-		s->state = SLOT_FREE;
+		s->running = 0;
 		s->fd = -1;
 		l->running--;
 		close(fd);
@@ -440,12 +440,14 @@ static void drain(struct mc_httpd *srv, struct listener *l)
 	srv->stopping = 1;
 	pthread_cond_broadcast(&srv->stop_cv);
 	for (size_t i = 0; i < l->max; i++)
-		if (l->slots[i].state == SLOT_RUNNING && l->slots[i].fd >= 0)
+		if (l->slots[i].running && l->slots[i].fd >= 0)
 			shutdown(l->slots[i].fd, SHUT_RDWR);
 	pthread_mutex_unlock(&srv->lock);
-	for (size_t i = 0; i < l->max; i++)
-		if (l->slots[i].state != SLOT_FREE)
+	for (size_t i = 0; i < l->max; i++) {
+		if (l->slots[i].started)
 			pthread_join(l->slots[i].tid, NULL);
+		l->slots[i].started = 0;
+	}
 }
 
 static int open_root(const char *root, char **out)

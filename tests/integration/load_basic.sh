@@ -86,3 +86,10 @@ mc load --help >/dev/null
 check_eq "$?" 0 "load --help exits 0"
 mc load --bogus >/dev/null 2>&1
 check_eq "$?" 2 "unknown option exits 2"
+
+# Same spider and run id as a loaded file but other content (an edited
+# file): not a duplicate, it loads.
+{ obs a 10 2026-11-22T10:00:01Z; obs zz 99 2026-11-22T10:00:04Z; } | stg "$T/edited/20261122T100000Z-1.jsonl" 20261122T100000Z-1
+load --keep "$T/edited/20261122T100000Z-1.jsonl"
+check_eq "$RC" 0 "same run id, other content: loads"
+check_eq "$(sql "select rows_read || '/' || rows_accepted || '/' || rows_unchanged from stg.loaded_file order by file_id desc limit 1")" "2/1/1" "same run id, other content: compared like any file"
