@@ -131,6 +131,14 @@ static bool offsite(struct engine *e, const char *url)
 	return off;
 }
 
+static void note_delay(struct engine *e, const struct mc_host *h)
+{
+	long ms = (long)(h->delay * 1000.0 + 0.5);
+
+	if (ms > e->stats->max_delay_ms)
+		e->stats->max_delay_ms = ms;
+}
+
 static bool is_retry_code(const struct mc_crawl_opts *o, long status)
 {
 	for (int i = 0; i < o->n_retry_codes; i++)
@@ -602,6 +610,7 @@ static void robots_done(struct engine *e, struct mc_request *r, long status, con
 	delay = e->o->obey_crawl_delay ? mc_robots_crawl_delay_ms(h->robots) : -1;
 	if (delay > 0 && delay / 1000.0 > h->delay)
 		h->delay = delay / 1000.0;
+	note_delay(e, h);
 	mc_request_free(r);
 }
 
@@ -704,6 +713,7 @@ static void autothrottle(struct engine *e, struct mc_host *h, double latency, lo
 	if (h->delay > AUTOTHROTTLE_MAX_S)
 		h->delay = AUTOTHROTTLE_MAX_S;
 	h->latency = latency;
+	note_delay(e, h);
 }
 
 static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)

@@ -103,6 +103,7 @@ json_t *mc_stats_json(const struct mc_stats *s)
 	json_object_set_new(o, "items_dropped", named_json(&s->dropped));
 	json_object_set_new(o, "errors", named_json(&s->errors));
 	json_object_set_new(o, "invalid_utf8", json_integer(s->invalid_utf8));
+	json_object_set_new(o, "max_host_delay_ms", json_integer(s->max_delay_ms));
 	json_object_set_new(o, "elapsed_s", json_real(s->elapsed));
 	json_object_set_new(o, "pages_per_s",
 			    json_real(s->elapsed > 0 ? (double)s->responses / s->elapsed : 0));

@@ -41,6 +41,7 @@ struct mc_stats {
 	long bytes;             /* body bytes received (decoded) */
 	long items;
 	long invalid_utf8;      /* replaced byte sequences */
+	long max_delay_ms;      /* largest per-host delay used (Crawl-delay, autothrottle) */
 	struct mc_named dropped; /* items dropped, by reason */
 	struct mc_named errors;  /* failed requests, by cause */
 	double started;          /* monotonic seconds */

@@ -97,7 +97,7 @@ mc crawl schemaorg --start-url "$U/" --allow-domain 127.0.0.1 --out "$out" --del
 run=$(tail -n 1 "$out"/*.jsonl | jq -c .run)
 check_eq "$(stat '.stats.errors.http_429') $(stat .stats.retries) $(stat .stats.retries_exhausted)" "1 1 1" \
 	"429 retried once, then given up and counted once"
-check "Retry-After honoured (run took >= 2 s)" jq -e '.stats.elapsed_s >= 2' <<<"$run" >/dev/null
+check_eq "$(jq -r '.stats.elapsed_s >= 2' <<<"$run")" true "Retry-After honoured (run took >= 2 s)"
 
 # SIGTERM mid-crawl: a complete file with status aborted, exit 5.
 cat > "$site/index.html" <<EOF
@@ -139,3 +139,36 @@ check_eq "$?" 4 "shrunken run: exit status 4"
 last=$(ls "$data"/staging/schemaorg/*.jsonl | sort | tail -n 1)
 check_eq "$(tail -n 1 "$last" | jq -r .run.status)" suspect "shrunken run: run record says suspect"
 check "suspect reason logged" grep -q 'suspect' "$T/suspect.err"
+
+# A gzip-encoded page is decoded; --max-pages stops at N pages; --delay is
+# kept between requests to one host (a lower bound on the run time, not a
+# speed threshold); the robots.txt group of our product token applies.
+gzip -c "$site/p/1.html" > "$site/gz.html"
+printf 'Content-Encoding: gzip\n' > "$site/gz.html.headers"
+printf 'User-agent: *\nDisallow: /private/\n\nUser-agent: marketcrawl\nDisallow: /p/3\n' > "$site/robots.txt"
+cat > "$site/index.html" <<EOF2
+<html><body><a href="/gz.html">gz</a><a href="/p/2.html">2</a><a href="/p/3.html">3</a></body></html>
+EOF2
+rm -rf "$out"
+mc crawl schemaorg --start-url "$U/" --allow-domain 127.0.0.1 --out "$out" --delay 400 --jitter 0 \
+	--no-health --no-progress >/dev/null 2>&1
+file=$(ls "$out"/*.jsonl)
+check_eq "$(sed '1d;$d' "$file" | jq -r .external_id | sort | tr '\n' ' ')" "p1 p2 " \
+	"gzip page decoded; /p/3 denied by the marketcrawl group of robots.txt"
+run=$(tail -n 1 "$file" | jq -c .run)
+check_eq "$(jq -r '.stats.elapsed_s >= 1.2' <<<"$run")" true "--delay 400: three requests after robots.txt took >= 1.2 s"
+rm -rf "$out"
+mc crawl schemaorg --start-url "$U/" --allow-domain 127.0.0.1 --out "$out" --delay 0 --max-pages 2 \
+	--no-health --no-progress >/dev/null 2>&1
+check_eq "$(tail -n 1 "$out"/*.jsonl | jq -r .run.pages)" 2 "--max-pages 2: two pages"
+
+# Autothrottle: a host answering 503 twice gets a longer delay.
+cat > "$site/index.html" <<EOF2
+<html><body><a href="/fault/flaky/2/p/1.html">1</a><a href="/p/2.html">2</a></body></html>
+EOF2
+rm -rf "$out"
+mc crawl schemaorg --start-url "$U/" --allow-domain 127.0.0.1 --out "$out" --delay 0 --autothrottle \
+	--no-health --no-progress >/dev/null 2>&1
+run=$(tail -n 1 "$out"/*.jsonl | jq -c .run)
+check_eq "$(jq -r .items <<<"$run")" 2 "autothrottle: every item still arrives"
+check_eq "$(jq -r '.stats.max_host_delay_ms >= 1000' <<<"$run")" true "autothrottle: 503s raised the host delay to >= 1 s"
