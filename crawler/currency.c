@@ -13,6 +13,7 @@
  * the NUL of its inputs.
  */
 #include "marketcrawl/price.h"
+#include "marketcrawl/text.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -223,48 +224,6 @@ static const struct symbol other_symbols[] = {
 #define N_SAFE (sizeof safe_symbols / sizeof safe_symbols[0])
 #define N_OTHER (sizeof other_symbols / sizeof other_symbols[0])
 
-/* Decode one UTF-8 sequence at `s` (not at its NUL).  Stores the code
- * point (U+FFFD for a malformed byte, consumed alone) and returns the
- * length; a continuation byte is checked before it is stepped over, so a
- * NUL inside a truncated sequence is never passed. */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t c = s[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		c &= 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		c &= 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		c &= 0x07;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF)) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	*cp = c;
-	return n;
-}
-
 /* Python's str.isspace(), which decides what price-parser strips. */
 static bool is_space(uint32_t c)
 {
@@ -370,7 +329,7 @@ static bool find_dollar_code(const char *text, struct found *f)
 
 	while (*p) {
 		uint32_t c, next;
-		size_t n = utf8_next(p, &c);
+		size_t n = mc_utf8_next(p, &c);
 
 		if (!prev_word && code_at((const char *)p) && p[2] == 'D') {
 			if (!p[3]) {
@@ -378,7 +337,7 @@ static bool find_dollar_code(const char *text, struct found *f)
 				f->len = 3;
 				return true;
 			}
-			utf8_next(p + 3, &next);
+			mc_utf8_next(p + 3, &next);
 			if (!is_word(next) || is_ascii_digit(next)) {
 				f->at = (const char *)p;
 				f->len = 3;
@@ -445,7 +404,7 @@ static void trim(const char **s, size_t *len)
 	uint32_t c;
 
 	while (p < end) {
-		size_t n = utf8_next(p, &c);
+		size_t n = mc_utf8_next(p, &c);
 
 		if (p + n > end)
 			break;

@@ -757,7 +757,8 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	 * "unreachable" (retried, then disallow all). */
 	if (is_retry_code(e->o, status) && !(r->is_robots && status < 500 && status != 429)) {
 		e->stats->status[status]++;
-		retry_or_fail(e, r, status == 429 ? "http_429" : "http_5xx",
+		retry_or_fail(e, r,
+			      r->is_robots ? "robots_5xx" : status == 429 ? "http_429" : "http_5xx",
 			      retry_after_s(t->headers.data));
 		goto out;
 	}

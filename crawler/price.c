@@ -12,6 +12,7 @@
  * on any text a site sends.
  */
 #include "marketcrawl/price.h"
+#include "marketcrawl/text.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -34,47 +35,6 @@ enum {
 	K_PERCENT = '%',
 	K_APOSTROPHE = '\'', /* Swiss grouping: "1'049.95" */
 };
-
-/* Decode one UTF-8 sequence at `s` (not at its NUL); see currency.c for
- * the same rules: U+FFFD for a malformed byte, which is consumed alone,
- * and no step past a byte that is not a continuation byte. */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t c = s[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		c &= 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		c &= 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		c &= 0x07;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF)) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	*cp = c;
-	return n;
-}
 
 /* Decimal digits of the scripts shops use (ASCII, Arabic-Indic, Persian,
  * Devanagari, Bengali, Thai, full-width) become '0'..'9'. */
@@ -104,7 +64,7 @@ static int next_kind(const unsigned char *p, size_t *len)
 	uint32_t c;
 	int d;
 
-	*len = utf8_next(p, &c);
+	*len = mc_utf8_next(p, &c);
 	d = digit_of(c);
 	if (d >= 0)
 		return d;

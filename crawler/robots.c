@@ -18,6 +18,7 @@
 
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/robots.h"
+#include "marketcrawl/text.h"
 
 /* Google's reference parser keeps at most 2083 * 8 - 1 bytes of a line;
  * we apply the same per-line parsing limit (RFC 9309 section 2.5). */
@@ -75,17 +76,6 @@ static bool is_token_char(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 3986 unreserved characters: the only ones whose %XX is decoded. */
 static bool is_unreserved(unsigned char c)
 {
@@ -133,10 +123,10 @@ static char *canonical(const char *s, size_t n, bool pattern, bool slash, size_t
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
-		    hexval((unsigned char)s[i + 2]) >= 0) {
-			unsigned char v = (unsigned char)(hexval((unsigned char)s[i + 1]) * 16 +
-							  hexval((unsigned char)s[i + 2]));
+		if (c == '%' && i + 2 < n && mc_hexval((unsigned char)s[i + 1]) >= 0 &&
+		    mc_hexval((unsigned char)s[i + 2]) >= 0) {
+			unsigned char v = (unsigned char)(mc_hexval((unsigned char)s[i + 1]) * 16 +
+							  mc_hexval((unsigned char)s[i + 2]));
 			if (is_unreserved(v))
 				out[o++] = (char)v;
 			else

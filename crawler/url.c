@@ -26,6 +26,7 @@
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/buf.h"
 #include "marketcrawl/url.h"
+#include "marketcrawl/text.h"
 
 /* The cleaned input is at most MC_URL_MAX bytes and encoding at most triples
  * it, so the buffers below are bounded by the input check, not by a cap. */
@@ -66,17 +67,6 @@ static void add_encoded(struct mc_buf *b, const char *s, size_t n, enum encode_s
 	}
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* ---- IPv4 ------------------------------------------------------------- */
 
 /* Values above this are all "too big" to the IPv4 parser; saturating here
@@ -101,7 +91,7 @@ static int ipv4_number(const char *s, size_t n, uint64_t *out)
 		n--;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int d = hexval((unsigned char)s[i]);
+		int d = mc_hexval((unsigned char)s[i]);
 		if (d < 0 || (unsigned)d >= radix)
 			return -1;
 		v = v * radix + (unsigned)d;
@@ -190,8 +180,8 @@ static int parse_ipv6(const char *s, size_t n, uint16_t piece[8])
 			continue;
 		}
 		unsigned value = 0, len = 0;
-		while (len < 4 && p < n && hexval((unsigned char)s[p]) >= 0) {
-			value = value * 16 + (unsigned)hexval((unsigned char)s[p]);
+		while (len < 4 && p < n && mc_hexval((unsigned char)s[p]) >= 0) {
+			value = value * 16 + (unsigned)mc_hexval((unsigned char)s[p]);
 			p++;
 			len++;
 		}
@@ -348,10 +338,10 @@ static char *parse_host(const char *s, size_t n)
 	}
 	mc_buf_init(&dec, NO_CAP);
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
-		    hexval((unsigned char)s[i + 2]) >= 0) {
-			mc_buf_addc(&dec, (char)(hexval((unsigned char)s[i + 1]) * 16 +
-						 hexval((unsigned char)s[i + 2])));
+		if (s[i] == '%' && i + 2 < n && mc_hexval((unsigned char)s[i + 1]) >= 0 &&
+		    mc_hexval((unsigned char)s[i + 2]) >= 0) {
+			mc_buf_addc(&dec, (char)(mc_hexval((unsigned char)s[i + 1]) * 16 +
+						 mc_hexval((unsigned char)s[i + 2])));
 			i += 2;
 		} else {
 			mc_buf_addc(&dec, s[i]);
@@ -735,7 +725,7 @@ static bool ends_in_stray_escape(const struct mc_buf *b)
 	const char *d = b->data;
 
 	return (b->len >= 1 && d[b->len - 1] == '%') ||
-	       (b->len >= 2 && d[b->len - 2] == '%' && hexval((unsigned char)d[b->len - 1]) >= 0);
+	       (b->len >= 2 && d[b->len - 2] == '%' && mc_hexval((unsigned char)d[b->len - 1]) >= 0);
 }
 
 /* RFC 3986 percent-encoding normalisation: decode escapes of unreserved
@@ -745,15 +735,15 @@ static void add_pct_normalized(struct mc_buf *b, const char *s)
 	static const char hex[] = "0123456789ABCDEF";
 
 	for (size_t i = 0; s[i] != '\0'; i++) {
-		int hi = s[i] == '%' ? hexval((unsigned char)s[i + 1]) : -1;
-		int lo = hi >= 0 ? hexval((unsigned char)s[i + 2]) : -1;
+		int hi = s[i] == '%' ? mc_hexval((unsigned char)s[i + 1]) : -1;
+		int lo = hi >= 0 ? mc_hexval((unsigned char)s[i + 2]) : -1;
 		if (lo < 0) {
 			mc_buf_addc(b, s[i]);
 			continue;
 		}
 		unsigned char c = (unsigned char)(hi * 16 + lo);
 		bool unreserved = isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-		if (unreserved && !(hexval(c) >= 0 && ends_in_stray_escape(b))) {
+		if (unreserved && !(mc_hexval(c) >= 0 && ends_in_stray_escape(b))) {
 			mc_buf_addc(b, (char)c);
 		} else {
 			char esc[3] = {'%', hex[hi], hex[lo]};
