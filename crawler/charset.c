@@ -20,6 +20,7 @@
 #include <iconv.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -572,6 +573,23 @@ static size_t utf8_seq(const unsigned char *b, size_t n, size_t *bad, bool *trun
 	return need + 1;
 }
 
+/* How many bytes from b[0] are ASCII, eight at a time: pages are mostly
+ * ASCII markup, and this is the hot path of every decode. */
+static size_t ascii_run(const unsigned char *b, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, b + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	while (i < len && b[i] < 0x80)
+		i++;
+	return i;
+}
+
 /* Valid UTF-8, tolerating one sequence cut short by the end (a body
  * truncated by a size cap is still the UTF-8 it was). */
 static bool valid_utf8(const unsigned char *b, size_t len)
@@ -581,8 +599,12 @@ static bool valid_utf8(const unsigned char *b, size_t len)
 	while (pos < len) {
 		size_t bad;
 		bool truncated;
-		size_t n = utf8_seq(b + pos, len - pos, &bad, &truncated);
+		size_t n;
 
+		pos += ascii_run(b + pos, len - pos);
+		if (pos >= len)
+			break;
+		n = utf8_seq(b + pos, len - pos, &bad, &truncated);
 		if (!n)
 			return truncated;
 		pos += n;
@@ -623,6 +645,7 @@ static void decode_utf8(struct mc_buf *out, const unsigned char *b, size_t len, 
 		n = utf8_seq(b + pos, len - pos, &bad, &truncated);
 		while (n) {
 			pos += n;
+			pos += ascii_run(b + pos, len - pos);
 			n = pos < len ? utf8_seq(b + pos, len - pos, &bad, &truncated) : 0;
 		}
 		mc_buf_add(out, b + start, pos - start);

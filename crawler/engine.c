@@ -44,6 +44,7 @@
 #define BACKOFF_BASE_S 0.5
 #define BACKOFF_MAX_S 60.0
 #define AUTOTHROTTLE_MAX_S 60.0
+#define AUTOTHROTTLE_BACKOFF_S 1.0
 #define POLL_MAX_MS 100
 
 static volatile sig_atomic_t signals_seen;
@@ -112,23 +113,55 @@ static void utc_now(char *out, size_t outsz, bool compact)
 	snprintf(out, outsz, "%s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
+/* Length of "scheme://authority" of a normalised URL (its origin, as the
+ * normaliser drops default ports and lower-cases), or 0. */
+static size_t origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (!p)
+		return 0;
+	p += 3;
+	return (size_t)(p - url) + strcspn(p, "/?#");
+}
+
+/* The host of a normalised URL into `out` (no userinfo, port or brackets'
+ * content change); false when it does not fit. */
+static bool url_host(const char *url, char *out, size_t outsz)
+{
+	size_t olen = origin_len(url);
+	const char *a = strstr(url, "://") + 3, *end = url + olen, *at, *colon;
+
+	at = memchr(a, '@', (size_t)(end - a));
+	if (at)
+		a = at + 1;
+	if (*a == '[') {
+		colon = memchr(a, ']', (size_t)(end - a));
+		end = colon ? colon + 1 : end;
+	} else {
+		colon = memchr(a, ':', (size_t)(end - a));
+		if (colon)
+			end = colon;
+	}
+	if ((size_t)(end - a) >= outsz)
+		return false;
+	memcpy(out, a, (size_t)(end - a));
+	out[end - a] = '\0';
+	return true;
+}
+
 static bool offsite(struct engine *e, const char *url)
 {
-	struct mc_url u;
-	bool off = true;
+	char host[256];
 
 	if (!e->domains)
 		return false;
-	if (mc_url_parse(url, NULL, &u) != 0)
+	if (!url_host(url, host, sizeof host))
 		return true;
-	for (const char *const *d = e->domains; *d; d++) {
-		if (mc_host_in_domain(u.host, *d)) {
-			off = false;
-			break;
-		}
-	}
-	mc_url_release(&u);
-	return off;
+	for (const char *const *d = e->domains; *d; d++)
+		if (mc_host_in_domain(host, *d))
+			return false;
+	return true;
 }
 
 static void note_delay(struct engine *e, const struct mc_host *h)
@@ -157,16 +190,18 @@ static double host_delay(const struct mc_crawl_opts *o)
 /* Queue `r` on its host, creating the host's robots.txt request first. */
 static void enqueue(struct engine *e, struct mc_request *r)
 {
-	char *origin = mc_url_origin(r->url);
+	size_t olen = origin_len(r->url);
+	char origin[512];
 	struct mc_host *h;
 
-	if (!origin) {
+	if (olen == 0 || olen >= sizeof origin) {
 		e->stats->bad_links++;
 		mc_request_free(r);
 		return;
 	}
+	memcpy(origin, r->url, olen);
+	origin[olen] = '\0';
 	h = mc_host_get(&e->hosts, origin, host_delay(e->o));
-	free(origin);
 	r->host = h;
 	r->seq = e->seq++;
 	if (h->robots_state == MC_ROBOTS_NEEDED && !h->robots_req) {
@@ -190,7 +225,14 @@ static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char 
 			const char *referer, int depth, int priority, bool dont_filter, int redirects)
 {
 	struct mc_request *r;
+	size_t len = strlen(url);
 
+	/* Most links of a store page were seen before: the cheap test first. */
+	if (!dont_filter && mc_seen_contains(e->seen, url, len)) {
+		e->stats->duplicates++;
+		free(url);
+		return;
+	}
 	if (offsite(e, url)) {
 		e->stats->offsite++;
 		mc_debug("offsite: %s", url);
@@ -202,11 +244,7 @@ static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char 
 		free(url);
 		return;
 	}
-	if (!mc_seen_add(e->seen, url, strlen(url)) && !dont_filter) {
-		e->stats->duplicates++;
-		free(url);
-		return;
-	}
+	mc_seen_add(e->seen, url, len);
 	r = mc_request_new(url, cb, data, referer);
 	r->depth = depth;
 	r->priority = priority;
@@ -702,7 +740,8 @@ static void autothrottle(struct engine *e, struct mc_host *h, double latency, lo
 	if (!e->o->autothrottle)
 		return;
 	if (status == 429 || status == 503) {
-		h->delay = h->delay > 0 ? h->delay * 2 : 1.0;
+		/* The server asks us to slow down: at least a second, doubling. */
+		h->delay = h->delay * 2 > AUTOTHROTTLE_BACKOFF_S ? h->delay * 2 : AUTOTHROTTLE_BACKOFF_S;
 	} else {
 		/* Scrapy's rule: aim for one request per latency per slot. */
 		double target = latency / (e->o->per_host > 0 ? e->o->per_host : 1);
