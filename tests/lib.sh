@@ -21,8 +21,11 @@ _mc_cleanup() {
 }
 trap _mc_cleanup EXIT
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; }
+# Results go to fd 3 (the test's stdout, saved here), so a check whose
+# command's output is redirected still reports.
+exec 3>&1
+ok() { echo "ok - $*" >&3; }
+not_ok() { echo "not ok - $*" >&3; }
 
 # check DESC COMMAND...: ok when the command succeeds.
 check() {
@@ -36,7 +39,7 @@ check_eq() {
 		ok "$3"
 	else
 		not_ok "$3"
-		printf '# got:  %s\n# want: %s\n' "$1" "$2" | head -n 40
+		printf '# got:  %s\n# want: %s\n' "$1" "$2" | head -n 40 >&3
 	fi
 }
 
