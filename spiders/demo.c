@@ -55,8 +55,6 @@ static void parse_index(struct mc_response *res)
 		mc_response_log(res, "no store links on the index page");
 }
 
-static const struct mc_follow_opts next_page = {.priority = 1};
-
 /* A listing page of either store: product links, then the next page. */
 static void parse_listing(struct mc_response *res)
 {
@@ -64,9 +62,9 @@ static void parse_listing(struct mc_response *res)
 		      "//li[@class='product-card']/a/@href"
 		      " | //article[contains(concat(' ', @class, ' '), ' tile ')]/a[@class='tile-link']/@href",
 		      parse_product);
-	/* The next listing page first: it feeds the crawl with product links
-	 * while the products of this page are fetched. */
-	mc_follow(res, mc_xpath_str(res, NULL, "//a[@rel='next']/@href"), parse_listing, &next_page);
+	/* Plain breadth-first order: the queue holds about one listing page
+	 * of products at a time, so memory does not grow with the store. */
+	mc_follow_all(res, "//a[@rel='next']/@href", parse_listing);
 }
 
 /* "in_stock", "OutOfStock", "https://schema.org/PreOrder"... → the enum. */
