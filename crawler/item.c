@@ -213,6 +213,17 @@ static const char *availability_name(enum mc_availability a)
 	}
 }
 
+/* Length in characters (the contract's unit): UTF-8 bytes that do not
+ * continue a sequence. */
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 /* The first reason this item breaks the contract, or NULL. */
 static const char *validate(const struct mc_item *it)
 {
@@ -222,15 +233,15 @@ static const char *validate(const struct mc_item *it)
 		return "missing_marketplace";
 	if (!it->external_id || !*it->external_id)
 		return "missing_external_id";
-	if (strlen(it->external_id) > 200)
+	if (chars(it->external_id) > 200)
 		return "too_long_external_id";
 	if (!it->url)
 		return "missing_url";
-	if (strlen(it->url) > 2000)
+	if (chars(it->url) > 2000)
 		return "too_long_url";
 	if (!it->title || !*it->title)
 		return "missing_title";
-	if (strlen(it->title) > 1000)
+	if (chars(it->title) > 1000)
 		return "too_long_title";
 	if (!it->price)
 		return "missing_price";
@@ -238,7 +249,7 @@ static const char *validate(const struct mc_item *it)
 		return "bad_price";
 	if (!valid_currency(it->currency))
 		return "bad_currency";
-	if (it->product_key && strlen(it->product_key) > 200)
+	if (it->product_key && chars(it->product_key) > 200)
 		return "too_long_product_key";
 	return NULL;
 }

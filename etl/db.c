@@ -190,8 +190,16 @@ static void checksum(const char *text, char hex[65])
 	mc_sha256_final_hex(&s, hex);
 }
 
+/* Create etl.schema_version unless it exists (checked first, so a role
+ * without CREATE on the database can still run load on a migrated one). */
 static int ensure_version_table(PGconn *conn)
 {
+	PGresult *res = PQexec(conn, "select to_regclass('etl.schema_version') is not null");
+	int exists = PQresultStatus(res) == PGRES_TUPLES_OK && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+
+	PQclear(res);
+	if (exists)
+		return 0;
 	return mc_db_exec(conn,
 			  "create schema if not exists etl;"
 			  "create table if not exists etl.schema_version ("

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "marketcrawl/alloc.h"
@@ -78,30 +79,42 @@ static const char collapse_sql[] =
  * without an accepted observation (same, conflict) go to stg.seen_listing.
  */
 static const char merge_sql[] =
-	"with v as ("
+	"with c as ("
 	"  select r.line_no, r.marketplace, r.external_id, r.url, r.title, r.price, r.list_price,"
 	"    r.currency, r.availability, r.observed_at, r.product_key, r.attrs, case"
 	"    when s.observed_at is null then 'new'"
 	"    when r.observed_at > s.observed_at then case when"
 	"      (r.price, r.list_price, r.currency, r.availability, r.title) is distinct from"
 	"      (s.price, s.list_price, s.currency, s.availability, s.title) then 'change' else 'same' end"
-	"    when p.observed_at is null then 'late'"
-	"    when not p.differs then 'same'"
-	"    when p.observed_at = r.observed_at then 'conflict'"
-	"    else 'late' end as verdict"
+	/* Out of order: only these rows run the index lookup (CASE is lazy). */
+	"    else coalesce(("
+	"      select case"
+	"        when not ((r.price, r.list_price, r.currency, r.availability, r.title)"
+	"          is distinct from (o.price, o.list_price, o.currency, o.availability, o.title))"
+	"          then 'same'"
+	"        when o.observed_at = r.observed_at then 'conflict'"
+	"        else 'late' end"
+	"      from stg.observation o"
+	"      where o.marketplace = r.marketplace and o.external_id = r.external_id"
+	"        and o.observed_at <= r.observed_at"
+	"      order by o.observed_at desc limit 1), 'late') end as verdict"
 	"  from mc_load_rows r"
 	"  left join stg.listing_state s"
 	"    on s.marketplace = r.marketplace and s.external_id = r.external_id"
-	"  left join lateral ("
-	"    select o.observed_at,"
-	"      (r.price, r.list_price, r.currency, r.availability, r.title) is distinct from"
-	"      (o.price, o.list_price, o.currency, o.availability, o.title) as differs"
-	"    from stg.observation o"
-	"    where r.observed_at <= s.observed_at"
-	"      and o.marketplace = r.marketplace and o.external_id = r.external_id"
-	"      and o.observed_at <= r.observed_at"
-	"    order by o.observed_at desc limit 1) p on true"
 	"  where r.reason is null"
+	"  offset 0" /* keeps c a subquery: its verdict is computed once per row */
+	"), v as ("
+	/* Unchanged rows (usually most of them) keep only their key in v. */
+	"  select line_no, marketplace, external_id, verdict, observed_at,"
+	"    case when verdict <> 'same' then url end as url,"
+	"    case when verdict <> 'same' then title end as title,"
+	"    case when verdict <> 'same' then price end as price,"
+	"    case when verdict <> 'same' then list_price end as list_price,"
+	"    case when verdict <> 'same' then currency end as currency,"
+	"    case when verdict <> 'same' then availability end as availability,"
+	"    case when verdict <> 'same' then product_key end as product_key,"
+	"    case when verdict <> 'same' then attrs end as attrs"
+	"  from c"
 	"), ins_new as ("
 	"  insert into stg.observation (file_id, line_no, marketplace, external_id, url, title,"
 	"    price, list_price, currency, availability, observed_at, product_key, attrs, is_late)"
@@ -143,11 +156,11 @@ static const char merge_sql[] =
 	"      'currency', currency, 'availability', availability, 'observed_at', observed_at,"
 	"      'product_key', product_key, 'attrs', attrs::jsonb)::text, 4096)"
 	"  from v where verdict = 'conflict'"
+	"  returning 1"
 	") "
-	"select count(*) filter (where verdict in ('new', 'change', 'late')),"
-	"  count(*) filter (where verdict = 'late'),"
-	"  count(*) filter (where verdict = 'conflict') "
-	"from v";
+	"select (select count(*) from ins_new) + (select count(*) from ins_old),"
+	"  (select count(*) from ins_old where is_late),"
+	"  (select count(*) from conflicts)";
 
 static const char rejects_sql[] =
 	"insert into stg.rejected_line (file_id, path, line_no, reason, raw_line) "
@@ -455,6 +468,14 @@ static int flush_copy(struct mc_loader *l, struct mc_load_result *res)
 
 /* ---- the loader ------------------------------------------------------------------- */
 
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt)
 {
 	struct mc_loader *l = mc_calloc(1, sizeof *l);
@@ -491,6 +512,7 @@ void mc_loader_free(struct mc_loader *l)
 
 struct file_state {
 	const char *path;
+	long long size;
 	char abspath[PATH_MAX];
 	struct mc_staging_header header;
 	char spider[128], run_id[256];
@@ -517,8 +539,7 @@ static enum mc_load_outcome stream_file(struct mc_loader *l, struct reader *rd,
 			break;
 		line_no++;
 		if (have_run) {
-			snprintf(res->message, sizeof res->message,
-				 "%s: line %ld: the run record is not the last line (line %ld follows it)",
+			set_msg(res, "%s: line %ld: the run record is not the last line (line %ld follows it)",
 				 fs->path, run_line_no, line_no);
 			return MC_LOAD_REFUSED;
 		}
@@ -547,8 +568,7 @@ static enum mc_load_outcome stream_file(struct mc_loader *l, struct reader *rd,
 		return MC_LOAD_FAILED;
 	}
 	if (!have_run) {
-		snprintf(res->message, sizeof res->message,
-			 "%s: line %ld: no run record as the last line (truncated or not a finished "
+		set_msg(res, "%s: line %ld: no run record as the last line (truncated or not a finished "
 			 "staging file)", fs->path, line_no);
 		return MC_LOAD_REFUSED;
 	}
@@ -561,8 +581,7 @@ static enum mc_load_outcome stream_file(struct mc_loader *l, struct reader *rd,
 	    memcmp(fs->run.spider.p, fs->spider, fs->run.spider.n) != 0 ||
 	    fs->run.run_id.n != strlen(fs->run_id) ||
 	    memcmp(fs->run.run_id.p, fs->run_id, fs->run.run_id.n) != 0) {
-		snprintf(res->message, sizeof res->message,
-			 "%s: line %ld: the run record's spider/run_id differ from the header's",
+		set_msg(res, "%s: line %ld: the run record's spider/run_id differ from the header's",
 			 fs->path, run_line_no);
 		return MC_LOAD_REFUSED;
 	}
@@ -600,45 +619,91 @@ static long long cell_ll(PGresult *r, int row, int col)
 	return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
+/* 1 when a file of the same spider and run id was loaded before, 0 when
+ * not, -1 on a database error (message set). */
+static int run_loaded(struct mc_loader *l, struct file_state *fs, struct mc_load_result *res)
+{
+	const char *params[2] = {fs->spider, fs->run_id};
+	PGresult *r = query(l->conn, res, "looking up the run",
+			    "select 1 from stg.loaded_file where spider = $1 and run_id = $2 limit 1",
+			    2, params);
+	int found;
+
+	if (!r)
+		return -1;
+	found = PQntuples(r) > 0;
+	PQclear(r);
+	return found;
+}
+
+/* Look res->sha256 up in stg.loaded_file: DUPLICATE (message set), LOADED
+ * meaning "not loaded yet", or FAILED. */
+static enum mc_load_outcome find_loaded(struct mc_loader *l, struct mc_load_result *res)
+{
+	const char *params[1] = {res->sha256};
+	PGresult *r = query(l->conn, res, "looking up the file hash",
+			    "select file_id, path, to_char(loaded_at at time zone 'UTC',"
+			    " 'YYYY-MM-DD HH24:MI:SS') from stg.loaded_file where content_sha256 = $1",
+			    1, params);
+
+	if (!r)
+		return MC_LOAD_FAILED;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return MC_LOAD_LOADED;
+	}
+	res->file_id = cell_ll(r, 0, 0);
+	set_msg(res, "same content as file %lld (%s), loaded %s UTC", res->file_id,
+		PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
+	PQclear(r);
+	return MC_LOAD_DUPLICATE;
+}
+
+/* Hash the rest of the file, then find_loaded(). */
+static enum mc_load_outcome quick_duplicate(struct mc_loader *l, struct reader *rd,
+					    struct mc_load_result *res)
+{
+	for (;;) {
+		ssize_t got = read(rd->fd, rd->buf, READ_BUF);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			set_msg(res, "read error: %s", strerror(errno));
+			return MC_LOAD_FAILED;
+		}
+		if (got == 0)
+			break;
+		mc_sha256_update(&rd->sha, rd->buf, (size_t)got);
+	}
+	mc_sha256_final_hex(&rd->sha, res->sha256);
+	return find_loaded(l, res);
+}
+
 /* Everything after the COPY, inside the transaction. */
 static enum mc_load_outcome record_file(struct mc_loader *l, struct file_state *fs,
 					struct mc_load_result *res)
 {
 	PGconn *c = l->conn;
 	PGresult *r;
-	char file_id[24], nums[4][24], status[16], spider[128], run_id[256];
+	char file_id[24], nums[4][24], status[16];
 	char *record = mc_strndup(fs->run.record.p, fs->run.record.n);
 	char *started = mc_strndup(fs->run.started_at.p, fs->run.started_at.n);
 	char *finished = mc_strndup(fs->run.finished_at.p, fs->run.finished_at.n);
 	enum mc_load_outcome out = MC_LOAD_FAILED;
 
 	snprintf(status, sizeof status, "%.*s", (int)fs->run.status.n, fs->run.status.p);
-	snprintf(spider, sizeof spider, "%s", fs->spider);
-	snprintf(run_id, sizeof run_id, "%s", fs->run_id);
 
 	/* Serialise with other loaders, then look for the same content. */
 	if (simple(c, res, "taking the loader lock",
 		   "select pg_advisory_xact_lock(" LOAD_LOCK_KEY ")") != 0)
 		goto out;
-	const char *p_sha[1] = {res->sha256};
-	r = query(c, res, "looking up the file hash",
-		  "select file_id, path, to_char(loaded_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
-		  " from stg.loaded_file where content_sha256 = $1", 1, p_sha);
-	if (!r)
+	out = find_loaded(l, res);
+	if (out != MC_LOAD_LOADED)
 		goto out;
-	if (PQntuples(r) == 1) {
-		res->file_id = cell_ll(r, 0, 0);
-		snprintf(res->message, sizeof res->message,
-			 "same content as file %lld (%s), loaded %s UTC", res->file_id,
-			 PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
-		PQclear(r);
-		out = MC_LOAD_DUPLICATE;
-		goto out;
-	}
-	PQclear(r);
+	out = MC_LOAD_FAILED;
 
-	const char *p_file[8] = {res->sha256, fs->abspath, spider, run_id, status, started, finished,
-				 record};
+	const char *p_file[8] = {res->sha256, fs->abspath, fs->spider, fs->run_id, status, started,
+				 finished, record};
 	r = query(c, res, "recording the file",
 		  "insert into stg.loaded_file (content_sha256, path, spider, run_id, run_status,"
 		  " run_started_at, run_finished_at, run_record)"
@@ -664,8 +729,18 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct file_state *
 	}
 	/* Statistics for the temp table, or the planner guesses a few thousand
 	 * rows and probes listing_state once per row instead of hashing it. */
-	if (simple(c, res, "analysing the file's rows", "analyze mc_load_rows") != 0 ||
-	    simple(c, res, "session memory", "set local work_mem = '256MB'") != 0)
+	if (simple(c, res, "analysing the file's rows", "analyze mc_load_rows") != 0)
+		goto out;
+	/* Room for the classified rows in memory: about twice the file, within
+	 * 64 MiB .. 1 GiB, for this transaction only.  No JIT: the lazy
+	 * out-of-order lookup makes the plan look expensive, and compiling it
+	 * would cost more than running it. */
+	long long mem_mb = fs->size / (512 * 1024);
+	char set_mem[64];
+	snprintf(set_mem, sizeof set_mem, "set local work_mem = '%lldMB'",
+		 mem_mb < 64 ? 64 : mem_mb > 1024 ? 1024 : mem_mb);
+	if (simple(c, res, "session memory", set_mem) != 0 ||
+	    simple(c, res, "session settings", "set local jit = off") != 0)
 		goto out;
 	r = query(c, res, "change detection", merge_sql, 2, p_fp);
 	if (!r)
@@ -693,59 +768,6 @@ out:
 	free(started);
 	free(finished);
 	return out;
-}
-
-/* 1 when a file of the same spider and run id was loaded before, 0 when
- * not, -1 on a database error (message set). */
-static int run_loaded(struct mc_loader *l, struct file_state *fs, struct mc_load_result *res)
-{
-	const char *params[2] = {fs->spider, fs->run_id};
-	PGresult *r = query(l->conn, res, "looking up the run",
-			    "select 1 from stg.loaded_file where spider = $1 and run_id = $2 limit 1",
-			    2, params);
-	int found;
-
-	if (!r)
-		return -1;
-	found = PQntuples(r) > 0;
-	PQclear(r);
-	return found;
-}
-
-/* Hash the rest of the file and look the hash up: DUPLICATE (res filled),
- * LOADED meaning "not loaded yet, go on", or FAILED. */
-static enum mc_load_outcome quick_duplicate(struct mc_loader *l, struct reader *rd,
-					    struct mc_load_result *res)
-{
-	for (;;) {
-		ssize_t got = read(rd->fd, rd->buf, READ_BUF);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			set_msg(res, "read error: %s", strerror(errno));
-			return MC_LOAD_FAILED;
-		}
-		if (got == 0)
-			break;
-		mc_sha256_update(&rd->sha, rd->buf, (size_t)got);
-	}
-	mc_sha256_final_hex(&rd->sha, res->sha256);
-	const char *params[1] = {res->sha256};
-	PGresult *r = query(l->conn, res, "looking up the file hash",
-			    "select file_id, path, to_char(loaded_at at time zone 'UTC',"
-			    " 'YYYY-MM-DD HH24:MI:SS') from stg.loaded_file where content_sha256 = $1",
-			    1, params);
-	if (!r)
-		return MC_LOAD_FAILED;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return MC_LOAD_LOADED;
-	}
-	res->file_id = cell_ll(r, 0, 0);
-	set_msg(res, "same content as file %lld (%s), loaded %s UTC", res->file_id,
-		PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
-	PQclear(r);
-	return MC_LOAD_DUPLICATE;
 }
 
 /* Copy src to dst (a new file) and fsync it: rename's fallback across filesystems. */
@@ -872,6 +894,7 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 		set_msg(res, "%s: not a regular file", path);
 		goto out;
 	}
+	fs->size = (long long)st.st_size;
 	if (!realpath(path, fs->abspath))
 		snprintf(fs->abspath, sizeof fs->abspath, "%s", path);
 
@@ -884,8 +907,7 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	if (got == 0 || too_long ||
 	    mc_staging_parse_header(&l->parser, line, n, &fs->header) != 0) {
 		out = MC_LOAD_REFUSED;
-		snprintf(res->message, sizeof res->message,
-			 "%s: line 1: not a marketcrawl staging file (%s)", path,
+		set_msg(res, "%s: line 1: not a marketcrawl staging file (%s)", path,
 			 got == 0 ? "empty file" : too_long ? "line too long" : l->parser.error);
 		goto out;
 	}
@@ -926,6 +948,7 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	}
 	PQclear(r);
 	copying = true;
+	double t0 = seconds();
 	fp_reset(l);
 	mc_buf_reset(&l->copy);
 
@@ -939,6 +962,8 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	if (end_copy(l, NULL, res) != 0)
 		goto out;
 	mc_sha256_final_hex(&rd->sha, res->sha256);
+	double t1 = seconds();
+	res->copy_s = t1 - t0;
 
 	out = record_file(l, fs, res);
 	if (out != MC_LOAD_LOADED)
@@ -947,6 +972,7 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 		out = MC_LOAD_FAILED;
 		goto out;
 	}
+	res->detect_s = seconds() - t1;
 	in_tx = false;
 	if (!l->opt.keep && archive(l, fs, res) != 0)
 		mc_warn("%s: %s", path, res->message);

@@ -82,7 +82,7 @@ void mc_staging_parser_release(struct mc_staging_parser *p)
  * pointers handed out stay valid for the whole line. */
 static void scratch_reserve(struct mc_staging_parser *p, size_t len)
 {
-	size_t need = len + 256;
+	size_t need = 2 * len + 256; /* decoded strings, a lower-cased URL, timestamps */
 
 	if (need > p->scratch_cap) {
 		free(p->scratch);
@@ -608,6 +608,25 @@ static bool valid_url(struct mc_span v)
 	return true;
 }
 
+/* Schemes are case-insensitive (RFC 3986): store "HTTP://x" as "http://x",
+ * the rest of the URL byte for byte. */
+static void lower_scheme(struct mc_staging_parser *p, struct mc_span *url)
+{
+	size_t colon = (const char *)memchr(url->p, ':', url->n) - url->p;
+	bool upper = false;
+
+	for (size_t i = 0; i < colon; i++)
+		upper |= url->p[i] >= 'A' && url->p[i] <= 'Z';
+	if (!upper)
+		return;
+	char *copy = scratch_take(p, url->n);
+	memcpy(copy, url->p, url->n);
+	for (size_t i = 0; i < colon; i++)
+		if (copy[i] >= 'A' && copy[i] <= 'Z')
+			copy[i] = (char)(copy[i] - 'A' + 'a');
+	url->p = copy;
+}
+
 enum price_verdict { PRICE_OK, PRICE_BAD, PRICE_NEGATIVE, PRICE_ABSURD };
 
 /* An exact decimal -?[0-9]+(.[0-9]{1,6})? that fits numeric(18,6) and is
@@ -828,6 +847,7 @@ static const char *validate_observation(struct mc_staging_parser *p, struct mc_s
 		why = "bad_url";
 	if (why)
 		return why;
+	lower_scheme(p, &o->url);
 	why = required_text(p, K_TITLE, 1000, &o->title);
 	if (why)
 		return why;

@@ -32,6 +32,7 @@ enum mc_load_outcome {
 struct mc_load_result {
 	long long file_id;      /* stg.loaded_file.file_id (LOADED, DUPLICATE) */
 	long read, accepted, late, unchanged, rejected;
+	double copy_s, detect_s; /* seconds: streaming + COPY, then everything up to COMMIT */
 	char sha256[65];
 	char message[600];      /* why (REFUSED, FAILED), what (DUPLICATE), where archived */
 };

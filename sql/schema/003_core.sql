@@ -92,7 +92,7 @@ create table core.listing (
     unique (marketplace, external_id),
     check (last_seen >= first_seen),
     check (delisted_at > last_seen)
-) with (fillfactor = 70);  -- room for HOT updates of last_seen every run
+) with (fillfactor = 45);  -- room for HOT updates: last_seen changes every run
 create index listing_product_idx on core.listing (product_id);
 create index listing_spider_idx on core.listing (spider);
 

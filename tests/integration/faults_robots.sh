@@ -53,7 +53,7 @@ echo 'Status: 429' > "$site/robots.txt.headers"
 robots_crawl
 check_eq "$PAGES|$ITEMS" "|" "robots.txt 429: disallow all after retries"
 check_eq "$(grep -c '^GET /robots.txt 429 ' "$T/access.log")" 3 "robots.txt 429: retried"
-check_eq "$(st .stats.errors)" '{"http_429":1}' "robots.txt 429: counted as errors.http_429"
+check_eq "$(st .stats.errors)" '{"robots_5xx":1}' "robots.txt 429: counted as errors.robots_5xx (unreachable)"
 
 # --- 404 (and 403): allow all ------------------------------------------------------
 for code in 404 403; do

@@ -114,6 +114,19 @@ check_eq "$(sql "select line_no || ' ' || reason from stg.rejected_line")" "3 to
 	"loader: 100 KB title rejected as too_long_title at line 3"
 check_eq "$(sql "select count(*) from stg.observation where external_id = 'ok'")" 1 "loader: the good line of that file loaded"
 
+# A line the loader accepts must never wedge the ETL: an upper-case URL
+# scheme ("HTTP://", found by fuzz_staging_line) against core.listing's
+# check (url ~ '^https?://') would fail every ETL run from then on.
+{
+	printf '{"format":"marketcrawl-staging","version":1,"spider":"hostile","run_id":"r2","started_at":"2026-11-22T11:00:00Z"}\n'
+	printf '{"marketplace":"m","external_id":"up","url":"HTTP://m.test/UP","title":"upper","price":"1","currency":"EUR","availability":"in_stock","observed_at":"2026-11-22T11:00:00Z"}\n'
+	printf '{"run":{"spider":"hostile","run_id":"r2","started_at":"2026-11-22T11:00:00Z","finished_at":"2026-11-22T11:01:00Z","status":"complete","pages":1,"items":1,"errors":0,"stats":{}}}\n'
+} > "$T/upper.jsonl"
+timeout 120 "$MC_BIN" load --keep "$T/upper.jsonl" >/dev/null 2>"$T/load3.err"
+check "loader: upper-case URL scheme loaded or rejected (exit 0 or 3)" test "$?" -eq 0 -o "$?" -eq 3
+timeout 120 "$MC_BIN" etl --quiet >/dev/null 2>"$T/etl2.err"
+check_eq "$?" 0 "etl still succeeds after a line with an upper-case URL scheme"
+
 # No shell, no child program: nothing scraped can ever be executed.
 hits=$(grep -nE '\b(system|popen|exec[lv][pe]*|posix_spawnp?|fork|vfork|wordexp)[[:space:]]*\(' \
 	"$MC_ROOT"/crawler/*.[ch] "$MC_ROOT"/etl/*.[ch] "$MC_ROOT"/spiders/*.c "$MC_ROOT"/include/marketcrawl/*.h)

@@ -93,3 +93,17 @@ check_eq "$?" 2 "unknown option exits 2"
 load --keep "$T/edited/20261122T100000Z-1.jsonl"
 check_eq "$RC" 0 "same run id, other content: loads"
 check_eq "$(sql "select rows_read || '/' || rows_accepted || '/' || rows_unchanged from stg.loaded_file order by file_id desc limit 1")" "2/1/1" "same run id, other content: compared like any file"
+
+# A role that may only write stg (no CREATE on the database) can load into
+# a migrated database: migrate only checks, it creates nothing.
+role=mc_loader_$$
+sql "create role $role login; grant usage on schema stg, etl to $role;
+     grant select, insert, update on all tables in schema stg to $role;
+     grant usage on all sequences in schema stg to $role;
+     grant select on etl.schema_version to $role;
+     revoke create on database $PGDATABASE from public;" >/dev/null
+{ obs r1 5 2026-11-22T14:00:01Z; } | stg "$T/role/r-role.jsonl" r-role
+PGUSER=$role mc load --keep "$T/role/r-role.jsonl" >"$T/out" 2>"$T/err"
+check_eq "$?" 0 "a role without CREATE loads into a migrated database"
+check_eq "$(sql "select rows_accepted from stg.loaded_file where run_id = 'r-role'")" 1 "its file is recorded"
+sql "drop owned by $role; drop role $role" >/dev/null 2>&1

@@ -279,6 +279,11 @@ static void test_values(void)
 	CHECK(o.product_key.p == NULL, "empty product_key is none");
 	CHECK_STR(span(o.attrs), "{\"platforms\":[\"windows\"],\"r\":4.5}", "attrs text as written");
 
+	line = "{\"marketplace\":\"m\",\"external_id\":\"x\",\"url\":\"HTTPS://Host.test/A?B\","
+	       "\"title\":\"t\",\"price\":\"1\"," GOOD_TAIL "}";
+	CHECK_INT(mc_staging_parse_line(&P, line, strlen(line), &o), MC_STAGING_OBS, "upper-case scheme accepted");
+	CHECK_STR(span(o.url), "https://Host.test/A?B", "scheme lower-cased, the rest kept");
+
 	line = OBS("\"price\":\"3\"");
 	CHECK_INT(mc_staging_parse_line(&P, line, strlen(line), &o), MC_STAGING_OBS, "minimal line");
 	CHECK(o.list_price.p == NULL, "absent list_price is none");
