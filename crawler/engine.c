@@ -1112,6 +1112,7 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 	char started_at[40];
 	int rc = MC_EXIT_FAIL;
 	json_t *rec;
+	struct mc_health_note health = {NULL, NULL};
 
 	memset(r, 0, sizeof *r);
 	memset(&e, 0, sizeof e);
@@ -1181,6 +1182,11 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 		e.writer = NULL;
 		goto out;
 	}
+	/* Everything that allocates happens before the rename, so a run
+	 * either fails with only its .part or succeeds completely. */
+	if (r->status == MC_RUN_COMPLETE && o->state_dir)
+		mc_health_prepare(o->state_dir, o->spider->name, r->run_id, r->stats.items,
+				  mc_named_total(&r->stats.dropped), &health);
 	if (e.writer) {
 		rec = run_record(o, r, started_at);
 		int frc = mc_staging_finish(e.writer, rec, &r->staging_path);
@@ -1189,12 +1195,11 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 		if (frc != 0) {
 			r->status = MC_RUN_FAILED;
 			rc = MC_EXIT_FAIL;
+			mc_health_discard(&health);
 			goto out;
 		}
 	}
-	if (r->status == MC_RUN_COMPLETE && o->state_dir)
-		mc_health_record(o->state_dir, o->spider->name, r->run_id, r->stats.items,
-				 mc_named_total(&r->stats.dropped));
+	mc_health_commit(&health);
 out:
 	mc_staging_abandon(e.writer);
 	engine_release(&e);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "health.h"
 #include "marketcrawl/alloc.h"
@@ -44,29 +45,39 @@ int mc_health_judge(const char *state_dir, const char *spider, long items, long 
 	return suspect;
 }
 
-int mc_health_record(const char *state_dir, const char *spider, const char *run_id, long items,
-		     long dropped)
+int mc_health_prepare(const char *state_dir, const char *spider, const char *run_id, long items,
+		      long dropped, struct mc_health_note *note)
 {
-	char *path = state_path(state_dir, spider);
-	char *tmp = mc_asprintf("%s.tmp", path);
 	FILE *f;
-	int rc = -1;
 
+	note->path = state_path(state_dir, spider);
+	note->tmp = mc_asprintf("%s.tmp", note->path);
 	mkdir(state_dir, 0755);
-	f = fopen(tmp, "w");
-	if (!f || fprintf(f, "%s %ld %ld\n", run_id, items, dropped) < 0) {
-		mc_warn("cannot write %s: %s", tmp, strerror(errno));
+	f = fopen(note->tmp, "w");
+	if (!f || fprintf(f, "%s %ld %ld\n", run_id, items, dropped) < 0 || fclose(f) != 0) {
+		mc_warn("cannot write %s: %s", note->tmp, strerror(errno));
 		if (f)
 			fclose(f);
-		goto out;
+		mc_health_discard(note);
+		return -1;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		mc_warn("cannot write %s: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	free(tmp);
-	free(path);
-	return rc;
+	return 0;
+}
+
+void mc_health_commit(struct mc_health_note *note)
+{
+	if (note->tmp && rename(note->tmp, note->path) != 0)
+		mc_warn("cannot write %s: %s", note->path, strerror(errno));
+	free(note->tmp);
+	free(note->path);
+	note->tmp = note->path = NULL;
+}
+
+void mc_health_discard(struct mc_health_note *note)
+{
+	if (note->tmp)
+		unlink(note->tmp);
+	free(note->tmp);
+	free(note->path);
+	note->tmp = note->path = NULL;
 }

@@ -14,8 +14,22 @@
  */
 int mc_health_judge(const char *state_dir, const char *spider, long items, long dropped,
 		    double min_item_ratio, double max_drop_ratio, char *reason, size_t reasonsz);
-/* Record a complete, healthy run as the new reference.  Returns 0 or -1. */
-int mc_health_record(const char *state_dir, const char *spider, const char *run_id, long items,
-		     long dropped);
+/*
+ * Recording a complete, healthy run as the new reference happens in two
+ * steps around the staging file's rename, so that nothing after the rename
+ * can fail: mc_health_prepare writes the new state to a temporary file
+ * (returns 0, or -1 after logging, with nothing to commit), and
+ * mc_health_commit renames it into place (or mc_health_discard drops it).
+ * Both free the note's strings.
+ */
+struct mc_health_note {
+	char *tmp;
+	char *path;
+};
+
+int mc_health_prepare(const char *state_dir, const char *spider, const char *run_id, long items,
+		      long dropped, struct mc_health_note *note);
+void mc_health_commit(struct mc_health_note *note);
+void mc_health_discard(struct mc_health_note *note);
 
 #endif

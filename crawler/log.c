@@ -30,19 +30,48 @@ int mc_log_parse_level(const char *name)
 	return -1;
 }
 
+/* Copy `msg` into `out` with control characters escaped (\n, \r, \t,
+ * \xHH), so text scraped from a page can never forge or hide a log line. */
+static size_t escape(const char *msg, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t w = 0;
+
+	for (const unsigned char *p = (const unsigned char *)msg; *p && w + 5 < outsz; p++) {
+		if (*p >= 0x20 && *p != 0x7f) {
+			out[w++] = (char)*p;
+			continue;
+		}
+		out[w++] = '\\';
+		if (*p == '\n') {
+			out[w++] = 'n';
+		} else if (*p == '\r') {
+			out[w++] = 'r';
+		} else if (*p == '\t') {
+			out[w++] = 't';
+		} else {
+			out[w++] = 'x';
+			out[w++] = hex[*p >> 4];
+			out[w++] = hex[*p & 15];
+		}
+	}
+	out[w] = '\0';
+	return w;
+}
+
 void mc_log(enum mc_log_level level, const char *fmt, ...)
 {
-	char line[2048];
+	char msg[2048], line[4096];
 	va_list ap;
 	int n;
 
 	if (level > current)
 		return;
-	n = snprintf(line, sizeof line, "marketcrawl: %s: ", names[level]);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	n = (int)strlen(line);
+	n = snprintf(line, sizeof line, "marketcrawl: %s: ", names[level]);
+	n += (int)escape(msg, line + n, sizeof line - (size_t)n - 1);
 	line[n++] = '\n';
 	if (write(2, line, (size_t)n) < 0)
 		return;

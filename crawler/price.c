@@ -388,5 +388,7 @@ bool mc_price_parse(const char *text, const char *currency_hint, char decimal_hi
 		out->amount[0] = '0';
 		out->has_amount = true;
 	}
+	if (!out->has_amount)
+		out->amount[0] = '\0'; /* no half-parsed number on failure */
 	return out->has_amount;
 }

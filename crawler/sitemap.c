@@ -239,6 +239,8 @@ out:
 		memcpy(error, out->error, sizeof error);
 		mc_sitemap_release(out);
 		memcpy(out->error, error, sizeof error);
+	} else {
+		out->error[0] = '\0'; /* libxml2 may have warned on a usable file */
 	}
 	return st;
 }

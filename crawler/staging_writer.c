@@ -120,14 +120,19 @@ int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_pat
 		goto out;
 	}
 	w->f = NULL;
+	/* The copy is made first: nothing may fail after the rename. */
+	if (final_path)
+		*final_path = mc_strdup(w->final);
 	if (rename(w->part, w->final) != 0) {
 		mc_error("cannot rename %s: %s", w->part, strerror(errno));
+		if (final_path) {
+			free(*final_path);
+			*final_path = NULL;
+		}
 		goto out;
 	}
 	if (fsync_dir(w->dir) != 0)
 		mc_warn("cannot fsync directory %s: %s", w->dir, strerror(errno));
-	if (final_path)
-		*final_path = mc_strdup(w->final);
 	rc = 0;
 out:
 	free(line);

@@ -233,7 +233,11 @@ static void test_staging_writer(void)
 	char why[256];
 	CHECK_INT(mc_health_judge(state, "unit", 10, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: no reference, not suspect");
-	mc_health_record(state, "unit", "RUN1", 100, 0);
+	struct mc_health_note note;
+	CHECK_INT(mc_health_prepare(state, "unit", "RUN1", 100, 0, &note), 0, "health: prepared");
+	CHECK_INT(mc_health_judge(state, "unit", 10, 0, 0.5, 0.2, why, sizeof why), 0,
+		  "health: a prepared note is not the reference yet");
+	mc_health_commit(&note);
 	CHECK_INT(mc_health_judge(state, "unit", 50, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: exactly half is fine");
 	CHECK_INT(mc_health_judge(state, "unit", 49, 0, 0.5, 0.2, why, sizeof why), 1,
