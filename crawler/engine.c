@@ -216,13 +216,14 @@ static void enqueue(struct engine *e, struct mc_request *r)
 			h->robots_req = rr;
 		}
 	}
-	mc_heap_push(&h->queue, r);
+	mc_queue_push(&h->queue, r);
 	e->queued++;
 }
 
 /* Offsite, depth and duplicate filters, then enqueue.  Takes `url`. */
 static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char *data,
-			const char *referer, int depth, int priority, bool dont_filter, int redirects)
+			struct mc_rcstr *referer, int depth, int priority, bool dont_filter,
+			int redirects)
 {
 	struct mc_request *r;
 	size_t len = strlen(url);
@@ -300,6 +301,7 @@ static void sitemap_done(struct engine *e, struct mc_request *r, const char *bod
 		mc_sitemap_release(&sm);
 		return;
 	}
+	struct mc_rcstr *referer = mc_rcstr_new(r->url);
 	for (size_t i = 0; i < sm.count; i++) {
 		char *u = mc_url_normalize(sm.locs[i], r->url);
 		if (!u) {
@@ -317,8 +319,9 @@ static void sitemap_done(struct engine *e, struct mc_request *r, const char *bod
 		}
 		free(m);
 		e->stats->sitemap_urls++;
-		add_request(e, u, cb, NULL, r->url, r->depth + 1, 0, false, 0);
+		add_request(e, u, cb, NULL, referer, r->depth + 1, 0, false, 0);
 	}
+	mc_rcstr_unref(referer);
 	mc_sitemap_release(&sm);
 }
 
@@ -332,7 +335,7 @@ static void promote_due_retries(struct engine *e, double now)
 			r->host->robots_req = r;
 			r->host->robots_state = MC_ROBOTS_NEEDED;
 		} else {
-			mc_heap_push(&r->host->queue, r);
+			mc_queue_push(&r->host->queue, r);
 			e->queued++;
 		}
 	}
@@ -410,7 +413,7 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (t->req->referer)
-		curl_easy_setopt(c, CURLOPT_REFERER, t->req->referer);
+		curl_easy_setopt(c, CURLOPT_REFERER, &t->req->referer->s[0]);
 	/* Pages: redirects are ours (offsite, robots and dedup apply to the
 	 * target).  robots.txt: RFC 9309 asks to follow at least five. */
 	if (t->req->is_robots) {
@@ -500,12 +503,9 @@ static struct mc_host *pick_host(struct engine *e, double now)
 			continue;
 		if (h->robots_state == MC_ROBOTS_NEEDED && h->robots_req) {
 			prio = ROBOTS_PRIORITY;
-		} else if (h->robots_state != MC_ROBOTS_READY || h->queue.n == 0 ||
-			   e->stop_scheduling) {
+		} else if (h->robots_state != MC_ROBOTS_READY || e->stop_scheduling ||
+			   !mc_queue_peek(&h->queue, &prio, &seq)) {
 			continue;
-		} else {
-			prio = mc_heap_peek(&h->queue)->priority;
-			seq = mc_heap_peek(&h->queue)->seq;
 		}
 		/* Equal priorities: the oldest request first, whatever its host,
 		 * so a one-at-a-time crawl (check-spider) is breadth-first. */
@@ -544,7 +544,8 @@ static void schedule(struct engine *e)
 			h->robots_state = MC_ROBOTS_FETCHING;
 			e->stats->robots_fetched += r->attempts == 0;
 		} else {
-			r = mc_heap_pop(&h->queue);
+			r = mc_queue_pop(&h->queue);
+			r->host = h;
 			e->queued--;
 			if (h->robots && !mc_robots_allowed(h->robots, r->url)) {
 				e->stats->robots_denied++;
@@ -855,12 +856,14 @@ static void finish_response(struct engine *e, struct mc_response *res)
 		else if (!e->write_failed && mc_staging_write(e->writer, res->items.data, res->items.len) != 0)
 			e->write_failed = true;
 	}
+	struct mc_rcstr *referer = res->follows ? mc_rcstr_new(res->url) : NULL;
 	for (struct mc_followed *f = res->follows; f; f = f->next) {
 		char *url = f->url;
 		f->url = NULL;
-		add_request(e, url, f->cb, f->data, res->url, res->depth + 1, f->priority,
+		add_request(e, url, f->cb, f->data, referer, res->depth + 1, f->priority,
 			    f->dont_filter, 0);
 	}
+	mc_rcstr_unref(referer);
 	mc_response_release(res);
 	free(res);
 }
@@ -921,7 +924,7 @@ static bool work_left(struct engine *e)
 	if (e->delayed.n)
 		return true;
 	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list)
-		if (h->queue.n || h->robots_req)
+		if (h->queue.count || h->robots_req)
 			return true;
 	return false;
 }
@@ -938,7 +941,7 @@ static int poll_timeout_ms(struct engine *e)
 	if (e->active + e->parsing >= e->o->concurrency)
 		return wake <= now ? 0 : (int)((wake - now) * 1000.0) + 1;
 	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list)
-		if ((h->queue.n || h->robots_req) && h->active < e->o->per_host && h->next_ok < wake)
+		if ((h->queue.count || h->robots_req) && h->active < e->o->per_host && h->next_ok < wake)
 			wake = h->next_ok;
 	return wake <= now ? 0 : (int)((wake - now) * 1000.0) + 1;
 }

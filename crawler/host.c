@@ -71,7 +71,7 @@ void mc_host_table_release(struct mc_host_table *t)
 
 	while (h) {
 		struct mc_host *next = h->next_in_list;
-		mc_heap_release(&h->queue);
+		mc_queue_release(&h->queue);
 		mc_robots_free(h->robots);
 		mc_request_free(h->robots_req);
 		free(h->origin);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "marketcrawl/robots.h"
+#include "queue.h"
 #include "request.h"
 
 enum mc_robots_state {
@@ -20,7 +21,7 @@ enum mc_robots_state {
 
 struct mc_host {
 	char *origin;
-	struct mc_request_heap queue;
+	struct mc_queue queue;
 	int active;
 	double next_ok;      /* monotonic time the next request may start */
 	double delay;        /* current gap between requests, seconds */

@@ -2,18 +2,47 @@
  * Requests and the priority heap the frontier is built from (request.h).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "marketcrawl/alloc.h"
 #include "request.h"
 
-struct mc_request *mc_request_new(char *url, mc_parse_fn cb, const char *data, const char *referer)
+struct mc_rcstr *mc_rcstr_new(const char *s)
+{
+	size_t len;
+	struct mc_rcstr *r;
+
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	r = mc_malloc(sizeof *r + len + 1);
+	r->refs = 1;
+	memcpy(r->s, s, len + 1);
+	return r;
+}
+
+struct mc_rcstr *mc_rcstr_ref(struct mc_rcstr *r)
+{
+	if (r)
+		r->refs++;
+	return r;
+}
+
+void mc_rcstr_unref(struct mc_rcstr *r)
+{
+	if (r && --r->refs == 0)
+		free(r);
+}
+
+struct mc_request *mc_request_new(char *url, mc_parse_fn cb, const char *data,
+				  struct mc_rcstr *referer)
 {
 	struct mc_request *r = mc_calloc(1, sizeof *r);
 
 	r->url = url;
 	r->cb = cb;
 	r->data = data ? mc_strdup(data) : NULL;
-	r->referer = referer ? mc_strdup(referer) : NULL;
+	r->referer = mc_rcstr_ref(referer);
 	return r;
 }
 
@@ -23,7 +52,7 @@ void mc_request_free(struct mc_request *r)
 		return;
 	free(r->url);
 	free(r->data);
-	free(r->referer);
+	mc_rcstr_unref(r->referer);
 	free(r);
 }
 

@@ -13,10 +13,23 @@
 
 struct mc_host;
 
+/* A reference-counted string: the referer shared by every link of a page. */
+struct mc_rcstr {
+	long refs;
+	char s[];
+};
+
+/* A new string with one reference; NULL for NULL. */
+struct mc_rcstr *mc_rcstr_new(const char *s);
+/* Another reference to `r` (may be NULL); returns `r`. */
+struct mc_rcstr *mc_rcstr_ref(struct mc_rcstr *r);
+/* Drop a reference (NULL allowed); frees at zero.  Event-loop thread only. */
+void mc_rcstr_unref(struct mc_rcstr *r);
+
 struct mc_request {
 	char *url;      /* normalised absolute URL */
 	char *data;     /* per-request spider data, may be NULL */
-	char *referer;  /* may be NULL */
+	struct mc_rcstr *referer; /* a reference, may be NULL */
 	mc_parse_fn cb;
 	struct mc_host *host;
 	int depth;
@@ -30,9 +43,10 @@ struct mc_request {
 	double not_before; /* monotonic time; retries wait until then */
 };
 
-/* A new request taking ownership of `url`; data/referer are copied. */
+/* A new request taking ownership of `url`; `data` is copied, `referer`
+ * gets a new reference. */
 struct mc_request *mc_request_new(char *url, mc_parse_fn cb, const char *data,
-				  const char *referer);
+				  struct mc_rcstr *referer);
 void mc_request_free(struct mc_request *r);
 
 /* A binary heap of requests: highest priority first, then lowest seq, or

@@ -13,6 +13,7 @@
 #include "../../crawler/engine.h"
 #include "../../crawler/health.h"
 #include "../../crawler/page_arena.h"
+#include "../../crawler/queue.h"
 #include "../../crawler/request.h"
 #include "../../crawler/response_internal.h"
 #include "../../crawler/staging_writer.h"
@@ -71,6 +72,50 @@ static void test_heap(void)
 	CHECK_STR(got, "120", "heap by time: earliest retry first");
 	mc_heap_release(&h);
 	mc_heap_release(&t);
+}
+
+static void test_queue(void)
+{
+	struct mc_queue q = {0};
+	struct mc_rcstr *ref = mc_rcstr_new("http://shop.example/list");
+	int prio[] = {0, 2, 0, 2, 1};
+	char got[64] = "";
+
+	for (int i = 0; i < 5; i++) {
+		struct mc_request *r = mc_request_new(mc_asprintf("http://shop.example/%d", i), NULL,
+						      i == 3 ? "sku-3" : NULL, ref);
+		r->priority = prio[i];
+		r->seq = (uint64_t)i;
+		r->depth = i;
+		r->dont_filter = i == 1;
+		mc_queue_push(&q, r);
+	}
+	CHECK_INT(ref->refs, 6, "queue: records hold referer references");
+	CHECK_INT(q.count, 5, "queue: five waiting");
+	int p;
+	uint64_t seq;
+	CHECK(mc_queue_peek(&q, &p, &seq) && p == 2 && seq == 1, "queue: peek gives the next priority and seq");
+	struct mc_request *r = mc_queue_pop(&q);
+	CHECK(r->dont_filter && r->depth == 1 && r->referer == ref && !r->data, "queue: fields survive packing");
+	mc_request_free(r);
+	r = mc_queue_pop(&q);
+	CHECK_STR(r->data, "sku-3", "queue: data survives packing");
+	mc_request_free(r);
+	for (r = mc_queue_pop(&q); r; r = mc_queue_pop(&q)) {
+		strncat(got, strrchr(r->url, '/') + 1, sizeof got - strlen(got) - 1);
+		mc_request_free(r);
+	}
+	CHECK_STR(got, "402", "queue: priority, then first in first out");
+	for (int i = 0; i < 20000; i++) {
+		r = mc_request_new(mc_asprintf("http://shop.example/game/%06d.html", i), NULL, NULL, ref);
+		r->seq = (uint64_t)i;
+		mc_queue_push(&q, r);
+	}
+	NOTE("queue: 20000 waiting requests hold %zu bytes", mc_queue_memory(&q));
+	CHECK(mc_queue_memory(&q) < 20000 * 96, "queue: under 96 bytes per waiting request");
+	mc_queue_release(&q);
+	CHECK_INT(ref->refs, 1, "queue: release drops every reference");
+	mc_rcstr_unref(ref);
 }
 
 static const struct mc_spider test_spider = {.name = "unit", .marketplace = "unitshop"};
@@ -291,6 +336,7 @@ int main(void)
 {
 	test_buf();
 	test_heap();
+	test_queue();
 	test_items_and_helpers();
 	test_staging_writer();
 	test_retry_codes();
