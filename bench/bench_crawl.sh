@@ -15,7 +15,7 @@ B=${B:-build}
 case "$B" in /*) ;; *) B=$root/$B ;; esac
 products=${BENCH_PRODUCTS:-20000}
 scale=${BENCH_SCALE:-1}
-workers=${BENCH_WORKERS:-2}
+workers=${BENCH_WORKERS:-}   # default: what --fast picks (cores + 1)
 work=$(mktemp -d /tmp/mc-bench.XXXXXX)
 chmod 755 "$work"
 pids=()
@@ -71,7 +71,7 @@ bench_one() {
 	fi
 	rm -rf "$work/out"
 	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$B/marketcrawl" crawl demo --start-url "$URL/" \
-		--fast --workers "$workers" --no-health --no-progress --out "$work/out" \
+		--fast ${workers:+--workers "$workers"} --no-health --no-progress --out "$work/out" \
 		>/dev/null 2>"$work/crawl.err"
 	read -r el us sy rss <"$work/time"
 	local run got items
@@ -86,7 +86,7 @@ bench_one() {
 			n, pages, mb / 1e6, got, got / el, items / el, us + sy, rss / 1024, srv, raw }'
 }
 
-echo "marketcrawl crawl benchmark ($(nproc) cores, demo spider --fast --workers $workers)"
+echo "marketcrawl crawl benchmark ($(nproc) cores, demo spider --fast ${workers:+--workers $workers})"
 bench_one "$products"
 [ "$scale" = 0 ] || bench_one $((products * 10))
 echo "targets: >= 2000 pages/s and < 64 MiB peak RSS at 20,000 products; RSS growth < 2x at 10x size"

@@ -103,7 +103,8 @@ void mc_crawl_cli_help(FILE *out)
 	      "  --min-item-ratio R      suspect when items < R x previous run (default 0.5)\n"
 	      "  --max-drop-ratio R      suspect when more than R of items are invalid (default 0.2)\n"
 	      "  --no-health             skip the suspect-run check\n"
-	      "  --fast                  local benchmark profile: no delay, high concurrency\n"
+	      "  --fast                  local benchmark profile: no delay, concurrency 64,\n"
+	      "                          parser threads = cores + 1 (only for your own servers)\n"
 	      "  --stop-grace MS         after SIGINT/SIGTERM wait this long for transfers (10000)\n"
 	      "  --progress | --no-progress   live progress line (default: when stderr is a tty)\n"
 	      "  --log-level LEVEL       error | warn | info | debug (default info)\n",
@@ -250,11 +251,14 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 
 static void apply_fast(struct mc_crawl_opts *o)
 {
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
 	o->concurrency = 64;
 	o->per_host = 64;
 	o->delay_ms = 0;
 	o->jitter_pct = 0;
-	o->workers = 2;
+	/* One parser per core plus one: the event loop itself needs little. */
+	o->workers = cpus > 0 && cpus < 64 ? (int)cpus + 1 : 2;
 }
 
 void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider)
