@@ -14,6 +14,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MC_SHA256_X86 1
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -133,9 +134,12 @@ static void choose_implementation(void)
 	int fast = 0;
 
 #ifdef MC_SHA256_X86
-	__builtin_cpu_init();
-	fast = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
-	       __builtin_cpu_supports("ssse3");
+	/* CPUID directly: clang 14 does not know __builtin_cpu_supports("sha").
+	 * Leaf 1 ECX: SSSE3 bit 9, SSE4.1 bit 19; leaf 7 EBX: SHA bit 29. */
+	unsigned int a, b, c, d;
+	if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) && (c & (1u << 19)) &&
+	    __get_cpuid_count(7, 0, &a, &b, &c, &d))
+		fast = (b >> 29) & 1;
 #endif
 	if (env && strcmp(env, "1") == 0)
 		fast = 0;
