@@ -3,6 +3,7 @@
  * the spider is known, because a spider's own settings sit between the
  * engine defaults and the command line.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ enum {
 	OPT_LOW_SPEED_LIMIT, OPT_LOW_SPEED_TIME, OPT_MAX_RETRY_AFTER, OPT_WORKERS, OPT_USER_AGENT,
 	OPT_INSECURE, OPT_NO_ROBOTS, OPT_OBEY_CRAWL_DELAY, OPT_NO_CRAWL_DELAY, OPT_MIN_ITEM_RATIO,
 	OPT_MAX_DROP_RATIO, OPT_NO_HEALTH, OPT_LOG_LEVEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FAST,
-	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER,
+	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER, OPT_CA_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +46,7 @@ static const struct option long_opts[] = {
 	{"workers", required_argument, NULL, OPT_WORKERS},
 	{"user-agent", required_argument, NULL, OPT_USER_AGENT},
 	{"insecure", no_argument, NULL, OPT_INSECURE},
+	{"ca-file", required_argument, NULL, OPT_CA_FILE},
 	{"no-robots", no_argument, NULL, OPT_NO_ROBOTS},
 	{"obey-crawl-delay", no_argument, NULL, OPT_OBEY_CRAWL_DELAY},
 	{"no-crawl-delay", no_argument, NULL, OPT_NO_CRAWL_DELAY},
@@ -96,7 +98,9 @@ void mc_crawl_cli_help(FILE *out)
 	      "  --low-speed-time S      ... for S seconds (default 30)\n"
 	      "  --workers N             parser threads (default 0: parse on the event loop)\n"
 	      "  --user-agent UA         (default marketcrawl/0.1 (+URL))\n"
-	      "  --insecure              do not verify TLS certificates\n"
+	      "  --ca-file PATH          verify TLS certificates with the CA certificates (PEM)\n"
+	      "                          in PATH instead of the system bundle\n"
+	      "  --insecure              do not verify TLS certificates (nor host names)\n"
 	      "  --no-robots             ignore robots.txt (only for sites you own)\n"
 	      "  --obey-crawl-delay      honour robots.txt Crawl-delay (default)\n"
 	      "  --no-crawl-delay        ignore Crawl-delay\n"
@@ -227,6 +231,13 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 			if (ratio(name, optarg) != 0)
 				return -1;
 			break;
+		case OPT_CA_FILE:
+			if (access(optarg, R_OK) != 0) {
+				fprintf(stderr, "marketcrawl: --ca-file: cannot read '%s': %s\n", optarg,
+					strerror(errno));
+				return -1;
+			}
+			break;
 		case OPT_RETRY_CODES: {
 			struct mc_crawl_opts probe;
 			if (mc_crawl_parse_retry_codes(&probe, optarg) != 0) {
@@ -288,6 +299,7 @@ void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider)
 		case OPT_WORKERS: o->workers = (int)strtol(v, NULL, 10); break;
 		case OPT_USER_AGENT: o->user_agent = v; break;
 		case OPT_INSECURE: o->insecure = true; break;
+		case OPT_CA_FILE: o->ca_file = v; break;
 		case OPT_NO_ROBOTS: o->obey_robots = false; break;
 		case OPT_OBEY_CRAWL_DELAY: o->obey_crawl_delay = true; break;
 		case OPT_NO_CRAWL_DELAY: o->obey_crawl_delay = false; break;

@@ -58,6 +58,7 @@ struct transfer {
 	long max_bytes;
 	bool too_large;
 	double started;
+	char error[CURL_ERROR_SIZE]; /* libcurl's detail of a failure ("SSL certificate problem: ...") */
 };
 
 struct engine {
@@ -392,6 +393,7 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 		return NULL;
 	curl_easy_setopt(c, CURLOPT_URL, t->req->url);
 	curl_easy_setopt(c, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->error);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -411,6 +413,8 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 	if (o->insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	} else if (o->ca_file) {
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
 	}
 	if (t->req->referer)
 		curl_easy_setopt(c, CURLOPT_REFERER, &t->req->referer->s[0]);
@@ -783,7 +787,8 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 		else {
 			/* Oversize robots.txt cannot happen (we cut it); others fail. */
 			mc_named_add(&e->stats->errors, cause, 1);
-			mc_warn("%s: %s (%s)", r->url, cause, curl_easy_strerror(rc));
+			mc_warn("%s: %s (%s)", r->url, cause,
+				t->error[0] ? t->error : curl_easy_strerror(rc));
 			if (r->is_robots) {
 				r->host->robots = mc_robots_disallow_all();
 				r->host->robots_state = MC_ROBOTS_READY;

@@ -48,9 +48,10 @@ struct mc_crawl_opts {
 	bool autothrottle;
 	bool obey_robots;
 	bool obey_crawl_delay;
-	bool insecure;
+	bool insecure;        /* no TLS certificate or host name checks */
 	bool progress;
 	const char *user_agent;
+	const char *ca_file;  /* PEM CA certificates to verify with; NULL = libcurl's bundle */
 	int retry_codes[MC_RETRY_CODES_MAX];
 	int n_retry_codes;
 	double min_item_ratio; /* suspect when items < ratio × previous run */

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "health.h"
 #include "marketcrawl/alloc.h"
+#include "marketcrawl/dirs.h"
 #include "marketcrawl/log.h"
 
 static char *state_path(const char *dir, const char *spider)
@@ -52,7 +52,7 @@ int mc_health_prepare(const char *state_dir, const char *spider, const char *run
 
 	note->path = state_path(state_dir, spider);
 	note->tmp = mc_asprintf("%s.tmp", note->path);
-	mkdir(state_dir, 0755);
+	mc_make_dirs(state_dir);
 	f = fopen(note->tmp, "w");
 	if (!f || fprintf(f, "%s %ld %ld\n", run_id, items, dropped) < 0 || fclose(f) != 0) {
 		mc_warn("cannot write %s: %s", note->tmp, strerror(errno));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "marketcrawl/alloc.h"
+#include "marketcrawl/dirs.h"
 #include "marketcrawl/log.h"
 #include "staging_writer.h"
 
@@ -21,28 +22,6 @@ struct mc_staging_writer {
 	char *final;
 };
 
-/* mkdir -p */
-static int make_dirs(const char *path)
-{
-	char *p = mc_strdup(path);
-	int rc = 0;
-
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (mkdir(p, 0755) != 0 && errno != EEXIST)
-		rc = -1;
-	if (rc != 0)
-		mc_error("cannot create directory %s: %s", path, strerror(errno));
-	free(p);
-	return rc;
-}
-
 struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider, const char *run_id,
 					  const char *started_at)
 {
@@ -50,8 +29,10 @@ struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider, c
 	json_t *hdr;
 	char *line;
 
-	if (make_dirs(dir) != 0)
+	if (mc_make_dirs(dir) != 0) {
+		mc_error("cannot create directory %s: %s", dir, strerror(errno));
 		return NULL;
+	}
 	w = mc_calloc(1, sizeof *w);
 	w->dir = mc_strdup(dir);
 	w->part = mc_asprintf("%s/%s.part", dir, run_id);

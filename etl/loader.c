@@ -32,6 +32,7 @@
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/buf.h"
 #include "marketcrawl/db.h"
+#include "marketcrawl/dirs.h"
 #include "marketcrawl/loader.h"
 #include "marketcrawl/log.h"
 #include "marketcrawl/sha256.h"
@@ -810,25 +811,6 @@ done:
 	return rc;
 }
 
-static int make_dirs(const char *dir)
-{
-	char tmp[PATH_MAX];
-	size_t n = strlen(dir);
-
-	if (n == 0 || n >= sizeof tmp)
-		return -1;
-	memcpy(tmp, dir, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Move a committed file into ARCHIVE/<spider>/, never overwriting: a name
  * already taken gets ".<file_id>" before ".jsonl".  Returns 0 or -1 (message set). */
 static int archive(struct mc_loader *l, struct file_state *fs, struct mc_load_result *res)
@@ -837,7 +819,7 @@ static int archive(struct mc_loader *l, struct file_state *fs, struct mc_load_re
 	int n;
 
 	n = snprintf(dir, sizeof dir, "%s/%s", l->opt.archive_dir, fs->spider);
-	if (n < 0 || (size_t)n >= sizeof dir || make_dirs(dir) != 0)
+	if (n < 0 || (size_t)n >= sizeof dir || mc_make_dirs(dir) != 0)
 		goto fail;
 	snprintf(base, sizeof base, "%s", fs->abspath);
 	const char *name = basename(base);
