@@ -57,9 +57,9 @@ where l.listing_id = r.listing_id
   and (l.url, l.title, l.attrs, l.product_id)
       is distinct from (r.url, r.title, r.attrs, r.new_product_id);
 
--- New listings: first_seen is their first observation; last_seen starts
--- there and is moved on by 040_presence.sql.  Their spider is the spider of
--- the file that first reported them.
+-- New listings: first_seen is their first observation; their sighting
+-- (core.listing_seen) starts there and is moved on by 040_presence.sql.
+-- Their spider is the spider of the file that first reported them.
 create temp table new_listing on commit drop as
 select k.*,
        case when k.product_key is null
@@ -72,14 +72,19 @@ where not exists (select 1 from core.listing l
 insert into core.product (product_id)
 select own_product_id from new_listing where own_product_id is not null;
 
-insert into core.listing (marketplace, external_id, product_id, spider, url, title,
-                          first_seen, last_seen, attrs)
-select n.marketplace, n.external_id, coalesce(n.own_product_id, p.product_id), b.spider,
-       n.url, n.title, n.first_at, n.first_at, etl.listing_attrs(n.attrs)
-from new_listing n
-join batch_file b on b.file_id = n.first_file
-left join core.product p on p.product_key = n.product_key
-order by n.marketplace, n.external_id;
+with added as (
+    insert into core.listing (marketplace, external_id, product_id, spider, url, title,
+                              first_seen, attrs)
+    select n.marketplace, n.external_id, coalesce(n.own_product_id, p.product_id), b.spider,
+           n.url, n.title, n.first_at, etl.listing_attrs(n.attrs)
+    from new_listing n
+    join batch_file b on b.file_id = n.first_file
+    left join core.product p on p.product_key = n.product_key
+    order by n.marketplace, n.external_id
+    returning listing_id, first_seen
+)
+insert into core.listing_seen (listing_id, seen_at, follows_spider)
+select listing_id, first_seen, false from added;
 
 -- Products nobody points at any more.
 delete from core.product p
@@ -95,6 +100,7 @@ begin
        0.2 * greatest((select reltuples from pg_class where oid = 'core.listing'::regclass), 1000)
     then
         analyze core.listing;
+        analyze core.listing_seen;
         analyze core.product;
     end if;
 end

@@ -19,7 +19,8 @@ dump() {
 	sql "select marketplace, external_id, price, list_price, currency, availability,
 	            observed_at, is_late from stg.observation order by 1, 2, 7" > "$1.obs"
 	sql "select marketplace, external_id, title, url, first_seen, last_seen, delisted_at,
-	            attrs from core.listing order by 1, 2" > "$1.listing"
+	            attrs from core.listing join core.listing_last_seen using (listing_id)
+	     order by 1, 2" > "$1.listing"
 	sql "select l.marketplace, l.external_id, h.valid_from, h.valid_to, h.price, h.list_price,
 	            h.currency from core.price_history h join core.listing l using (listing_id)
 	     order by 1, 2, 3" > "$1.price"
