@@ -38,6 +38,8 @@
 #include "marketcrawl/sha256.h"
 #include "marketcrawl/staging.h"
 
+#include "copy_sender.h"
+
 #define READ_BUF (4u * 1024 * 1024)
 #define COPY_FLUSH (256u * 1024)
 #define FP_MAX_BITS 22 /* 4M slots * 8 bytes = 32 MiB */
@@ -173,6 +175,7 @@ struct mc_loader {
 	struct mc_staging_parser parser;
 	char *readbuf;
 	struct mc_buf copy;      /* COPY data waiting to be sent */
+	struct mc_copy_sender *sender;  /* sends `copy` blocks during a COPY */
 	struct mc_buf run_line;  /* the last run-record line seen */
 	uint64_t *fp;            /* listing fingerprints (open addressing, 0 = empty) */
 	size_t fp_bits, fp_used;
@@ -455,16 +458,13 @@ static int simple(PGconn *conn, struct mc_load_result *res, const char *what, co
 	return r ? 0 : -1;
 }
 
-static int flush_copy(struct mc_loader *l, struct mc_load_result *res)
+/* Hand the COPY block to the sender thread.  On a failed send the message
+ * is set once the sender has stopped (mc_loader_load_file). */
+static int flush_copy(struct mc_loader *l)
 {
 	if (l->copy.len == 0)
 		return 0;
-	if (PQputCopyData(l->conn, l->copy.data, (int)l->copy.len) != 1) {
-		set_db_error(res, l->conn, NULL, "COPY");
-		return -1;
-	}
-	mc_buf_reset(&l->copy);
-	return 0;
+	return mc_copy_sender_put(l->sender, &l->copy);
 }
 
 /* ---- the loader ------------------------------------------------------------------- */
@@ -560,7 +560,7 @@ static enum mc_load_outcome stream_file(struct mc_loader *l, struct reader *rd,
 			res->rejected++;
 			put_reject(&l->copy, line_no, too_long ? "too_long_line" : l->parser.reason, line, n);
 		}
-		if (l->copy.len >= COPY_FLUSH && flush_copy(l, res) != 0)
+		if (l->copy.len >= COPY_FLUSH && flush_copy(l) != 0)
 			return MC_LOAD_FAILED;
 	}
 	if (got < 0) {
@@ -586,7 +586,7 @@ static enum mc_load_outcome stream_file(struct mc_loader *l, struct reader *rd,
 			 fs->path, run_line_no);
 		return MC_LOAD_REFUSED;
 	}
-	return flush_copy(l, res) == 0 ? MC_LOAD_LOADED : MC_LOAD_FAILED;
+	return flush_copy(l) == 0 ? MC_LOAD_LOADED : MC_LOAD_FAILED;
 }
 
 /* End the COPY; `abort_msg` non-NULL makes the server fail it on purpose.
@@ -934,8 +934,17 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	fp_reset(l);
 	mc_buf_reset(&l->copy);
 
+	l->sender = mc_copy_sender_start(l->conn);
 	out = stream_file(l, rd, fs, res);
+	int unsent = mc_copy_sender_finish(l->sender);
+	l->sender = NULL;
 	copying = false;
+	if (unsent != 0) {
+		out = MC_LOAD_FAILED;
+		set_db_error(res, l->conn, NULL, "COPY");
+		end_copy(l, "loader error", res);
+		goto out;
+	}
 	if (out != MC_LOAD_LOADED) {
 		end_copy(l, "file refused by the loader", res);
 		goto out;
