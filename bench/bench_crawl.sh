@@ -6,8 +6,11 @@
 # with nginx (or the fixture server when nginx is missing), measures the raw
 # fetch rate of that server with wrk (the ceiling), then crawls it with the
 # demo spider in the --fast profile and prints pages/s, items/s, CPU seconds
-# and peak RSS.  Then the same at 10x the size (BENCH_SCALE=0 skips it) to
-# show how memory grows with the site.  Figures only: no thresholds here.
+# (and CPU milliseconds per page, the figure least disturbed by other load
+# on the machine) and peak RSS.  Then the same at 10x the size
+# (BENCH_SCALE=0 skips it) to show how memory grows with the site.  The
+# load average before the run is printed with the figures: pages/s means
+# little when something else runs.  Figures only: no thresholds here.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,11 +85,12 @@ bench_one() {
 	rm -rf "$site"
 	awk -v n="$n" -v pages="$pages" -v got="$got" -v items="$items" -v el="$el" -v us="$us" \
 		-v sy="$sy" -v rss="$rss" -v raw="$raw" -v mb="$bytes" -v srv="$server" 'BEGIN {
-		printf "%-9s %7d pages (%5.0f MB)  crawled %7d  %7.0f pages/s  %7.0f items/s  cpu %6.1f s  peak RSS %6.1f MiB  | baseline %s raw fetch %s req/s\n",
-			n, pages, mb / 1e6, got, got / el, items / el, us + sy, rss / 1024, srv, raw }'
+		printf "%-9s %7d pages (%5.0f MB)  crawled %7d  %7.0f pages/s  %7.0f items/s  cpu %6.1f s (%.2f ms/page)  peak RSS %6.1f MiB  | baseline %s raw fetch %s req/s\n",
+			n, pages, mb / 1e6, got, got / el, items / el, us + sy, (us + sy) * 1000 / got,
+			rss / 1024, srv, raw }'
 }
 
-echo "marketcrawl crawl benchmark ($(nproc) cores, demo spider --fast ${workers:+--workers $workers})"
+echo "marketcrawl crawl benchmark ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run, demo spider --fast ${workers:+--workers $workers})"
 bench_one "$products"
 [ "$scale" = 0 ] || bench_one $((products * 10))
 echo "targets: >= 2000 pages/s and < 64 MiB peak RSS at 20,000 products; RSS growth < 2x at 10x size"

@@ -107,7 +107,9 @@ char *mc_asprintf(const char *fmt, ...)
 /*
  * Library hooks: same counter, same policy.  libxml2 and jansson allocate
  * from the page arena while a page is being parsed (page_arena.h); libcurl
- * never does (it lives on the event loop, outside any page).
+ * never does (it lives on the event loop, outside any page).  A block is
+ * recognised as the arena's by its address, not by the arena being active,
+ * so a block the arena handed out stays the arena's while it is paused.
  */
 static void *hook_malloc(size_t n)
 {
@@ -120,7 +122,7 @@ static void *hook_malloc(size_t n)
 
 static void *hook_realloc(void *p, size_t n)
 {
-	if (p && mc_page_arena_active() && mc_page_arena_owns(p)) {
+	if (p && mc_page_arena_owns(p)) {
 		if (injected_failure())
 			die_oom();
 		return mc_page_arena_realloc(p, n);
@@ -141,7 +143,7 @@ static char *hook_strdup(const char *s)
 
 static void hook_free(void *p)
 {
-	if (p && mc_page_arena_active() && mc_page_arena_owns(p))
+	if (p && mc_page_arena_owns(p))
 		return; /* dropped with the arena */
 	free(p);
 }

@@ -730,6 +730,38 @@ static int decode_iconv(struct mc_buf *out, const struct encoding *e, const char
 	return 0;
 }
 
+/* Every sequence valid and complete (valid_utf8 forgives a cut-off end,
+ * which conversion replaces). */
+static bool strict_utf8(const unsigned char *b, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		size_t bad, n;
+		bool truncated;
+
+		pos += ascii_run(b + pos, len - pos);
+		if (pos >= len)
+			break;
+		n = utf8_seq(b + pos, len - pos, &bad, &truncated);
+		if (!n)
+			return false;
+		pos += n;
+	}
+	return true;
+}
+
+bool mc_charset_unchanged(const char *body, size_t len, const char *charset)
+{
+	const unsigned char *b = (const unsigned char *)body;
+	const struct encoding *e = charset ? encoding_for_label(charset, strlen(charset)) : NULL;
+	size_t bom;
+
+	if (!body || (e && strcmp(e->name, "utf-8") != 0) || bom_encoding(b, len, &bom))
+		return false;
+	return strict_utf8(b, len);
+}
+
 char *mc_charset_to_utf8(const char *body, size_t len, const char *charset,
 			 size_t *out_len, size_t *invalid)
 {

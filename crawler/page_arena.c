@@ -1,7 +1,10 @@
 /*
  * The per-thread page arena (page_arena.h): a list of chunks, bump
  * allocation with a 16-byte header holding the block size (for realloc),
- * everything dropped at once at the end of a page.
+ * everything dropped at once at the end of a page.  At the end of a page
+ * that needed several chunks they are replaced by one chunk as large as
+ * all of them (at most KEEP_MAX), so a run of similar pages settles on
+ * one chunk: no malloc per page, and mc_page_arena_owns tests one range.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,7 +25,7 @@
 #endif
 
 #define FIRST_CHUNK (256 * 1024)
-#define KEEP_MAX (1024 * 1024) /* a kept first chunk never exceeds this */
+#define KEEP_MAX (4 * 1024 * 1024) /* the chunk kept between pages never exceeds this */
 #define HEADER 16
 
 struct chunk {
@@ -46,31 +49,49 @@ bool mc_page_arena_active(void)
 	return active;
 }
 
-void mc_page_arena_end(void)
+bool mc_page_arena_pause(void)
 {
-	struct chunk *first = chunks;
+	bool was = active;
 
 	active = false;
-	if (!first)
+	return was;
+}
+
+void mc_page_arena_resume(bool was_active)
+{
+	active = was_active;
+}
+
+static struct chunk *new_chunk(size_t size)
+{
+	struct chunk *c = mc_malloc(sizeof *c + size);
+
+	c->size = size;
+	c->used = 0;
+	c->last = NULL;
+	c->next = NULL;
+	return c;
+}
+
+void mc_page_arena_end(void)
+{
+	size_t total = 0;
+
+	active = false;
+	if (!chunks)
 		return;
-	/* Keep the oldest chunk (the last in the list) if it is small. */
-	while (first->next)
-		first = first->next;
-	for (struct chunk *c = chunks; c; ) {
-		struct chunk *next = c->next;
-		if (c != first)
-			free(c);
-		c = next;
-	}
-	if (first->size > KEEP_MAX) {
-		free(first);
-		chunks = NULL;
+	if (!chunks->next && chunks->size <= KEEP_MAX) {
+		chunks->used = 0;
+		chunks->last = NULL;
 		return;
 	}
-	first->used = 0;
-	first->last = NULL;
-	first->next = NULL;
-	chunks = first;
+	while (chunks) {
+		struct chunk *next = chunks->next;
+		total += chunks->size;
+		free(chunks);
+		chunks = next;
+	}
+	chunks = new_chunk(total < KEEP_MAX ? total : KEEP_MAX);
 }
 
 void mc_page_arena_release(void)
@@ -97,10 +118,7 @@ void *mc_page_arena_alloc(size_t n)
 		size_t size = c ? c->size * 2 : FIRST_CHUNK;
 		while (size < need)
 			size *= 2;
-		c = mc_malloc(sizeof *c + size);
-		c->size = size;
-		c->used = 0;
-		c->last = NULL;
+		c = new_chunk(size);
 		c->next = chunks;
 		chunks = c;
 	}

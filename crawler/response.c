@@ -21,6 +21,7 @@
 #include "page_arena.h"
 #include "regex_cache.h"
 #include "response_internal.h"
+#include "xpath_cache.h"
 
 #define LOG_LINES_PER_RESPONSE 20
 
@@ -44,12 +45,17 @@ void mc_response_release_parse(struct mc_response *res)
 		c = next;
 	}
 	res->cleanups = NULL;
-	if (res->xpath)
+	/* A document parsed in the page arena goes with it: walking the tree
+	 * to free it node by node would only make no-op calls. */
+	if (res->xpath && !mc_page_arena_owns(res->xpath))
 		xmlXPathFreeContext(res->xpath);
-	if (res->doc)
+	if (res->doc && !mc_page_arena_owns(res->doc))
 		xmlFreeDoc(res->doc);
 	res->xpath = NULL;
 	res->doc = NULL;
+	mc_url_release(&res->base);
+	res->base_tried = false;
+	res->base_ok = false;
 	free(res->headers);
 	free(res->body);
 	free(res->raw);
@@ -72,9 +78,16 @@ void mc_response_run(struct mc_response *res, mc_parse_fn cb)
 
 	mc_page_arena_begin();
 	mc_charset_detect(res->raw, res->raw_len, res->content_type, charset, sizeof charset);
-	res->body = mc_charset_to_utf8(res->raw, res->raw_len, charset, &res->body_len, &invalid);
+	if (mc_charset_unchanged(res->raw, res->raw_len, charset)) {
+		/* Most pages: already what the spider must see, keep the bytes. */
+		res->body = res->raw;
+		res->body_len = res->raw_len;
+	} else {
+		res->body = mc_charset_to_utf8(res->raw, res->raw_len, charset, &res->body_len,
+					       &invalid);
+		free(res->raw);
+	}
 	res->invalid_utf8 = (long)invalid;
-	free(res->raw);
 	res->raw = NULL;
 	cb(res);
 }
@@ -210,10 +223,10 @@ static xmlXPathObjectPtr xpath_eval(struct mc_response *res, xmlNodePtr ctx, con
 {
 	xmlXPathObjectPtr obj;
 
-	if (!mc_response_doc(res) || !res->xpath)
+	if (!expr || !mc_response_doc(res) || !res->xpath)
 		return NULL;
 	res->xpath->node = ctx ? ctx : xmlDocGetRootElement(res->doc);
-	obj = xmlXPathEvalExpression((const xmlChar *)expr, res->xpath);
+	obj = mc_xpath_cache_eval(expr, res->xpath);
 	if (!obj && res->log_budget-- > 0)
 		mc_warn("%s: invalid XPath expression: %s", res->spider ? res->spider->name : "spider",
 			expr);
@@ -321,13 +334,24 @@ const char *mc_attr(struct mc_response *res, xmlNodePtr node, const char *name)
 	return out;
 }
 
+/* The response URL, parsed once for all the links of the page; NULL when
+ * it is not a valid http(s) URL (then only absolute links join). */
+static const struct mc_url *base_url(struct mc_response *res)
+{
+	if (!res->base_tried) {
+		res->base_tried = true;
+		res->base_ok = res->url && mc_url_parse(res->url, NULL, &res->base) == 0;
+	}
+	return res->base_ok ? &res->base : NULL;
+}
+
 const char *mc_urljoin(struct mc_response *res, const char *href)
 {
 	char *u;
 
 	if (!href)
 		return NULL;
-	u = mc_url_normalize(href, res->url);
+	u = mc_url_normalize_with(href, base_url(res));
 	if (!u)
 		return NULL;
 	mc_response_defer(res, free, u);
@@ -427,7 +451,7 @@ void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
 
 	if (!href || !cb)
 		return;
-	url = mc_url_normalize(href, res->url);
+	url = mc_url_normalize_with(href, base_url(res));
 	if (!url) {
 		res->bad_links++;
 		return;

@@ -12,6 +12,7 @@
 
 #include "marketcrawl/buf.h"
 #include "marketcrawl/spider.h"
+#include "marketcrawl/url.h"
 
 struct mc_stats;
 
@@ -48,7 +49,8 @@ struct mc_response {
 	char *headers;        /* "name: value\n"... of the final response (owned) */
 	char *body;           /* UTF-8, NUL-terminated (owned) */
 	size_t body_len;
-	char *raw;            /* the body as received, until decoded (owned) */
+	char *raw;            /* the body as received, NUL-terminated, until
+				 decoded (owned; may become `body` as it is) */
 	size_t raw_len;
 	char *content_type;   /* Content-Type of the raw body, or NULL (owned) */
 	long invalid_utf8;    /* sequences replaced while decoding */
@@ -56,6 +58,8 @@ struct mc_response {
 	xmlDocPtr doc;        /* parsed lazily */
 	xmlXPathContextPtr xpath;
 	bool doc_tried;
+	struct mc_url base;   /* `url` parsed, for joining links (owned) */
+	bool base_tried, base_ok;
 
 	struct mc_cleanup *cleanups;
 	struct mc_followed *follows; /* in request order (appended at tail) */

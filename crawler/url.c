@@ -619,9 +619,17 @@ static void parse_release(struct parse *st)
 
 int mc_url_parse(const char *input, const char *base, struct mc_url *out)
 {
-	struct parse st = {0};
 	struct mc_url b = {0};
-	bool have_base = false;
+	bool have_base = base && mc_url_parse(base, NULL, &b) == 0;
+	int rc = mc_url_parse_with(input, have_base ? &b : NULL, out);
+
+	mc_url_release(&b);
+	return rc;
+}
+
+int mc_url_parse_with(const char *input, const struct mc_url *base, struct mc_url *out)
+{
+	struct parse st = {0};
 	size_t len, slen;
 	char *s = clean_input(input, &len);
 	int rc = -1;
@@ -634,8 +642,6 @@ int mc_url_parse(const char *input, const char *base, struct mc_url *out)
 	st.port = -1;
 	if (len > MC_URL_MAX)
 		goto out;
-	if (base && mc_url_parse(base, NULL, &b) == 0)
-		have_base = true;
 	slen = scheme_length(s);
 	if (slen > 0) {
 		size_t p = slen + 1;
@@ -645,16 +651,16 @@ int mc_url_parse(const char *input, const char *base, struct mc_url *out)
 			st.https = true;
 		else
 			goto out;
-		if (have_base && st.https == (strcmp(b.scheme, "https") == 0)) {
-			rc = parse_relative(&st, p, &b);
+		if (base && st.https == (strcmp(base->scheme, "https") == 0)) {
+			rc = parse_relative(&st, p, base);
 		} else {
 			while (is_slash(s[p]))
 				p++;
 			rc = parse_authority(&st, p);
 		}
-	} else if (have_base) {
-		st.https = strcmp(b.scheme, "https") == 0;
-		rc = parse_relative(&st, 0, &b);
+	} else if (base) {
+		st.https = strcmp(base->scheme, "https") == 0;
+		rc = parse_relative(&st, 0, base);
 	}
 	if (rc < 0)
 		goto out;
@@ -669,7 +675,6 @@ int mc_url_parse(const char *input, const char *base, struct mc_url *out)
 	st.host = NULL;
 out:
 	parse_release(&st);
-	mc_url_release(&b);
 	free(s);
 	return rc;
 }
@@ -755,10 +760,20 @@ static void add_pct_normalized(struct mc_buf *b, const char *s)
 
 char *mc_url_normalize(const char *href, const char *base)
 {
+	struct mc_url b = {0};
+	bool have_base = base && mc_url_parse(base, NULL, &b) == 0;
+	char *url = mc_url_normalize_with(href, have_base ? &b : NULL);
+
+	mc_url_release(&b);
+	return url;
+}
+
+char *mc_url_normalize_with(const char *href, const struct mc_url *base)
+{
 	struct mc_url u;
 	struct mc_buf b;
 
-	if (mc_url_parse(href, base, &u) < 0)
+	if (mc_url_parse_with(href, base, &u) < 0)
 		return NULL;
 	mc_buf_init(&b, NO_CAP);
 	mc_buf_adds(&b, u.scheme);

@@ -10,6 +10,7 @@
 #ifndef MC_CHARSET_H
 #define MC_CHARSET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -32,5 +33,13 @@ void mc_charset_detect(const char *body, size_t len, const char *content_type,
  */
 char *mc_charset_to_utf8(const char *body, size_t len, const char *charset,
 			 size_t *out_len, size_t *invalid);
+
+/*
+ * True when mc_charset_to_utf8(body, len, charset, ...) would return these
+ * very bytes: `charset` means UTF-8 (or is NULL or unknown), there is no
+ * BOM and every sequence is valid.  Then a caller that owns a
+ * NUL-terminated `body` can use it as it is, without the copy.
+ */
+bool mc_charset_unchanged(const char *body, size_t len, const char *charset);
 
 #endif

@@ -39,6 +39,10 @@ struct mc_url {
  * again).
  */
 int mc_url_parse(const char *input, const char *base, struct mc_url *out);
+/* mc_url_parse with the base already parsed (by mc_url_parse; NULL: no
+ * base), to join the many links of one page without parsing its URL for
+ * each.  `base` is only read. */
+int mc_url_parse_with(const char *input, const struct mc_url *base, struct mc_url *out);
 void mc_url_release(struct mc_url *u);
 
 /* Serialise `u` (with its fragment) as a new string, the Standard's href;
@@ -55,6 +59,8 @@ char *mc_url_to_string(const struct mc_url *u);
  * string (caller frees) or NULL when not a valid http(s) URL.
  */
 char *mc_url_normalize(const char *href, const char *base);
+/* mc_url_normalize with the base already parsed (NULL: no base). */
+char *mc_url_normalize_with(const char *href, const struct mc_url *base);
 
 /* "scheme://host[:port]" of a normalised URL, the key for robots.txt and
  * per-host limits; a new string the caller frees, or NULL. */

@@ -52,6 +52,7 @@ static void fuzz_spider_run(const struct mc_spider *spider, mc_parse_fn cb, cons
 	res.raw = mc_malloc(len + 1);
 	if (len)
 		memcpy(res.raw, body, len);
+	res.raw[len] = '\0'; /* NUL-terminated, as the engine hands bodies over */
 	res.raw_len = len;
 	memcpy(res.observed_at, "2026-11-22T10:00:00.000Z", sizeof "2026-11-22T10:00:00.000Z");
 	mc_response_run(&res, cb);

@@ -3,7 +3,8 @@
  * <meta charset>, <meta http-equiv>, the 1024-byte prescan limit, the
  * UTF-8 / windows-1252 default) and conversions with exact output bytes,
  * then a seeded random-bytes run through every encoding that checks the
- * output is always valid, NUL-terminated UTF-8.
+ * output is always valid, NUL-terminated UTF-8, and that
+ * mc_charset_unchanged says yes exactly when conversion keeps the bytes.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -222,8 +223,61 @@ static void test_convert(void)
 	free(want);
 }
 
+#define UNCHANGED(in, charset) mc_charset_unchanged(in, sizeof(in) - 1, charset)
+
+/* When the body can be used as it is (no conversion copy). */
+static void test_unchanged(void)
+{
+	CHECK(UNCHANGED("<p>caf\xC3\xA9 \xF0\x9F\x98\x80</p>", "utf-8"), "unchanged: valid UTF-8");
+	CHECK(UNCHANGED("plain", NULL), "unchanged: no charset means UTF-8");
+	CHECK(UNCHANGED("plain", "x-klingon"), "unchanged: an unknown label means UTF-8");
+	CHECK(UNCHANGED("plain", " UTF8 "), "unchanged: any label of UTF-8");
+	CHECK(UNCHANGED("a\0b", "utf-8"), "unchanged: NUL bytes are kept by conversion too");
+	CHECK(UNCHANGED("", "utf-8"), "unchanged: empty");
+	CHECK(!UNCHANGED("plain", "windows-1252"), "changed: another charset, even for ASCII");
+	CHECK(!UNCHANGED("\xEF\xBB\xBFplain", "utf-8"), "changed: a BOM is removed");
+	CHECK(!UNCHANGED("\xFF\xFEp\0", NULL), "changed: a UTF-16 BOM decides");
+	CHECK(!UNCHANGED("caf\xE9 and more ASCII after it", "utf-8"), "changed: an invalid byte");
+	CHECK(!UNCHANGED("\xED\xA0\x80", "utf-8"), "changed: an encoded surrogate");
+	CHECK(!UNCHANGED("x\xF0\x9F\x98", "utf-8"), "changed: a sequence cut off at the end");
+	CHECK(!mc_charset_unchanged(NULL, 0, "utf-8"), "changed: no body");
+
+	/* Mostly-valid text from pieces: yes exactly when conversion keeps it. */
+	static const char *const pieces[] = {
+		"<p class='x'>", "text ", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\n",
+		"\xC3", "\x80", "\xF5", "\xE0\x80\x80", "\xEF\xBB\xBF",
+	};
+	unsigned long seed = 99;
+	int wrong = 0, yes = 0, no = 0;
+	for (int round = 0; round < 2000; round++) {
+		char buf[256];
+		size_t n = 0, len, invalid;
+		int count = round % 40;
+
+		for (int i = 0; i < count; i++) {
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			/* Invalid pieces (index 6 and up) one time in eight. */
+			size_t k = (seed >> 33) % 8 ? (seed >> 40) % 6 : 6 + (seed >> 40) % 5;
+			size_t plen = strlen(pieces[k]);
+			memcpy(buf + n, pieces[k], plen);
+			n += plen;
+		}
+		char *out = mc_charset_to_utf8(buf, n, "utf-8", &len, &invalid);
+		bool kept = len == n && memcmp(out, buf, n) == 0;
+		bool unchanged = mc_charset_unchanged(buf, n, "utf-8");
+		wrong += unchanged != kept;
+		yes += unchanged;
+		no += !unchanged;
+		free(out);
+	}
+	CHECK(wrong == 0 && yes > 100 && no > 100,
+	      "unchanged: %d yes, %d no on generated text, all as conversion (%d wrong)", yes, no,
+	      wrong);
+}
+
 /* Random bytes through every path: output must re-read as UTF-8 with no
- * replacement and be NUL-terminated. */
+ * replacement and be NUL-terminated; mc_charset_unchanged must be true
+ * exactly when the output is the input. */
 static void test_random_bytes(void)
 {
 	static const char *const charsets[] = {
@@ -233,7 +287,7 @@ static void test_random_bytes(void)
 	};
 	unsigned long seed = 12345;
 	char buf[512];
-	int bad = 0, runs = 0;
+	int bad = 0, runs = 0, wrong = 0, same = 0;
 
 	for (int round = 0; round < 300; round++) {
 		size_t n = (size_t)(round * 7) % sizeof buf;
@@ -258,12 +312,24 @@ static void test_random_bytes(void)
 			if (out[len] != '\0' || invalid2 != 0 ||
 			    len2 != len - (bom ? 3 : 0) || memcmp(again, out + (bom ? 3 : 0), len2) != 0)
 				bad++;
+			/* Yes must mean the same bytes; for UTF-8 (and unknown
+			 * labels, read as UTF-8), the same bytes must mean yes.
+			 * Other charsets may keep ASCII by chance: no promise. */
+			bool kept = len == n && memcmp(out, buf, n) == 0;
+			bool utf8 = strcmp(charsets[c], "utf-8") == 0 ||
+				    strcmp(charsets[c], "no-such-thing") == 0;
+			bool unchanged = mc_charset_unchanged(buf, n, charsets[c]);
+			if ((unchanged && !kept) || (!unchanged && kept && utf8))
+				wrong++;
+			same += kept && utf8;
 			runs++;
 			free(out);
 			free(again);
 		}
 	}
 	CHECK(bad == 0, "%d random conversions give valid UTF-8 (%d bad)", runs, bad);
+	CHECK(wrong == 0 && same > 0,
+	      "mc_charset_unchanged agrees with conversion (%d kept the bytes, %d wrong)", same, wrong);
 }
 
 int main(void)
@@ -273,6 +339,7 @@ int main(void)
 	test_detect_meta();
 	test_detect_default();
 	test_convert();
+	test_unchanged();
 	test_random_bytes();
 	return tl_exit_status();
 }

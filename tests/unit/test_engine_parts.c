@@ -3,12 +3,16 @@
  * only reach indirectly: the bounded buffer, the request heap's order, the
  * item builder's validation and serialisation, the XPath/regex/JSON
  * helpers on a parsed page, the staging writer's atomic rename, the
- * spider-health rule, the retry-code parser and the page arena.
+ * spider-health rule, the retry-code parser, the page arena and the
+ * compiled-XPath cache across pages.  The library allocation hooks are
+ * installed as main() does, so pages are parsed in the page arena.
  */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libxml/parser.h>
 
 #include "../../crawler/engine.h"
 #include "../../crawler/health.h"
@@ -17,6 +21,7 @@
 #include "../../crawler/request.h"
 #include "../../crawler/response_internal.h"
 #include "../../crawler/staging_writer.h"
+#include "../../crawler/xpath_cache.h"
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/buf.h"
 #include "testlib.h"
@@ -226,6 +231,68 @@ static void test_items_and_helpers(void)
 	mc_response_release(&res);
 }
 
+/* What one page of the cache test saw. */
+struct seen_page {
+	char sku[16];
+	char title[32];
+	int sums_ok;
+	int invalid_null;
+};
+static struct seen_page seen_page;
+
+/* Many distinct expressions (more than the cache keeps), each one asked
+ * twice, then the same few expressions every page asks. */
+static void cache_page(struct mc_response *res)
+{
+	struct mc_nodes n = mc_xpath_nodes(res, NULL, "/html/body/div[@class='card']");
+	const char *sku = n.count ? mc_attr(res, n.nodes[0], "data-sku") : NULL;
+	const char *title = n.count ? mc_xpath_text(res, n.nodes[0], "h2") : NULL;
+
+	memset(&seen_page, 0, sizeof seen_page);
+	snprintf(seen_page.sku, sizeof seen_page.sku, "%s", sku ? sku : "");
+	snprintf(seen_page.title, sizeof seen_page.title, "%s", title ? title : "");
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < MC_XPATH_CACHE_MAX + 44; i++) {
+			char expr[64], want[32];
+			snprintf(expr, sizeof expr, "count(//div) + %d", i);
+			snprintf(want, sizeof want, "%d", 2 + i);
+			const char *got = mc_xpath_str(res, NULL, expr);
+			seen_page.sums_ok += got && strcmp(got, want) == 0;
+		}
+	}
+	seen_page.invalid_null = mc_xpath_str(res, NULL, "//[bad") == NULL &&
+				 mc_xpath_str(res, NULL, "//[bad") == NULL;
+}
+
+static void test_xpath_cache(void)
+{
+	static const char *const pages[] = {
+		"<html><body><div class='card' data-sku='P1'><h2> First </h2></div><div>x</div></body></html>",
+		/* Another shape and size: the arena is reused, what was compiled on
+		 * the first page must not have lived in it. */
+		"<html><head><title>t</title></head><body><p>intro</p>"
+		"<div class='card' data-sku='P2'><h2>Second  page</h2><p>more</p></div>"
+		"<div><span>y</span></div></body></html>",
+		"<html><body><div class='card' data-sku='P3'><h2>Third</h2></div><div></div></body></html>",
+	};
+	static const char *const skus[] = {"P1", "P2", "P3"};
+	static const char *const titles[] = {"First", "Second page", "Third"};
+	int ok = 0;
+
+	for (int rep = 0; rep < 2; rep++) {
+		for (size_t i = 0; i < 3; i++) {
+			struct mc_response res;
+			page(&res, pages[i]);
+			mc_response_run(&res, cache_page);
+			mc_response_release_parse(&res);
+			mc_response_release(&res);
+			ok += strcmp(seen_page.sku, skus[i]) == 0 && strcmp(seen_page.title, titles[i]) == 0 &&
+			      seen_page.sums_ok == 2 * (MC_XPATH_CACHE_MAX + 44) && seen_page.invalid_null;
+		}
+	}
+	CHECK_INT(ok, 6, "xpath cache: six pages, each right, with more expressions than it keeps");
+}
+
 static int count_files(const char *dir, const char *suffix)
 {
 	DIR *d = opendir(dir);
@@ -334,10 +401,13 @@ static void test_arena(void)
 
 int main(void)
 {
+	mc_alloc_install_library_hooks(); /* as main() does, before libxml2 allocates */
+	xmlInitParser();
 	test_buf();
 	test_heap();
 	test_queue();
 	test_items_and_helpers();
+	test_xpath_cache();
 	test_staging_writer();
 	test_retry_codes();
 	test_arena();

@@ -11,6 +11,7 @@
 #define MC_FUZZ_REGRESSION 1
 
 #include <dirent.h>
+#include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,7 +128,8 @@ int main(void)
 	const char *root = getenv("MC_ROOT");
 	size_t total = 0;
 
-	mc_alloc_install_library_hooks(); /* as main() does */
+	mc_alloc_install_library_hooks(); /* as main() does, before libxml2 allocates */
+	xmlInitParser();
 	mc_log_set_level(MC_LOG_ERROR);   /* spiders log every dropped item */
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
 		char *reg = mc_asprintf("%s/tests/fuzz/regressions/%s", root ? root : ".", targets[i].name);

@@ -253,6 +253,58 @@ static void normalize_cases(void)
 	}
 }
 
+/* One href against a base parsed once gives what the string base gives,
+ * and the parsed base is only read. */
+static void check_with(const char *href, const char *base, int *wrong)
+{
+	struct mc_url b, u1, u2;
+	bool have_base = base && mc_url_parse(base, NULL, &b) == 0;
+	char *before = have_base ? mc_url_to_string(&b) : NULL;
+	char *want = mc_url_normalize(href, base);
+	char *got = mc_url_normalize_with(href, have_base ? &b : NULL);
+	int rc1 = mc_url_parse(href, base, &u1);
+	int rc2 = mc_url_parse_with(href, have_base ? &b : NULL, &u2);
+	char *s1 = rc1 == 0 ? mc_url_to_string(&u1) : NULL;
+	char *s2 = rc2 == 0 ? mc_url_to_string(&u2) : NULL;
+	char *after = have_base ? mc_url_to_string(&b) : NULL;
+	bool ok = rc1 == rc2 && ((!want && !got) || (want && got && strcmp(want, got) == 0)) &&
+		  ((!s1 && !s2) || (s1 && s2 && strcmp(s1, s2) == 0)) &&
+		  ((!before && !after) || (before && after && strcmp(before, after) == 0));
+
+	if (!ok) {
+		printf("# <%s> against <%s>: normalize %s / %s, parse %s / %s\n", printable(href),
+		       base ? base : "(none)", want ? want : "(null)", got ? got : "(null)",
+		       s1 ? s1 : "(null)", s2 ? s2 : "(null)");
+		(*wrong)++;
+	}
+	if (have_base)
+		mc_url_release(&b);
+	mc_url_release(&u1);
+	mc_url_release(&u2);
+	free(before);
+	free(after);
+	free(want);
+	free(got);
+	free(s1);
+	free(s2);
+}
+
+static void parsed_base(void)
+{
+	int wrong = 0, n = 0;
+
+	for (size_t i = 0; i < sizeof norm_cases / sizeof norm_cases[0]; i++, n++)
+		check_with(norm_cases[i].href, norm_cases[i].base, &wrong);
+	for (size_t i = 0; i < sizeof invalid_cases / sizeof invalid_cases[0]; i++, n++)
+		check_with(invalid_cases[i].href, invalid_cases[i].base, &wrong);
+	/* Every href of the table against every base of it, as a page's links. */
+	for (size_t i = 0; i < sizeof norm_cases / sizeof norm_cases[0]; i++)
+		for (size_t j = 0; j < sizeof norm_cases / sizeof norm_cases[0]; j++, n++)
+			check_with(norm_cases[i].href, norm_cases[j].base, &wrong);
+	CHECK(wrong == 0 && n > 100, "a parsed base joins as its string does (%d pairs, %d wrong)", n,
+	      wrong);
+}
+
 static void parse_fields(void)
 {
 	struct mc_url u;
@@ -348,6 +400,7 @@ int main(void)
 {
 	conformance();
 	normalize_cases();
+	parsed_base();
 	parse_fields();
 	idna();
 	long_url();
