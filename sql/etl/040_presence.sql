@@ -57,8 +57,7 @@ left join spider_newest n on n.file_id = b.file_id
 join core.listing l on l.spider = b.spider
 join core.listing_seen ls on ls.listing_id = l.listing_id
 cross join lateral (
-    select case when ls.follows_spider then greatest(ls.seen_at, sp.seen_until)
-                else ls.seen_at end as last_seen) seen
+    select core.last_seen(ls.seen_at, ls.follows_spider, sp.seen_until) as last_seen) seen
 where ((b.delists and l.first_seen < b.run_started_at
         and b.run_started_at > coalesce(l.delisted_at, seen.last_seen))
        or (n.file_id is not null and ls.follows_spider))
@@ -74,8 +73,8 @@ where absent;
 create temp table presence_candidate on commit drop as
 select l.listing_id,
        l.delisted_at is null as listed_before,
-       coalesce(l.delisted_at, case when ls.follows_spider then greatest(ls.seen_at, sp.seen_until)
-                                    else ls.seen_at end) as known_until
+       coalesce(l.delisted_at, core.last_seen(ls.seen_at, ls.follows_spider, sp.seen_until))
+           as known_until
 from core.listing l
 join core.listing_seen ls on ls.listing_id = l.listing_id
 join core.spider sp on sp.spider = l.spider
@@ -166,8 +165,7 @@ with batch_seen as (
     group by c.listing_id
 ), target as (
     select c.listing_id, ls.seen_at, x.last_at,
-           case when ls.follows_spider then greatest(ls.seen_at, sp.seen_until)
-                else ls.seen_at end as last_seen,
+           core.last_seen(ls.seen_at, ls.follows_spider, sp.seen_until) as last_seen,
            case when n.spider is null then ls.follows_spider
                 else coalesce(x.in_newest, false) end as follows
     from seen_candidate c

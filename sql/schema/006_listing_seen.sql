@@ -24,11 +24,18 @@ create table core.listing_seen (
 insert into core.listing_seen (listing_id, seen_at, follows_spider)
 select listing_id, last_seen, false from core.listing;
 
+-- The rule in one place: a listing that follows its spider was last seen at
+-- its own latest sighting or the spider's newest run start, whichever is
+-- later.  A plain SQL expression, so the planner inlines it.
+create function core.last_seen(seen_at timestamptz, follows_spider boolean,
+                               seen_until timestamptz)
+returns timestamptz language sql immutable parallel safe as $$
+    select case when follows_spider then greatest(seen_at, seen_until) else seen_at end
+$$;
+
 -- A listing's last sighting.
 create view core.listing_last_seen as
-select s.listing_id,
-       case when s.follows_spider then greatest(s.seen_at, sp.seen_until)
-            else s.seen_at end as last_seen
+select s.listing_id, core.last_seen(s.seen_at, s.follows_spider, sp.seen_until) as last_seen
 from core.listing_seen s
 join core.listing l on l.listing_id = s.listing_id
 join core.spider sp on sp.spider = l.spider;
