@@ -124,7 +124,8 @@ static void compress_shani(uint32_t st[8], const unsigned char *p, size_t nblock
 }
 #endif
 
-/* 1 when the SHA extensions are used; decided in mc_sha256_init.
+/* 1 when the SHA extensions are used; decided by the first mc_sha256_init
+ * (CPUID traps to the hypervisor in a VM: far too slow to ask per hash).
  * MC_SHA256_PORTABLE=1 forces the plain C path (the unit test checks both). */
 static atomic_int use_shani = -1;
 
@@ -164,7 +165,8 @@ void mc_sha256_init(struct mc_sha256 *s)
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
 
-	choose_implementation();
+	if (atomic_load_explicit(&use_shani, memory_order_relaxed) < 0)
+		choose_implementation();
 	memcpy(s->state, iv, sizeof iv);
 	s->bytes = 0;
 	s->used = 0;
@@ -195,9 +197,8 @@ void mc_sha256_update(struct mc_sha256 *s, const void *data, size_t len)
 	s->used = len;
 }
 
-void mc_sha256_final_hex(struct mc_sha256 *s, char hex[65])
+void mc_sha256_final(struct mc_sha256 *s, unsigned char out[32])
 {
-	static const char digits[] = "0123456789abcdef";
 	uint64_t bits = s->bytes * 8;
 	unsigned char pad[72] = {0x80};
 	size_t padlen = (s->used < 56 ? 56 : 120) - s->used;
@@ -205,10 +206,19 @@ void mc_sha256_final_hex(struct mc_sha256 *s, char hex[65])
 	for (int i = 0; i < 8; i++)
 		pad[padlen + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
 	mc_sha256_update(s, pad, padlen + 8);
+	for (int i = 0; i < 32; i++)
+		out[i] = (unsigned char)(s->state[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+void mc_sha256_final_hex(struct mc_sha256 *s, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char raw[32];
+
+	mc_sha256_final(s, raw);
 	for (int i = 0; i < 32; i++) {
-		unsigned v = (s->state[i / 4] >> (24 - 8 * (i % 4))) & 0xff;
-		hex[2 * i] = digits[v >> 4];
-		hex[2 * i + 1] = digits[v & 15];
+		hex[2 * i] = digits[raw[i] >> 4];
+		hex[2 * i + 1] = digits[raw[i] & 15];
 	}
 	hex[64] = '\0';
 }

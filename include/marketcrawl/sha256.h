@@ -18,6 +18,9 @@ struct mc_sha256 {
 
 void mc_sha256_init(struct mc_sha256 *s);
 void mc_sha256_update(struct mc_sha256 *s, const void *data, size_t len);
+/* Finish and write the 32-byte digest into `out`. */
+void mc_sha256_final(struct mc_sha256 *s, unsigned char out[32]);
+
 /* Finish and write 64 lower-case hex digits plus NUL into `hex`. */
 void mc_sha256_final_hex(struct mc_sha256 *s, char hex[65]);
 

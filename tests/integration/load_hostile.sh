@@ -32,6 +32,20 @@ check_eq "$(sql "select encode(convert_to(external_id, 'UTF8'), 'hex') from stg.
 check_eq "$(sql "select count(*) from stg.listing_state")" 2 "two listing states"
 check_eq "$(sql "select count(*) from pg_tables where schemaname = 'stg' and tablename = 'observation'")" 1 "the SQL fragment did nothing"
 
+# The loader's state digest (C) equals stg.state_digest() (SQL) for hostile
+# titles, '|' in titles and every price spelling the staging format allows.
+{
+	obs p1 0 2026-11-22T10:00:00Z null 'a|b||c'
+	obs p2 -0 2026-11-22T10:00:00Z 0.000001 '|'
+	obs p3 000.5 2026-11-22T10:00:00Z 0010 'tab\there \\ \"q\" caf\u00e9 \ud83d\ude00'
+	obs p4 999999999999.999999 2026-11-22T10:00:00Z 1.000000 'x' out_of_stock
+	obs p5 12.345678 2026-11-22T10:00:00Z null "$json" preorder
+} | stg "$T/prices.jsonl" prices
+load --keep "$T/prices.jsonl"
+check_eq "$RC" 0 "price spellings load"
+check_eq "$(sql "select count(*) filter (where s.digest = stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title)) || '/' || count(*) from stg.listing_state s join stg.observation o using (obs_id)")" \
+	"7/7" "the loader's digests equal stg.state_digest() for every listing"
+
 # Loading the same listing again with the same hostile title: unchanged.
 sed 's/hostile/hostile2/g; s/2026-11-22T10:00:00Z/2026-11-22T11:00:00Z/g' "$T/hostile.jsonl" >"$T/hostile2.jsonl"
 load --keep "$T/hostile2.jsonl"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The loader under stress: two loaders at once never load a file twice (the
-# loser skips, exit 0); kill -9 while COPY runs and a PostgreSQL restart in
-# the middle of a load leave no trace, and the next run loads the file
+# loser skips, exit 0); kill -9 and a PostgreSQL restart during either pass
+# over the file (its keys, then its stored rows) leave no trace, and the next run loads the file
 # completely (exact counts); a password is never printed.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/load_helpers.bash"
@@ -9,11 +9,12 @@ fresh_db || { not_ok "createdb"; exit 1; }
 
 counts() { sql "select (select count(*) from stg.loaded_file) || '|' || (select count(*) from stg.observation) || '|' || (select count(*) from stg.listing_state) || '|' || (select count(*) from stg.rejected_line) || '|' || (select count(*) from stg.seen_listing)"; }
 
-# wait_copy PID: until the loader's COPY is running (or the loader ended).
+# wait_copy PID WHAT: until the loader's COPY WHAT (mc_load_keys: the first
+# pass; stg.observation: the second) is running (or the loader ended).
 wait_copy() {
 	local i
-	for i in $(seq 1 600); do
-		[ "$(sql "select count(*) from pg_stat_activity where datname = current_database() and state = 'active' and query like 'copy mc_load_rows%'")" = 1 ] && return 0
+	for i in $(seq 1 1500); do
+		[ "$(sql "select count(*) from pg_stat_activity where datname = current_database() and state = 'active' and query like 'copy $2 %'")" = 1 ] && return 0
 		kill -0 "$1" 2>/dev/null || return 1
 		sleep 0.02
 	done
@@ -59,35 +60,6 @@ check_eq "$r1|$r2" "0|0" "two concurrent loaders of a directory both exit 0"
 check_eq "$(counts)" "3|90000|90000|0|0" "each file loaded exactly once"
 check_eq "$(ls "$D/archive/demo" | tr '\n' ' ')" "a.jsonl b.jsonl " "both archived once"
 
-# --- kill -9 while COPY runs -------------------------------------------------
-fresh_db || { not_ok "createdb"; exit 1; }
-mc db migrate >/dev/null
-D=$T/k
-mkdir -p "$D/staging/demo"
-"$GEN_STAGING" --listings 400000 --spider demo "$D/staging/demo/big.jsonl"
-"$MC_BIN" load --data-dir "$D" >"$T/k.out" 2>&1 &
-pk=$!
-if wait_copy "$pk"; then
-	kill -9 "$pk"
-	wait "$pk" 2>/dev/null
-	ok "loader killed while its COPY ran"
-else
-	not_ok "loader killed while its COPY ran (COPY never seen)"
-fi
-wait_idle
-check_eq "$(counts)" "0|0|0|0|0" "kill -9 mid-COPY leaves no trace"
-check "killed load leaves the file in staging" test -f "$D/staging/demo/big.jsonl"
-load --data-dir "$D"
-check_eq "$RC" 0 "next run after kill -9 exits 0"
-check_eq "$(counts)" "1|400000|400000|0|0" "next run loads the file completely"
-check_eq "$(sql 'select rows_read, rows_accepted from stg.loaded_file')" "400000|400000" "exact counts after kill -9"
-
-# --- PostgreSQL restarted in the middle of a load ---------------------------
-fresh_db || { not_ok "createdb"; exit 1; }
-mc db migrate >/dev/null
-D=$T/r
-mkdir -p "$D/staging/demo"
-"$GEN_STAGING" --listings 400000 --spider demo "$D/staging/demo/big.jsonl"
 pgbin=$(pg_config --bindir 2>/dev/null)
 [ -x "$pgbin/pg_ctl" ] || pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 pg_restart() {
@@ -97,23 +69,49 @@ pg_restart() {
 		"$pgbin/pg_ctl" -D "$PGHOST/data" -m fast -w restart >/dev/null
 	fi
 }
-"$MC_BIN" load --data-dir "$D" >"$T/r.out" 2>"$T/r.err" &
-pr=$!
-if wait_copy "$pr"; then
-	pg_restart
-	ok "PostgreSQL restarted while the COPY ran"
-else
-	not_ok "PostgreSQL restarted while the COPY ran (COPY never seen)"
-fi
-wait "$pr"
-check_eq "$?" 1 "load interrupted by a restart exits 1"
-check "the error is reported" grep -q "error" "$T/r.err"
-for i in $(seq 1 100); do sql 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
-check_eq "$(counts)" "0|0|0|0|0" "restart mid-load leaves no trace"
-check "interrupted load leaves the file in staging" test -f "$D/staging/demo/big.jsonl"
-load --data-dir "$D"
-check_eq "$RC" 0 "next run after the restart exits 0"
-check_eq "$(counts)" "1|400000|400000|0|0" "next run loads the file completely (nothing lost or doubled)"
+
+# interrupted HOW WHAT: start a load of 400,000 new listings, `kill -9` the
+# loader (HOW=kill) or restart PostgreSQL (HOW=restart) while its COPY WHAT
+# runs; nothing may remain, the file stays in staging, and the next run
+# loads it completely.
+interrupted() {
+	local how=$1 what=$2 pid rc
+	fresh_db || { not_ok "createdb"; exit 1; }
+	mc db migrate >/dev/null
+	D=$T/$how-${what#*.}
+	mkdir -p "$D/staging/demo"
+	"$GEN_STAGING" --listings 400000 --spider demo "$D/staging/demo/big.jsonl"
+	"$MC_BIN" load --data-dir "$D" >"$T/i.out" 2>"$T/i.err" &
+	pid=$!
+	if wait_copy "$pid" "$what"; then
+		if [ "$how" = kill ]; then kill -9 "$pid"; else pg_restart; fi
+		ok "$how while COPY $what ran"
+	else
+		not_ok "$how while COPY $what ran (COPY never seen)"
+	fi
+	wait "$pid"
+	rc=$?
+	if [ "$how" = kill ]; then
+		check_eq "$rc" 137 "kill -9 ($what): the loader died"
+	else
+		check_eq "$rc" 1 "restart ($what): the load exits 1"
+		check "restart ($what): the error is reported" grep -q "error" "$T/i.err"
+		for i in $(seq 1 100); do sql 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
+	fi
+	wait_idle
+	check_eq "$(counts)" "0|0|0|0|0" "$how during COPY $what leaves no trace"
+	check "$how during COPY $what leaves the file in staging" test -f "$D/staging/demo/big.jsonl"
+	load --data-dir "$D"
+	check_eq "$RC" 0 "$how during COPY $what: the next run exits 0"
+	check_eq "$(counts)" "1|400000|400000|0|0" "$how during COPY $what: the next run loads the file completely"
+	check_eq "$(sql 'select rows_read, rows_accepted from stg.loaded_file')" "400000|400000" \
+		"$how during COPY $what: exact counts"
+}
+
+for what in mc_load_keys stg.observation; do
+	interrupted kill "$what"
+	interrupted restart "$what"
+done
 
 # --- a password is never printed ----------------------------------------------
 { obs a 1 2026-11-22T10:00:00Z; } | stg "$T/p.jsonl" p

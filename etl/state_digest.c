@@ -1,0 +1,54 @@
+/*
+ * The state digest (include/marketcrawl/state_digest.h): the loader's
+ * client-side twin of the SQL function stg.state_digest().  The two must
+ * agree byte for byte; tests/integration/load_changes.sh checks them
+ * against each other on every stored listing.
+ */
+#include <string.h>
+
+#include "marketcrawl/sha256.h"
+#include "marketcrawl/state_digest.h"
+
+size_t mc_state_price_canonical(struct mc_span price, char out[MC_STATE_PRICE_MAX])
+{
+	size_t i = 0, n = 0, frac = 0;
+
+	while (i + 1 < price.n && price.p[i] == '0' && price.p[i + 1] != '.')
+		i++;
+	while (i < price.n && price.p[i] != '.' && n < 12)
+		out[n++] = price.p[i++];
+	out[n++] = '.';
+	if (i < price.n && price.p[i] == '.')
+		for (i++; i < price.n && frac < 6; frac++)
+			out[n++] = price.p[i++];
+	for (; frac < 6; frac++)
+		out[n++] = '0';
+	out[n] = '\0';
+	return n;
+}
+
+void mc_state_digest_hex(const struct mc_staging_obs *o, char hex[33])
+{
+	static const char digits[] = "0123456789abcdef";
+	char price[MC_STATE_PRICE_MAX];
+	unsigned char raw[32];
+	struct mc_sha256 s;
+
+	mc_sha256_init(&s);
+	mc_sha256_update(&s, price, mc_state_price_canonical(o->price, price));
+	mc_sha256_update(&s, "|", 1);
+	if (o->list_price.p)
+		mc_sha256_update(&s, price, mc_state_price_canonical(o->list_price, price));
+	mc_sha256_update(&s, "|", 1);
+	mc_sha256_update(&s, o->currency.p, o->currency.n);
+	mc_sha256_update(&s, "|", 1);
+	mc_sha256_update(&s, o->availability.p, o->availability.n);
+	mc_sha256_update(&s, "|", 1);
+	mc_sha256_update(&s, o->title.p, o->title.n);
+	mc_sha256_final(&s, raw);
+	for (int i = 0; i < 16; i++) {
+		hex[2 * i] = digits[raw[i] >> 4];
+		hex[2 * i + 1] = digits[raw[i] & 15];
+	}
+	hex[32] = '\0';
+}

@@ -1,0 +1,36 @@
+/*
+ * The state digest: 128 bits standing for the fields change detection
+ * compares (price, list price, currency, availability, title), so the
+ * loader's first pass sends 16 bytes per line instead of the fields, and
+ * stg.listing_state keeps the digest instead of a copy of them.
+ *
+ * The same value is computed in SQL by stg.state_digest()
+ * (sql/schema/007_state_digest.sql).  Both hash, with SHA-256 cut to its
+ * first 16 bytes, the canonical text
+ *     PRICE|LIST_PRICE|CURRENCY|AVAILABILITY|TITLE
+ * where prices are printed the way PostgreSQL prints numeric(18,6)
+ * ("7.500000", "0.000000") and a missing list price is empty.  The fields
+ * before the title cannot contain '|', so the text is unambiguous.
+ */
+#ifndef MC_STATE_DIGEST_H
+#define MC_STATE_DIGEST_H
+
+#include <stddef.h>
+
+#include "marketcrawl/staging.h"
+
+/* Longest canonical price: 12 integer digits, '.', 6 decimals, NUL. */
+#define MC_STATE_PRICE_MAX 20
+
+/*
+ * A validated staging price (staging.h: -?[0-9]+(.[0-9]{1,6})?, at most 12
+ * significant integer digits, "-0" already unsigned) as numeric(18,6)
+ * prints it, into `out`; returns the length.
+ */
+size_t mc_state_price_canonical(struct mc_span price, char out[MC_STATE_PRICE_MAX]);
+
+/* The digest of a valid observation as 32 lower-case hex digits plus NUL
+ * (accepted as-is by PostgreSQL's uuid input). */
+void mc_state_digest_hex(const struct mc_staging_obs *o, char hex[33]);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * The loader's state digest: prices printed the way numeric(18,6) prints
+ * them, and digests of known canonical texts (expected values from Python's
+ * hashlib).  Agreement with the SQL function stg.state_digest() is checked
+ * against PostgreSQL by tests/integration/load_hostile.sh.
+ */
+#include <string.h>
+
+#include "marketcrawl/state_digest.h"
+#include "testlib.h"
+
+static struct mc_span span(const char *s)
+{
+	struct mc_span v = {s, s ? strlen(s) : 0};
+	return v;
+}
+
+int main(void)
+{
+	static const struct {
+		const char *in, *want;
+	} prices[] = {
+		{"0", "0.000000"},
+		{"000", "0.000000"},
+		{"0.5", "0.500000"},
+		{"000.5", "0.500000"},
+		{"007", "7.000000"},
+		{"10", "10.000000"},
+		{"100.000000", "100.000000"},
+		{"12.345678", "12.345678"},
+		{"999999999999.999999", "999999999999.999999"},
+		{"0001000", "1000.000000"},
+	};
+	char out[MC_STATE_PRICE_MAX], hex[33];
+
+	for (size_t i = 0; i < sizeof prices / sizeof prices[0]; i++) {
+		size_t n = mc_state_price_canonical(span(prices[i].in), out);
+		CHECK_STR(out, prices[i].want, "price \"%s\" prints as numeric(18,6)", prices[i].in);
+		CHECK_INT(n, strlen(prices[i].want), "price \"%s\": length", prices[i].in);
+	}
+
+	struct mc_staging_obs o = {0};
+	o.price = span("7.5");
+	o.currency = span("EUR");
+	o.availability = span("in_stock");
+	o.title = span("Title");
+	mc_state_digest_hex(&o, hex);
+	CHECK_STR(hex, "8a31d55e9dbc3292cc3b69c438aa0ebc", "digest of 7.500000||EUR|in_stock|Title");
+
+	o.price = span("0");
+	o.list_price = span("10");
+	o.currency = span("USD");
+	o.availability = span("preorder");
+	o.title = span("a|b");
+	mc_state_digest_hex(&o, hex);
+	CHECK_STR(hex, "300c8b33dab338bef81ed3875eba5c31", "digest with a list price and '|' in the title");
+	return tl_exit_status();
+}
