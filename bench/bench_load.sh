@@ -46,7 +46,7 @@ psql -X -q -c "create unlogged table bench_baseline (line_no int, marketplace te
 	url text, title text, price numeric(18,6), list_price numeric(18,6), currency char(3),
 	availability text, observed_at timestamptz, product_key text, attrs jsonb)" \
 	-c "create sequence bench_durable_id cache 1000" \
-	-c "create table bench_durable (like stg.observation including indexes)" \
+	-c "create table bench_durable (like stg.observation including defaults including indexes)" \
 	-c "alter table bench_durable alter obs_id set default nextval('bench_durable_id'),
 		alter file_id set default 0"
 

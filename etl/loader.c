@@ -65,11 +65,11 @@ static const char create_keys_sql[] =
 	" marketplace text, external_id text, observed_at timestamptz, digest uuid"
 	") on commit delete rows";
 
-/* The lines that get a row in pass 3: stored ones and conflicts. */
+/* The verdicts of the lines the second pass sends: stored ones and
+ * conflicts ('new', 'change', 'late', 'conflict'). */
 static const char create_accepted_sql[] =
 	"create temp table if not exists mc_load_accepted ("
-	" line_no integer not null, marketplace text not null, external_id text not null,"
-	" observed_at timestamptz not null, digest uuid not null, verdict text not null"
+	" line_no integer not null, verdict text not null"
 	") on commit delete rows";
 
 /* Keep one row per listing: the latest observed_at, then the highest line. */
@@ -82,18 +82,31 @@ static const char collapse_sql[] =
 	"  where rn > 1) d "
 	"where r.ctid = d.ctid";
 
+/* Reserve observation ids for every line number of the file ($1 lines):
+ * line N, if stored, becomes observation (returned base) + N, so ids
+ * follow line order without numbering the stored lines.  Under the loader
+ * lock no other loader takes ids; setval needs UPDATE on the sequence
+ * (docs/loader.md, "Privileges"). */
+static const char reserve_ids_sql[] =
+	"select setval(pg_get_serial_sequence('stg.observation', 'obs_id'),"
+	"  nextval(pg_get_serial_sequence('stg.observation', 'obs_id')) + $1::bigint - 1)"
+	"  - $1::bigint";
+
 /*
- * Change detection ($1 file_id).  Each key is compared with the state
- * current at its observed_at: for keys newer than stg.listing_state that is
- * listing_state's digest (found by its primary key); for older keys (rare:
- * out-of-order files) the latest stored observation at or before it, found
- * by the (marketplace, external_id, observed_at) unique index, whose digest
- * stg.state_digest() computes.  Verdicts: new, change (stored, listing_state
- * moves on), late (stored with is_late, listing_state untouched), same
- * (unchanged), conflict (a different observation of the listing at the very
- * same instant exists).  Listings seen without a stored observation (same,
- * conflict) go to stg.seen_listing; the others to mc_load_accepted.
- * Returns the counts stored, late, conflict.
+ * Change detection ($1 file_id, $2 id base).  Each key is compared with the
+ * state current at its observed_at: for keys newer than stg.listing_state
+ * that is listing_state's digest (found by its primary key); for older keys
+ * (rare: out-of-order files) the latest stored observation at or before
+ * it, found by the (marketplace, external_id, observed_at) unique index,
+ * whose digest stg.state_digest() computes.  Verdicts: new, change (stored,
+ * listing_state moves on), late (stored with is_late, listing_state
+ * untouched), same (unchanged), conflict (a different observation of the
+ * listing at the very same instant exists).  All of it runs under the
+ * loader lock, so "new" really is new: new listings get a plain INSERT into
+ * listing_state, changes an UPDATE (cheaper than INSERT ... ON CONFLICT at
+ * a million rows).  Listings seen without a stored observation (same,
+ * conflict) go to stg.seen_listing; the lines the second pass sends to
+ * mc_load_accepted.  Returns the counts stored, late, conflict.
  */
 static const char classify_sql[] =
 	"with c as ("
@@ -117,48 +130,27 @@ static const char classify_sql[] =
 	"    on s.marketplace = r.marketplace and s.external_id = r.external_id"
 	"  where r.reason is null"
 	"  offset 0" /* keeps c a subquery: its verdict is computed once per row */
+	"), st_new as ("
+	"  insert into stg.listing_state (marketplace, external_id, observed_at, obs_id, digest)"
+	"  select marketplace, external_id, observed_at, $2::bigint + line_no, digest"
+	"  from c where verdict = 'new'"
+	"), st_change as ("
+	"  update stg.listing_state s"
+	"  set observed_at = c.observed_at, obs_id = $2::bigint + c.line_no, digest = c.digest"
+	"  from c"
+	"  where c.verdict = 'change' and s.marketplace = c.marketplace"
+	"    and s.external_id = c.external_id"
 	"), seen as ("
 	"  insert into stg.seen_listing (file_id, marketplace, external_id)"
 	"  select $1, marketplace, external_id from c where verdict in ('same', 'conflict')"
 	"), kept as ("
 	"  insert into mc_load_accepted"
-	"  select line_no, marketplace, external_id, observed_at, digest, verdict"
-	"  from c where verdict <> 'same'"
+	"  select line_no, verdict from c where verdict <> 'same'"
 	"  returning verdict"
 	") "
 	"select count(*) filter (where verdict <> 'conflict'),"
 	"  count(*) filter (where verdict = 'late'), count(*) filter (where verdict = 'conflict')"
 	"from kept";
-
-/* Reserve $1 observation ids (nextval needs only USAGE on the sequence,
- * unlike setval); the caller checks they are consecutive, which they are
- * unless a writer other than a loader takes ids at the same moment. */
-static const char reserve_ids_sql[] =
-	"select min(id), max(id) from ("
-	"  select nextval(pg_get_serial_sequence('stg.observation', 'obs_id')) as id"
-	"  from generate_series(1, $1::bigint)) r";
-
-/*
- * Move listing_state on ($1: the first reserved id).  Stored lines get
- * their ids in line order, exactly as pass 3 numbers the rows it sends.
- * All of it runs under the loader lock, so "new" really is new: new
- * listings get a plain INSERT, changes an UPDATE (cheaper than INSERT ...
- * ON CONFLICT at a million rows); late rows leave the state alone.
- */
-static const char state_sql[] =
-	"with a as ("
-	"  select marketplace, external_id, observed_at, digest, verdict,"
-	"    $1::bigint - 1 + row_number() over (order by line_no) as obs_id"
-	"  from mc_load_accepted where verdict <> 'conflict'"
-	"), st_new as ("
-	"  insert into stg.listing_state (marketplace, external_id, observed_at, obs_id, digest)"
-	"  select marketplace, external_id, observed_at, obs_id, digest from a where verdict = 'new'"
-	") "
-	"update stg.listing_state s"
-	"  set observed_at = a.observed_at, obs_id = a.obs_id, digest = a.digest "
-	"from a "
-	"where a.verdict = 'change' and s.marketplace = a.marketplace"
-	"  and s.external_id = a.external_id";
 
 static const char verdicts_sql[] =
 	"copy (select line_no, case verdict when 'late' then 2 when 'conflict' then 3 else 1 end"
@@ -582,13 +574,13 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 
 /*
  * Second pass: read the file again and send the lines whose verdict is
- * `want` (V_STORE, which includes V_STORE_LATE, or V_CONFLICT); stored
- * observations are numbered from `first_id` in line order, as state_sql
- * numbered them.  The file must not have changed since the first pass.
- * 0 or -1 (message set).
+ * `want` (V_STORE, which includes V_STORE_LATE, or V_CONFLICT); a stored
+ * line N becomes observation `id_base` + N, as classify_sql numbered it.
+ * The file must not have changed since the first pass.  0 or -1 (message
+ * set).
  */
 static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_state *fs,
-		  int want, long long first_id, struct mc_load_result *res)
+		  int want, long long id_base, struct mc_load_result *res)
 {
 	const char *line;
 	size_t n;
@@ -617,7 +609,7 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 			rc = -1;
 			break;
 		} else {
-			put_observation(&l->copy, first_id++, fs->file_id, line_no, &obs,
+			put_observation(&l->copy, id_base + line_no, fs->file_id, line_no, &obs,
 					v == V_STORE_LATE);
 		}
 		if (l->copy.len >= COPY_FLUSH)
@@ -771,18 +763,27 @@ static int prepare_keys(struct mc_loader *l, struct file_state *fs, struct mc_lo
 	return 0;
 }
 
-/* Classify, move listing_state on and send the stored and conflicting
- * lines (the second pass).  0 or -1. */
+/* Reserve ids, classify, and send the stored and conflicting lines (the
+ * second pass).  0 or -1. */
 static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct file_state *fs,
 			  struct mc_load_result *res)
 {
-	const char *p_file[1] = {fs->file_id};
-	char count[24], first[24];
+	char lines[24], base[24];
+	const char *p_lines[1] = {lines};
+	const char *p_classify[2] = {fs->file_id, base};
+	long long id_base;
 	long conflicts;
-	long long first_id = 0;
 	PGresult *r;
 
-	r = query(l->conn, res, "change detection", classify_sql, 1, p_file);
+	snprintf(lines, sizeof lines, "%ld", l->lines);
+	r = query(l->conn, res, "reserving observation ids", reserve_ids_sql, 1, p_lines);
+	if (!r)
+		return -1;
+	id_base = cell_ll(r, 0, 0);
+	PQclear(r);
+	snprintf(base, sizeof base, "%lld", id_base);
+
+	r = query(l->conn, res, "change detection", classify_sql, 2, p_classify);
 	if (!r)
 		return -1;
 	res->accepted = (long)cell_ll(r, 0, 0);
@@ -791,31 +792,9 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 	PQclear(r);
 	if (res->accepted + conflicts == 0)
 		return 0;
-
-	if (res->accepted > 0) {
-		const char *p_count[1] = {count};
-		snprintf(count, sizeof count, "%ld", res->accepted);
-		r = query(l->conn, res, "reserving observation ids", reserve_ids_sql, 1, p_count);
-		if (!r)
-			return -1;
-		first_id = cell_ll(r, 0, 0);
-		bool consecutive = cell_ll(r, 0, 1) - first_id + 1 == res->accepted;
-		PQclear(r);
-		if (!consecutive) {
-			set_msg(res, "%s: observation ids were taken by another writer meanwhile; "
-				"load the file again", fs->path);
-			return -1;
-		}
-		snprintf(first, sizeof first, "%lld", first_id);
-		const char *p_first[1] = {first};
-		r = query(l->conn, res, "updating listing states", state_sql, 1, p_first);
-		if (!r)
-			return -1;
-		PQclear(r);
-	}
 	if (fetch_verdicts(l, res) != 0)
 		return -1;
-	if (res->accepted > 0 && resend(l, rd, fs, V_STORE, first_id, res) != 0)
+	if (res->accepted > 0 && resend(l, rd, fs, V_STORE, id_base, res) != 0)
 		return -1;
 	if (conflicts > 0 && resend(l, rd, fs, V_CONFLICT, 0, res) != 0)
 		return -1;

@@ -95,11 +95,12 @@ check_eq "$RC" 0 "same run id, other content: loads"
 check_eq "$(sql "select rows_read || '/' || rows_accepted || '/' || rows_unchanged from stg.loaded_file order by file_id desc limit 1")" "2/1/1" "same run id, other content: compared like any file"
 
 # A role that may only write stg (no CREATE on the database) can load into
-# a migrated database: migrate only checks, it creates nothing.
+# a migrated database: migrate only checks, it creates nothing.  These are
+# the privileges docs/loader.md lists.
 role=mc_loader_$$
 sql "create role $role login; grant usage on schema stg, etl to $role;
      grant select, insert, update on all tables in schema stg to $role;
-     grant usage on all sequences in schema stg to $role;
+     grant usage, update on all sequences in schema stg to $role;
      grant select on etl.schema_version to $role;
      revoke create on database $PGDATABASE from public;" >/dev/null
 { obs r1 5 2026-11-22T14:00:01Z; } | stg "$T/role/r-role.jsonl" r-role
