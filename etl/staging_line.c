@@ -303,7 +303,8 @@ static int scan_value(struct cursor *c, char *type);
 static int lookup_key(const char *k, size_t n)
 {
 	for (int i = 0; i < K_COUNT; i++)
-		if (strlen(key_names[i]) == n && memcmp(key_names[i], k, n) == 0)
+		if (n > 0 && key_names[i][0] == k[0] && strlen(key_names[i]) == n &&
+		    memcmp(key_names[i], k, n) == 0)
 			return i;
 	return -1;
 }
