@@ -8,7 +8,7 @@
 # To save time the staging tables are filled with SQL (generate_series),
 # not through `marketcrawl load`: the same rows the loader would write for
 # such crawls (stg.loaded_file, stg.observation for new and changed
-# listings, stg.seen_listing for unchanged ones).  stg.listing_state is not
+# listings, stg.seen_listing_set for unchanged ones).  stg.listing_state is not
 # filled (the ETL never reads it).  The cluster is private (scripts/pgtmp.sh,
 # fsync off) and removed at the end.
 set -euo pipefail
@@ -71,8 +71,9 @@ select file_id, i + 1, 'mkt-' || (i % 4), 'item' || i, 'https://bench.test/item/
             else '{"platforms":["windows"]}'::jsonb end,
        false
 from gen where kind in ('new', 'change');
-insert into stg.seen_listing (file_id, marketplace, external_id)
-select file_id, 'mkt-' || (i % 4), 'item' || i from gen where kind = 'same';
+insert into stg.seen_listing_set (file_id, marketplace, external_ids)
+select file_id, 'mkt-' || (i % 4), array_agg('item' || i) from gen where kind = 'same'
+group by file_id, i % 4, i / 262144;
 update stg.loaded_file set
     rows_accepted = (select count(*) from gen where kind in ('new', 'change')),
     rows_unchanged = (select count(*) from gen where kind = 'same')
@@ -98,7 +99,7 @@ psql -X -Atc "select '    ' || rpad(replace(job, 'etl/', ''), 30) || lpad(rows_a
 	from etl.job_run where run_id = (select max(run_id) from etl.run where status = 'ok') order by job_seq"
 
 stage_run $RUNS 100
-psql -X -q -c "analyze stg.loaded_file, stg.observation, stg.seen_listing" >/dev/null
+psql -X -q -c "analyze stg.loaded_file, stg.observation, stg.seen_listing_set" >/dev/null
 t0=$(ms)
 "$MC" etl --quiet
 incr=$(( $(ms) - t0 ))

@@ -37,7 +37,7 @@ PGTMP_DB=bench "$root/scripts/pgtmp.sh" start "$work/pg" >"$work/env"
 . "$work/env"
 # Bulk-load server settings, the same for the baseline and the loader.
 psql -X -q -c "alter system set max_wal_size = '4GB'" -c "alter system set checkpoint_timeout = '30min'" \
-	-c "alter system set shared_buffers = '512MB'"
+	-c "alter system set shared_buffers = '512MB'" -c "alter system set autovacuum = off"
 PGTMP_DB=bench "$root/scripts/pgtmp.sh" stop "$work/pg" >/dev/null
 PGTMP_DB=bench "$root/scripts/pgtmp.sh" start "$work/pg" >"$work/env"
 . "$work/env"
@@ -55,10 +55,19 @@ rate() { awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.0f", n / (ns / 1e9) }'; }
 secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
 
+# quiet: do now the vacuum and analyze the previous step calls for, then
+# checkpoint.  Autovacuum is off in the bench cluster: on 2 cores it would
+# take a core from whatever is timed next, at a moment of its choosing; in
+# production it runs between the hourly loads.
+quiet() {
+	psql -X -q -c "vacuum analyze" -c checkpoint
+}
+
 # baseline TSV [TABLE]: ns for a plain COPY of the rows (into bench_baseline)
 baseline() {
 	local t0 t1 table=${2:-bench_baseline}
-	psql -X -q -c "truncate $table" -c checkpoint
+	psql -X -q -c "truncate $table"
+	quiet
 	t0=$(now)
 	psql -X -q -c "\\copy $table (line_no, marketplace, external_id, url, title, price,
 		list_price, currency, availability, observed_at, product_key, attrs) from '$1'"
@@ -69,7 +78,7 @@ baseline() {
 # load FILE: ns for `marketcrawl load --keep FILE`; the loader's line in $work/last
 load() {
 	local t0 t1 rc=0
-	psql -X -q -c checkpoint
+	quiet
 	t0=$(now)
 	"$bin" load --keep "$1" >"$work/last" 2>&1 || rc=$?
 	t1=$(now)

@@ -105,7 +105,9 @@ static const char reserve_ids_sql[] =
  * loader lock, so "new" really is new: new listings get a plain INSERT into
  * listing_state, changes an UPDATE (cheaper than INSERT ... ON CONFLICT at
  * a million rows).  Listings seen without a stored observation (same,
- * conflict) go to stg.seen_listing; the lines the second pass sends to
+ * conflict) go to stg.seen_listing_set, in arrays of up to 65,536 per
+ * marketplace (one row each would cost as much as the comparison); the
+ * lines the second pass sends go to
  * mc_load_accepted.  Returns the counts stored, late, conflict.
  */
 static const char classify_sql[] =
@@ -130,23 +132,26 @@ static const char classify_sql[] =
 	"    on s.marketplace = r.marketplace and s.external_id = r.external_id"
 	"  where r.reason is null"
 	"  offset 0" /* keeps c a subquery: its verdict is computed once per row */
+	"), seen as ("
+	"  insert into stg.seen_listing_set (file_id, marketplace, external_ids)"
+	"  select $1, marketplace, array_agg(external_id) from c"
+	"  where verdict in ('same', 'conflict')"
+	"  group by marketplace, line_no / 65536"
+	/* The rest reads only the lines that are not unchanged (usually few). */
+	"), d as materialized ("
+	"  select * from c where verdict <> 'same'"
 	"), st_new as ("
 	"  insert into stg.listing_state (marketplace, external_id, observed_at, obs_id, digest)"
 	"  select marketplace, external_id, observed_at, $2::bigint + line_no, digest"
-	"  from c where verdict = 'new'"
+	"  from d where verdict = 'new'"
 	"), st_change as ("
 	"  update stg.listing_state s"
-	"  set observed_at = c.observed_at, obs_id = $2::bigint + c.line_no, digest = c.digest"
-	"  from c"
-	"  where c.verdict = 'change' and s.marketplace = c.marketplace"
-	"    and s.external_id = c.external_id"
-	"), seen as ("
-	"  insert into stg.seen_listing (file_id, marketplace, external_id)"
-	"  select $1, marketplace, external_id from c where verdict in ('same', 'conflict')"
+	"  set observed_at = d.observed_at, obs_id = $2::bigint + d.line_no, digest = d.digest"
+	"  from d"
+	"  where d.verdict = 'change' and s.marketplace = d.marketplace"
+	"    and s.external_id = d.external_id"
 	"), kept as ("
-	"  insert into mc_load_accepted"
-	"  select line_no, verdict from c where verdict <> 'same'"
-	"  returning verdict"
+	"  insert into mc_load_accepted select line_no, verdict from d returning verdict"
 	") "
 	"select count(*) filter (where verdict <> 'conflict'),"
 	"  count(*) filter (where verdict = 'late'), count(*) filter (where verdict = 'conflict')"

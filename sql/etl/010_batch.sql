@@ -1,5 +1,5 @@
 -- The batch: which staging files this run processes, and their runs.
--- Reads stg.loaded_file, stg.seen_listing, etl.processed_file.
+-- Reads stg.loaded_file, stg.seen_listing_set, etl.processed_file.
 -- Writes temp batch_file, core.spider, core.crawl_run, etl.processed_file.
 -- Re-run safety: a file is in the batch only while it is absent from
 -- etl.processed_file, and the whole ETL is one transaction, so each file is
@@ -17,11 +17,11 @@ select f.file_id,
        f.loaded_at,
        coalesce(f.run_record -> 'run', f.run_record) as run_record,
        -- Only a complete run delists, and only when the loader recorded its
-       -- unchanged listings in stg.seen_listing (a file whose unchanged rows
-       -- are missing there would delist them all).
+       -- unchanged listings in stg.seen_listing_set (a file whose unchanged
+       -- rows are missing there would delist them all).
        f.run_status = 'complete'
            and (f.rows_unchanged = 0
-                or exists (select 1 from stg.seen_listing s where s.file_id = f.file_id))
+                or exists (select 1 from stg.seen_listing_set s where s.file_id = f.file_id))
            as delists
 from stg.loaded_file f
 where not exists (select 1 from etl.processed_file p where p.file_id = f.file_id);

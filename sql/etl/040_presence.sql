@@ -1,5 +1,5 @@
 -- Sightings, delisting and reappearance.
--- Reads batch_file, batch_listing_file, stg.seen_listing, core.listing,
+-- Reads batch_file, batch_listing_file, stg.seen_listing_set, core.listing,
 -- core.listing_seen, core.spider.
 -- Writes core.listing_seen and core.spider.seen_until (last_seen),
 -- core.listing (first_seen, delisted_at), temp sighting, absence,
@@ -19,12 +19,14 @@
 -- Re-run safety: only batch files are read, and values are written only
 -- when they differ.
 create temp table sighting on commit drop as
--- Unchanged listings: stg.seen_listing (the loader puts there every listing
--- a file contained without an accepted observation).
+-- Unchanged listings: stg.seen_listing_set (the loader puts there every
+-- listing a file contained without an accepted observation), only the
+-- batch's arrays unnested.
 select l.listing_id, l.spider, s.file_id, b.run_started_at as seen_at, l.first_seen
-from stg.seen_listing s
+from stg.seen_listing_set s
 join batch_file b on b.file_id = s.file_id
-join core.listing l on l.marketplace = s.marketplace and l.external_id = s.external_id
+cross join lateral unnest(s.external_ids) as e(external_id)
+join core.listing l on l.marketplace = s.marketplace and l.external_id = e.external_id
 union all
 -- Observed listings (a duplicate of a seen_listing row would be harmless).
 select f.listing_id, l.spider, f.file_id, f.first_at, l.first_seen
