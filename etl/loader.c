@@ -438,7 +438,7 @@ static int copy_end(struct mc_loader *l, bool complete, struct mc_load_result *r
 		set_db_error(res, l->conn, NULL, "COPY");
 		rc = -2;
 	}
-	while ((r = PQgetResult(l->conn))) {
+	for (r = PQgetResult(l->conn); r; r = PQgetResult(l->conn)) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
 			set_db_error(res, l->conn, r, "COPY");
 			rc = -2;
@@ -541,10 +541,13 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 	long line_no = 1, run_line_no = 0;
 	int got;
 
-	while ((got = mc_line_reader_next(rd, &line, &n, &too_long)) == 1) {
+	for (;;) {
 		struct mc_staging_obs obs;
 		enum mc_staging_kind kind;
 
+		got = mc_line_reader_next(rd, &line, &n, &too_long);
+		if (got != 1)
+			break;
 		line_no++;
 		if (run_line_no) {
 			set_msg(res, "%s: line %ld: the run record is not the last line (line %ld follows it)",
@@ -600,8 +603,12 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 	}
 	if (copy_begin(l, want == V_CONFLICT ? copy_conflicts_sql : copy_observations_sql, res) != 0)
 		return -1;
-	while (rc == 0 && (got = mc_line_reader_next(rd, &line, &n, &too_long)) == 1) {
+	while (rc == 0) {
 		struct mc_staging_obs obs;
+
+		got = mc_line_reader_next(rd, &line, &n, &too_long);
+		if (got != 1)
+			break;
 		int v = verdict_of(l, ++line_no);
 
 		if (v == V_SKIP || (want == V_CONFLICT) != (v == V_CONFLICT))
@@ -649,7 +656,7 @@ static int fetch_verdicts(struct mc_loader *l, struct mc_load_result *res)
 	PQclear(r);
 	free(l->verdict);
 	l->verdict = mc_calloc((size_t)l->lines / 4 + 1, 1);
-	while ((n = PQgetCopyData(l->conn, &row, 0)) > 0) {
+	for (n = PQgetCopyData(l->conn, &row, 0); n > 0; n = PQgetCopyData(l->conn, &row, 0)) {
 		char *tab;
 		long line_no = strtol(row, &tab, 10);
 		if (*tab == '\t' && line_no > 0 && line_no <= l->lines)
@@ -661,7 +668,7 @@ static int fetch_verdicts(struct mc_loader *l, struct mc_load_result *res)
 	if (n != 0)
 		set_db_error(res, l->conn, r, "reading the verdicts");
 	PQclear(r);
-	while ((r = PQgetResult(l->conn)))
+	for (r = PQgetResult(l->conn); r; r = PQgetResult(l->conn))
 		PQclear(r);
 	return n;
 }
