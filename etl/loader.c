@@ -177,7 +177,6 @@ struct mc_loader {
 	PGconn *conn;
 	struct mc_load_options opt;
 	struct mc_staging_parser parser;
-	char *readbuf;
 	struct mc_buf copy;      /* COPY data waiting to be sent */
 	struct mc_copy_sender *sender;  /* sends `copy` blocks during a COPY */
 	struct mc_buf run_line;  /* the last run-record line seen */
@@ -468,7 +467,6 @@ struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt)
 	mc_staging_parser_init(&l->parser);
 	mc_buf_init(&l->copy, 0);
 	mc_buf_init(&l->run_line, 0);
-	l->readbuf = mc_malloc(MC_LINE_READER_BUF);
 	/* Temp buffers sized for big files; only settable before the session's
 	 * first use of a temp table, so a failure here is harmless. */
 	r = PQexec(conn, "set temp_buffers = '256MB'");
@@ -488,7 +486,6 @@ void mc_loader_free(struct mc_loader *l)
 	mc_staging_parser_release(&l->parser);
 	mc_buf_release(&l->copy);
 	mc_buf_release(&l->run_line);
-	free(l->readbuf);
 	free(l->fp);
 	free(l->verdict);
 	free(l);
@@ -539,15 +536,11 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 	size_t n;
 	bool too_long;
 	long line_no = 1, run_line_no = 0;
-	int got;
 
-	for (;;) {
+	while (mc_line_reader_next(rd, &line, &n, &too_long) == 1) {
 		struct mc_staging_obs obs;
 		enum mc_staging_kind kind;
 
-		got = mc_line_reader_next(rd, &line, &n, &too_long);
-		if (got != 1)
-			break;
 		line_no++;
 		if (run_line_no) {
 			set_msg(res, "%s: line %ld: the run record is not the last line (line %ld follows it)",
@@ -572,10 +565,6 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 		if (l->copy.len >= COPY_FLUSH && flush_copy(l) != 0)
 			return MC_LOAD_FAILED;
 	}
-	if (got < 0) {
-		set_msg(res, "%s: read error: %s", fs->path, strerror(errno));
-		return MC_LOAD_FAILED;
-	}
 	l->lines = line_no;
 	return check_run(l, fs, line_no, run_line_no, res);
 }
@@ -594,21 +583,14 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 	size_t n;
 	bool too_long;
 	long line_no = 0;
-	int got = 0, rc = 0;
+	int rc = 0;
 	char sha[65];
 
-	if (mc_line_reader_rewind(rd) != 0) {
-		set_msg(res, "%s: %s", fs->path, strerror(errno));
-		return -1;
-	}
+	mc_line_reader_rewind(rd);
 	if (copy_begin(l, want == V_CONFLICT ? copy_conflicts_sql : copy_observations_sql, res) != 0)
 		return -1;
-	while (rc == 0) {
+	while (rc == 0 && mc_line_reader_next(rd, &line, &n, &too_long) == 1) {
 		struct mc_staging_obs obs;
-
-		got = mc_line_reader_next(rd, &line, &n, &too_long);
-		if (got != 1)
-			break;
 		int v = verdict_of(l, ++line_no);
 
 		if (v == V_SKIP || (want == V_CONFLICT) != (v == V_CONFLICT))
@@ -627,11 +609,8 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 		if (l->copy.len >= COPY_FLUSH)
 			rc = flush_copy(l);
 	}
-	if (got < 0 || (rc == 0 && mc_line_reader_skip_rest(rd) != 0)) {
-		set_msg(res, "%s: read error: %s", fs->path, strerror(errno));
-		rc = -1;
-	}
 	if (rc == 0) {
+		mc_line_reader_skip_rest(rd);
 		mc_line_reader_sha256(rd, sha);
 		if (strcmp(sha, res->sha256) != 0) {
 			set_msg(res, "%s: the file changed while it was being loaded", fs->path);
@@ -862,20 +841,22 @@ static enum mc_load_outcome open_file(struct mc_loader *l, struct mc_line_reader
 		set_msg(res, "%s: %s", fs->path, strerror(errno));
 		return errno == ENOENT ? MC_LOAD_VANISHED : MC_LOAD_FAILED;
 	}
-	mc_line_reader_init(rd, fd, l->readbuf);
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		set_msg(res, "%s: not a regular file", fs->path);
+		close(fd);
 		return MC_LOAD_FAILED;
 	}
 	fs->size = (long long)st.st_size;
+	int mapped = mc_line_reader_open(rd, fd, (size_t)st.st_size);
+	close(fd);
+	if (mapped != 0) {
+		set_msg(res, "%s: cannot map the file: %s", fs->path, strerror(errno));
+		return MC_LOAD_FAILED;
+	}
 	if (!realpath(fs->path, fs->abspath))
 		snprintf(fs->abspath, sizeof fs->abspath, "%s", fs->path);
 
 	int got = mc_line_reader_next(rd, &line, &n, &too_long);
-	if (got < 0) {
-		set_msg(res, "%s: read error: %s", fs->path, strerror(errno));
-		return MC_LOAD_FAILED;
-	}
 	if (got == 0 || too_long ||
 	    mc_staging_parse_header(&l->parser, line, n, &fs->header) != 0) {
 		set_msg(res, "%s: line 1: not a marketcrawl staging file (%s)", fs->path,
@@ -901,18 +882,13 @@ static enum mc_load_outcome check_duplicate(struct mc_loader *l, struct mc_line_
 
 	if (seen <= 0)
 		return seen < 0 ? MC_LOAD_FAILED : MC_LOAD_LOADED;
-	if (mc_line_reader_skip_rest(rd) != 0) {
-		set_msg(res, "%s: read error: %s", fs->path, strerror(errno));
-		return MC_LOAD_FAILED;
-	}
+	mc_line_reader_skip_rest(rd);
 	mc_line_reader_sha256(rd, res->sha256);
 	out = find_loaded(l, res);
 	if (out != MC_LOAD_LOADED)
 		return out;
-	if (mc_line_reader_rewind(rd) != 0 || mc_line_reader_next(rd, &line, &n, &too_long) != 1) {
-		set_msg(res, "%s: read error: %s", fs->path, strerror(errno));
-		return MC_LOAD_FAILED;
-	}
+	mc_line_reader_rewind(rd);
+	mc_line_reader_next(rd, &line, &n, &too_long); /* the header, checked already */
 	return MC_LOAD_LOADED;
 }
 
@@ -954,7 +930,6 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 
 	memset(res, 0, sizeof *res);
 	fs->path = path;
-	rd->fd = -1;
 	out = open_file(l, rd, fs, res);
 	if (out == MC_LOAD_LOADED)
 		out = check_duplicate(l, rd, fs, res);
@@ -972,8 +947,7 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	    mc_load_archive(l->opt.archive_dir, fs->spider, fs->abspath, res->file_id,
 			    res->message, sizeof res->message) != 0)
 		mc_warn("%s: %s", path, res->message);
-	if (rd->fd >= 0)
-		close(rd->fd);
+	mc_line_reader_close(rd);
 	free(l->verdict);
 	l->verdict = NULL;
 	free(rd);
