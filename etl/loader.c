@@ -1,27 +1,30 @@
 /*
  * The loader (include/marketcrawl/loader.h, rules in docs/loader.md).
  *
- * One file = one transaction, read in up to three passes:
- *   1. every line is validated (etl/staging_line.c) and only its key,
- *      observed_at and state digest (etl/state_digest.c) - or, for a bad
- *      line, the reject - are COPYed into the session temp table
- *      mc_load_keys, while the file is hashed;
+ * One file = one transaction, in three steps:
+ *   1. first pass: every line is validated (etl/staging_line.c) and only
+ *      its key, observed_at and state digest (etl/state_digest.c) - or,
+ *      for a bad line, the reject - are COPYed into the session temp table
+ *      mc_load_keys, while the file is hashed (etl/line_reader.c);
  *   2. holding the loader's transaction advisory lock (loaders never
  *      interleave their change detection; ids grow in commit order), the
  *      hash is looked up in stg.loaded_file and set-based SQL classifies
- *      every key against stg.listing_state; the verdicts of the lines to
- *      store come back as a 2-bit map;
- *   3. the file is read again and the accepted lines are COPYed straight
- *      into stg.observation (and, rarely, conflicting lines into
- *      stg.rejected_line); the file must hash the same as in pass 1.
+ *      every key against stg.listing_state, records the unchanged ones and
+ *      moves listing_state on; the verdicts of the lines to store come
+ *      back as a 2-bit map;
+ *   3. second pass, only when something is to be stored: the file is read
+ *      again and those lines are COPYed straight into stg.observation (and,
+ *      rarely, conflicting lines into stg.rejected_line); the file must
+ *      hash as in the first pass.
  * Most lines of a re-crawl are unchanged: they cost one narrow row.  Any
  * failure rolls everything back; the file is archived only after COMMIT.
  *
- * Memory is bounded whatever the file size: a 4 MiB read buffer, a COPY
- * buffer flushed every 256 KiB, one copy of the run record, the verdict map
- * (2 bits per line) and a table of listing fingerprints capped at 32 MiB
- * that only decides whether the in-file duplicate collapse can be skipped
- * (a false "maybe" costs speed, never correctness).
+ * Memory is bounded whatever the file size: the mapped file's pages are
+ * given back as they are passed, a COPY buffer is flushed every 256 KiB,
+ * one copy of the run record is kept, the verdict map takes 2 bits per
+ * line, and a table of listing fingerprints capped at 32 MiB only decides
+ * whether the in-file duplicate collapse can be skipped (a false "maybe"
+ * costs speed, never correctness).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -2,9 +2,10 @@
  * The loader: one complete staging file into stg.* exactly once, in one
  * transaction, with change detection done set-based in SQL
  * (docs/loader.md has the rules).  It streams the file (memory does not grow
- * with file size), hashes the bytes it reads, COPYs every line into a
- * session temp table and decides in a few statements what is new, changed,
- * unchanged, late or rejected.  It never moves a file before its
+ * with file size), hashes the bytes it reads, COPYs each line's key and
+ * state digest into a session temp table, decides in a few statements what
+ * is new, changed, unchanged, late or rejected, and reads the file a second
+ * time only to COPY the lines to store.  It never moves a file before its
  * transaction committed.
  */
 #ifndef MC_LOADER_H
@@ -39,7 +40,7 @@ struct mc_load_result {
 
 /*
  * Prepare `conn` (borrowed, must outlive the loader) for loading: creates
- * the session's temp table.  Returns NULL after logging the error.
+ * the session's temp tables.  Returns NULL after logging the error.
  */
 struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt);
 void mc_loader_free(struct mc_loader *l);
