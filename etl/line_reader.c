@@ -11,7 +11,7 @@
 /* Hash in steps small enough that the bytes just parsed are still in the
  * CPU cache; give pages back in larger steps. */
 #define HASH_STEP (256u * 1024)
-#define RELEASE_STEP (16u * 1024 * 1024)
+#define RELEASE_STEP (4u * 1024 * 1024)
 
 int mc_line_reader_open(struct mc_line_reader *r, int fd, size_t size)
 {

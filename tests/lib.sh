@@ -68,6 +68,20 @@ stop_httpd() {
 	wait "$1" 2>/dev/null
 }
 
+# pg_restart: restart the test cluster (fast shutdown, as an operator would)
+# and wait until it accepts connections again.
+pg_restart() {
+	local pgbin
+	pgbin=$(pg_config --bindir 2>/dev/null)
+	[ -x "$pgbin/pg_ctl" ] || pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$pgbin/pg_ctl" -D "$PGHOST/data" -m fast -w restart >/dev/null
+	else
+		"$pgbin/pg_ctl" -D "$PGHOST/data" -m fast -w restart >/dev/null
+	fi
+	for _ in $(seq 1 100); do sql 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
 # fresh_db: a new empty database for this test; sets and exports PGDATABASE.
 fresh_db() {
 	local name=t_$(basename "$T" | tr -c 'a-zA-Z0-9\n' '_' | tr 'A-Z' 'a-z')_${#_mc_dbs[@]}

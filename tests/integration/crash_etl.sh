@@ -38,16 +38,6 @@ check_eq "$?" 0 "reference: load + etl"
 dump "$T/ref"
 ref_db=$PGDATABASE
 
-pgbin=$(pg_config --bindir 2>/dev/null)
-[ -x "$pgbin/pg_ctl" ] || pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-pg_restart() {
-	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$pgbin/pg_ctl" -D "$PGHOST/data" -m fast -w restart >/dev/null
-	else
-		"$pgbin/pg_ctl" -D "$PGHOST/data" -m fast -w restart >/dev/null
-	fi
-	for _ in $(seq 1 100); do sql 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
-}
 
 # The disturbed run: each load killed once at a random point (the second
 # one by a PostgreSQL restart instead), and each etl killed once.

@@ -29,3 +29,19 @@ load() {
 	mc load "$@" >"$T/out" 2>"$T/err"
 	RC=$?
 }
+
+# peak_load ARGS...: run the loader like load(), sampling its peak resident
+# memory (VmHWM, which only grows) until it exits; sets PEAK_KIB (the last
+# sample) and RC.
+peak_load() {
+	local pid v
+	PEAK_KIB=0
+	"$MC_BIN" load "$@" >"$T/out" 2>"$T/err" &
+	pid=$!
+	while v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) && [ -n "$v" ]; do
+		PEAK_KIB=$v
+		sleep 0.01
+	done
+	wait "$pid"
+	RC=$?
+}
