@@ -1,7 +1,8 @@
 /*
- * Encoding values for PostgreSQL's COPY text format: the loader builds
- * every COPY row with these, so scraped bytes arrive byte-exact (backslash,
- * tab, newline and carriage return escaped; an absent value is \N).
+ * Encoding values for PostgreSQL's COPY text format: the loader's second
+ * pass builds its rows with these (the first pass's keys go in binary,
+ * etl/copy_binary.h), so scraped bytes arrive byte-exact (backslash, tab,
+ * newline and carriage return escaped; an absent value is \N).
  */
 #ifndef MC_COPY_TEXT_H
 #define MC_COPY_TEXT_H

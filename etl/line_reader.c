@@ -7,29 +7,32 @@
 #include <unistd.h>
 
 #include "line_reader.h"
+#include "step_hasher.h"
 
-/* Hash in steps small enough that the bytes just parsed are still in the
- * CPU cache; give pages back in larger steps. */
+/* Hand bytes to the hasher in steps small enough that they are still in
+ * the CPU cache when it hashes them; give pages back in larger steps. */
 #define HASH_STEP (256u * 1024)
 #define RELEASE_STEP (4u * 1024 * 1024)
 
 int mc_line_reader_open(struct mc_line_reader *r, int fd, size_t size)
 {
 	memset(r, 0, sizeof *r);
-	mc_sha256_init(&r->sha);
-	if (size == 0)
-		return 0;
-	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
-		return -1;
-	madvise(map, size, MADV_SEQUENTIAL);
-	r->map = map;
-	r->size = size;
+	if (size > 0) {
+		void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED)
+			return -1;
+		madvise(map, size, MADV_SEQUENTIAL);
+		r->map = map;
+		r->size = size;
+	}
+	r->hasher = mc_step_hasher_start(r->map);
 	return 0;
 }
 
 void mc_line_reader_close(struct mc_line_reader *r)
 {
+	mc_step_hasher_stop(r->hasher);
+	r->hasher = NULL;
 	if (r->map)
 		munmap((void *)r->map, r->size);
 	r->map = NULL;
@@ -37,20 +40,26 @@ void mc_line_reader_close(struct mc_line_reader *r)
 
 void mc_line_reader_rewind(struct mc_line_reader *r)
 {
-	r->pos = r->hashed = r->released = 0;
-	mc_sha256_init(&r->sha);
+	mc_step_hasher_restart(r->hasher);
+	r->pos = r->passed = r->released = 0;
 }
 
-/* Hash up to `upto`; give back the pages before `keep` (rounded down). */
+/* Pass the bytes up to `upto` to the hasher; give back the pages before
+ * `keep` that the hasher is done with too (rounded down to pages). */
 static void advance(struct mc_line_reader *r, size_t upto, size_t keep)
 {
-	if (upto > r->hashed) {
-		mc_sha256_update(&r->sha, r->map + r->hashed, upto - r->hashed);
-		r->hashed = upto;
+	if (upto > r->passed) {
+		mc_step_hasher_advance(r->hasher, upto);
+		r->passed = upto;
 	}
-	if (keep - r->released >= RELEASE_STEP) {
-		size_t page = (size_t)sysconf(_SC_PAGESIZE);
-		size_t end = keep / page * page;
+	if (keep - r->released < RELEASE_STEP)
+		return;
+	size_t hashed = mc_step_hasher_hashed(r->hasher);
+	if (hashed < keep)
+		keep = hashed;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t end = keep / page * page;
+	if (end > r->released) {
 		madvise((void *)(r->map + r->released), end - r->released, MADV_DONTNEED);
 		r->released = end;
 	}
@@ -69,7 +78,7 @@ int mc_line_reader_next(struct mc_line_reader *r, const char **line, size_t *n, 
 	size_t len = nl ? (size_t)(nl - p) : r->size - start;
 
 	r->pos = start + len + (nl ? 1 : 0);
-	if (r->pos - r->hashed >= HASH_STEP)
+	if (r->pos - r->passed >= HASH_STEP)
 		advance(r, r->pos, start);
 	*too_long = len > MC_STAGING_MAX_LINE;
 	if (*too_long) {
@@ -82,14 +91,20 @@ int mc_line_reader_next(struct mc_line_reader *r, const char **line, size_t *n, 
 	return 1;
 }
 
+/* Nothing to do meanwhile: hash a step at a time, giving pages back. */
 void mc_line_reader_skip_rest(struct mc_line_reader *r)
 {
+	while (r->passed < r->size) {
+		size_t upto = r->size - r->passed > RELEASE_STEP ? r->passed + RELEASE_STEP : r->size;
+		mc_step_hasher_advance_wait(r->hasher, upto);
+		advance(r, upto, upto);
+	}
 	r->pos = r->size;
-	advance(r, r->size, r->hashed);
 }
 
 void mc_line_reader_sha256(struct mc_line_reader *r, char hex[65])
 {
-	advance(r, r->pos, r->hashed);
-	mc_sha256_final_hex(&r->sha, hex);
+	advance(r, r->pos, r->released);
+	mc_step_hasher_final_hex(r->hasher, hex);
+	r->passed = 0;
 }

@@ -719,9 +719,10 @@ static void civil_from_days(long z, long *y, int *m, int *d)
 /*
  * RFC 3339 date-time ("T", "t" or " " between date and time; "Z", "z" or
  * +-HH:MM), 1970 to 9999 once in UTC.  Writes "YYYY-MM-DD HH:MM:SS.ffffff+00"
- * (29 bytes + NUL) into out; fractions beyond microseconds are truncated.
+ * (29 bytes + NUL) into out and the instant in microseconds since
+ * 1970-01-01 UTC into *usec_out; fractions beyond microseconds are truncated.
  */
-static int normalize_timestamp(struct mc_span v, char out[32])
+static int normalize_timestamp(struct mc_span v, char out[32], long long *usec_out)
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	const char *s = v.p;
@@ -782,6 +783,7 @@ static int normalize_timestamp(struct mc_span v, char out[32])
 	out[19] = '.';
 	put_digits(out + 20, usec, 6);
 	memcpy(out + 26, "+00", 4);
+	*usec_out = secs * 1000000LL + usec;
 	return 0;
 }
 
@@ -877,7 +879,7 @@ static const char *validate_observation(struct mc_staging_parser *p, struct mc_s
 	if (why)
 		return why;
 	char *ts = scratch_take(p, 32);
-	if (normalize_timestamp(v, ts) != 0)
+	if (normalize_timestamp(v, ts, &o->observed_us) != 0)
 		return "bad_timestamp";
 	o->observed_at.p = ts;
 	o->observed_at.n = strlen(ts);
@@ -963,11 +965,12 @@ static int meta_time(struct mc_staging_parser *p, int key, struct mc_span *out)
 {
 	struct mc_span v;
 	char *ts;
+	long long usec;
 
 	if (meta_text(p, key, NULL, 64, &v) != 0)
 		return -1;
 	ts = scratch_take(p, 32);
-	if (normalize_timestamp(v, ts) != 0) {
+	if (normalize_timestamp(v, ts, &usec) != 0) {
 		snprintf(p->error, sizeof p->error, "\"%s\" is not an RFC 3339 timestamp",
 			 key_names[key]);
 		return -1;

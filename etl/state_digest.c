@@ -27,9 +27,8 @@ size_t mc_state_price_canonical(struct mc_span price, char out[MC_STATE_PRICE_MA
 	return n;
 }
 
-void mc_state_digest_hex(const struct mc_staging_obs *o, char hex[33])
+void mc_state_digest(const struct mc_staging_obs *o, unsigned char out[MC_STATE_DIGEST_LEN])
 {
-	static const char digits[] = "0123456789abcdef";
 	char price[MC_STATE_PRICE_MAX];
 	unsigned char raw[32];
 	struct mc_sha256 s;
@@ -46,9 +45,5 @@ void mc_state_digest_hex(const struct mc_staging_obs *o, char hex[33])
 	mc_sha256_update(&s, "|", 1);
 	mc_sha256_update(&s, o->title.p, o->title.n);
 	mc_sha256_final(&s, raw);
-	for (int i = 0; i < 16; i++) {
-		hex[2 * i] = digits[raw[i] >> 4];
-		hex[2 * i + 1] = digits[raw[i] & 15];
-	}
-	hex[32] = '\0';
+	memcpy(out, raw, MC_STATE_DIGEST_LEN);
 }

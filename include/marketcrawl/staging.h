@@ -32,13 +32,15 @@ struct mc_span {
  * A valid observation, every field ready to store: text fields are
  * unescaped UTF-8 without NUL; `price`/`list_price` are plain decimals
  * ("-0" becomes "0"); `observed_at` is rewritten in UTC as
- * "YYYY-MM-DD HH:MM:SS.ffffff+00"; `attrs` is the object's JSON text as it
- * appeared in the line ("{}" when absent or null).
+ * "YYYY-MM-DD HH:MM:SS.ffffff+00", and `observed_us` is the same instant in
+ * microseconds since 1970-01-01 UTC; `attrs` is the object's JSON text as
+ * it appeared in the line ("{}" when absent or null).
  */
 struct mc_staging_obs {
 	struct mc_span marketplace, external_id, url, title;
 	struct mc_span price, list_price; /* list_price.p NULL: none */
 	struct mc_span currency, availability, observed_at;
+	long long observed_us;
 	struct mc_span product_key;       /* NULL: none ("" counts as none) */
 	struct mc_span attrs;
 };

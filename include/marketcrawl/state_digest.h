@@ -29,8 +29,10 @@
  */
 size_t mc_state_price_canonical(struct mc_span price, char out[MC_STATE_PRICE_MAX]);
 
-/* The digest of a valid observation as 32 lower-case hex digits plus NUL
- * (accepted as-is by PostgreSQL's uuid input). */
-void mc_state_digest_hex(const struct mc_staging_obs *o, char hex[33]);
+#define MC_STATE_DIGEST_LEN 16
+
+/* The digest of a valid observation: 16 bytes, the binary form of the
+ * uuid stg.state_digest() returns. */
+void mc_state_digest(const struct mc_staging_obs *o, unsigned char out[MC_STATE_DIGEST_LEN]);
 
 #endif

@@ -72,3 +72,20 @@ load --keep "$T/dup.jsonl"
 check_eq "$RC" 0 "file with in-file duplicates loads"
 check_eq "$(sql "select price::numeric(10,0) || '@' || line_no from stg.observation where external_id = 'd'")" "42@4" "duplicates collapse to the latest observed_at, then the highest line"
 check_eq "$(sql "select rows_read || '/' || rows_accepted || '/' || rows_unchanged from stg.loaded_file where run_id = 'dup'")" "5/2/3" "collapsed duplicates count as unchanged"
+
+# Timestamps: the first pass sends observed_at in binary (microseconds it
+# computes), the second pass as text; both must name the same instant, for
+# offsets, fractions (cut at microseconds) and the ends of the range.
+{ obs t1 1 2026-11-22T23:30:00.1234567+05:30; obs t2 1 1970-01-01T00:00:00Z; obs t3 1 9999-12-31T23:59:59.999999Z
+  obs t4 1 2026-11-22T01:00:00-03:00; obs t5 1 2000-01-01T00:00:00Z; obs t6 1 1999-12-31T23:59:59.5Z; } | stg "$T/ts.jsonl" ts
+load --keep "$T/ts.jsonl"
+check_eq "$RC" 0 "file with varied timestamps loads"
+check_eq "$(sql "select string_agg(s.external_id || '=' || to_char(s.observed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), ' ' order by s.external_id) from stg.listing_state s join stg.observation o using (obs_id) where s.external_id like 't_' and s.observed_at = o.observed_at")" \
+	"t1=2026-11-22 18:00:00.123456 t2=1970-01-01 00:00:00.000000 t3=9999-12-31 23:59:59.999999 t4=2026-11-22 04:00:00.000000 t5=2000-01-01 00:00:00.000000 t6=1999-12-31 23:59:59.500000" \
+	"listing_state (binary first pass) and the observation (text) hold the same instants"
+{ obs t1 1 2026-11-22T18:00:00.123456Z; obs t4 2 2026-11-22T04:00:00.000001Z; } | stg "$T/ts2.jsonl" ts2
+load --keep "$T/ts2.jsonl"
+check_eq "$(sql "select rows_unchanged || '/' || rows_accepted from stg.loaded_file where run_id = 'ts2'")" "1/1" \
+	"the same instant and state again is unchanged; a change a microsecond later is accepted"
+check_eq "$(sql "select o.price::numeric(10,0) || '/' || o.is_late from stg.listing_state s join stg.observation o using (obs_id) where s.external_id = 't4'")" \
+	"2/false" "... as the newest state, not as a late row"

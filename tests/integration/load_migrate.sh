@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Migrations 007 (stg.listing_state keeps a digest instead of the compared
-# fields) and 008 (unchanged listings as arrays) on a populated database:
+# fields), 008 (unchanged listings as arrays) and 009 (the arrays compressed
+# with lz4) on a populated database:
 # the listing states of a v6 database are rebuilt into digests equal to the
 # ones the loader computes, so the next crawl of unchanged listings is
 # unchanged and changes are still changes; the recorded unchanged listings
@@ -28,7 +29,7 @@ create table stg.seen_listing (file_id bigint not null, marketplace text not nul
 insert into stg.seen_listing select s.file_id, s.marketplace, e from stg.seen_listing_set s, unnest(s.external_ids) e;
 drop table stg.seen_listing_set;
 create view etl.check_056_last_seen_matches_staging as select 1 as listing_id from stg.seen_listing where false;
-delete from etl.schema_version where version = 8;
+delete from etl.schema_version where version in (8, 9);
 alter table stg.listing_state add column price numeric(18,6), add column list_price numeric(18,6),
     add column currency char(3), add column availability text, add column title text;
 update stg.listing_state s set price = o.price, list_price = o.list_price, currency = o.currency,
@@ -44,6 +45,9 @@ mc db migrate >"$T/m.out" 2>&1
 check_eq "$?" 0 "migrate applies 007 to it"
 check "007 named" grep -q "007_state_digest" "$T/m.out"
 check "008 named" grep -q "008_seen_listing_set" "$T/m.out"
+check "009 named" grep -q "009_seen_listing_lz4" "$T/m.out"
+check_eq "$(sql "select attcompression from pg_attribute where attrelid = 'stg.seen_listing_set'::regclass and attname = 'external_ids'")" \
+	l "the arrays are compressed with lz4 (this server has it)"
 check_eq "$(sql "select string_agg(file_id || ':' || external_id, ' ' order by file_id, external_id) from stg.seen_listing")" \
 	"$seen_before" "the unchanged listings survive the move into arrays"
 check_eq "$(sql "select string_agg(external_id || '=' || digest, ' ' order by external_id) from stg.listing_state")" \

@@ -117,6 +117,13 @@ big=$PEAK_KIB
 big_bytes=$(stat -c %s "$T/mem-big.jsonl")
 check "peak memory flat in file size: $small KiB for 20,000 lines, $big KiB for 400,000 ($((big_bytes / 1048576)) MiB)" \
 	test "$small" -gt 0 -a $((big - small)) -lt $((big_bytes / 2048))
+# A copy of the big file is only hashed (its run was loaded): the pages it
+# passes are given back as well.
+cp "$T/mem-big.jsonl" "$T/mem-big-copy.jsonl"
+peak_load --keep "$T/mem-big-copy.jsonl"
+check "a copy is skipped as already loaded" grep -q "already loaded" "$T/out"
+check "hashing a duplicate keeps memory flat too: $PEAK_KIB KiB" \
+	test $((PEAK_KIB - small)) -lt $((big_bytes / 2048))
 
 for what in mc_load_keys stg.observation; do
 	interrupted kill "$what"
