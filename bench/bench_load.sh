@@ -102,6 +102,10 @@ for r in 2 3; do
 done
 "$gen" --listings 100000 --run 0 --changes 10 --spider bench --tsv "$work/runs.tsv" "$work/runs-tsv.jsonl"
 
+# The generated files (about 3 GB) would be written back by the kernel
+# during the first timed steps, competing with PostgreSQL's WAL writes and
+# fsyncs; write them out before anything is timed.
+sync
 echo "bench-load: $(nproc) cores, PostgreSQL $(psql -XAtc 'show server_version'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 base=$(baseline "$work/runs.tsv")

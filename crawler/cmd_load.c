@@ -188,9 +188,10 @@ int mc_cmd_load(int argc, char **argv)
 			rows_rej += res.rejected;
 			rejects |= res.rejected > 0;
 			printf("loaded %s: %ld read, %ld accepted (%ld late), %ld unchanged, %ld rejected"
-			       " (file %lld; %.2f s copy, %.2f s detect)%s%s\n",
+			       " (file %lld; %.2f s first pass, %.2f s classify, %.2f s store)%s%s\n",
 			       files.v[i], res.read, res.accepted, res.late, res.unchanged, res.rejected,
-			       res.file_id, res.copy_s, res.detect_s, opt.keep ? "" : "; ",
+			       res.file_id, res.first_pass_s, res.classify_s, res.store_s,
+			       opt.keep ? "" : "; ",
 			       opt.keep ? "" : res.message);
 			break;
 		case MC_LOAD_DUPLICATE:

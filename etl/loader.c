@@ -72,11 +72,13 @@ static const char create_keys_sql[] =
 	" marketplace text, external_id text, observed_at timestamptz, digest uuid"
 	") on commit delete rows";
 
-/* The verdicts of the lines the second pass sends: stored ones and
- * conflicts ('new', 'change', 'late', 'conflict'). */
-static const char create_accepted_sql[] =
-	"create temp table if not exists mc_load_accepted ("
-	" line_no integer not null, verdict text not null"
+/* The lines that are not unchanged, with their verdicts ('new', 'change',
+ * 'late', 'conflict'): what moves listing_state on and what the second
+ * pass sends. */
+static const char create_verdicts_sql[] =
+	"create temp table if not exists mc_load_verdicts ("
+	" line_no integer not null, marketplace text not null, external_id text not null,"
+	" observed_at timestamptz not null, digest uuid not null, verdict text not null"
 	") on commit delete rows";
 
 /* Keep one row per listing: the latest observed_at, then the highest line. */
@@ -100,73 +102,88 @@ static const char reserve_ids_sql[] =
 	"  - $1::bigint";
 
 /*
- * Change detection ($1 file_id, $2 id base).  Each key is compared with the
- * state current at its observed_at: for keys newer than stg.listing_state
- * that is listing_state's digest (found by its primary key); for older keys
- * (rare: out-of-order files) the latest stored observation at or before
- * it, found by the (marketplace, external_id, observed_at) unique index,
- * whose digest stg.state_digest() computes.  Verdicts: new, change (stored,
+ * Change detection.  Each key is compared with the state current at its
+ * observed_at: for keys newer than stg.listing_state that is listing_state's
+ * digest (found by its primary key); for older keys (rare: out-of-order
+ * files) the latest stored observation at or before it, found by the
+ * (marketplace, external_id, observed_at) unique index, whose digest
+ * stg.state_digest() computes.  Verdicts: new, change (stored,
  * listing_state moves on), late (stored with is_late, listing_state
  * untouched), same (unchanged), conflict (a different observation of the
- * listing at the very same instant exists).  All of it runs under the
- * loader lock, so "new" really is new: new listings get a plain INSERT into
- * listing_state, changes an UPDATE (cheaper than INSERT ... ON CONFLICT at
- * a million rows).  Listings seen without a stored observation (same,
- * conflict) go to stg.seen_listing_set, in arrays of up to 65,536 per
- * marketplace (one row each would cost as much as the comparison); the
- * lines the second pass sends go to
- * mc_load_accepted.  Returns the counts stored, late, conflict.
+ * listing at the very same instant exists).  Only the lines that are not
+ * unchanged - usually few - are written down, in mc_load_verdicts; the
+ * statements after it read that table, never the comparison again (one
+ * statement carrying every verdict through CTEs kept a million unchanged
+ * rows in memory to read them twice, and took half as long again).
+ * Returns the counts new, change, late, conflict.
  */
 static const char classify_sql[] =
-	"with c as ("
-	"  select r.line_no, r.marketplace, r.external_id, r.observed_at, r.digest, case"
-	"    when s.observed_at is null then 'new'"
-	"    when r.observed_at > s.observed_at then"
-	"      case when r.digest = s.digest then 'same' else 'change' end"
+	"with kept as ("
+	"  insert into mc_load_verdicts"
+	"  select * from ("
+	"    select r.line_no, r.marketplace, r.external_id, r.observed_at, r.digest, case"
+	"      when s.observed_at is null then 'new'"
+	"      when r.observed_at > s.observed_at then"
+	"        case when r.digest = s.digest then 'same' else 'change' end"
 	/* Out of order: only these rows run the index lookup (CASE is lazy). */
-	"    else coalesce(("
-	"      select case"
-	"        when stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title)"
-	"          = r.digest then 'same'"
-	"        when o.observed_at = r.observed_at then 'conflict'"
-	"        else 'late' end"
-	"      from stg.observation o"
-	"      where o.marketplace = r.marketplace and o.external_id = r.external_id"
-	"        and o.observed_at <= r.observed_at"
-	"      order by o.observed_at desc limit 1), 'late') end as verdict"
-	"  from mc_load_keys r"
-	"  left join stg.listing_state s"
-	"    on s.marketplace = r.marketplace and s.external_id = r.external_id"
-	"  where r.reason is null"
-	"  offset 0" /* keeps c a subquery: its verdict is computed once per row */
-	"), seen as ("
-	"  insert into stg.seen_listing_set (file_id, marketplace, external_ids)"
-	"  select $1, marketplace, array_agg(external_id) from c"
-	"  where verdict in ('same', 'conflict')"
-	"  group by marketplace, line_no / 65536"
-	/* The rest reads only the lines that are not unchanged (usually few). */
-	"), d as materialized ("
-	"  select * from c where verdict <> 'same'"
-	"), st_new as ("
-	"  insert into stg.listing_state (marketplace, external_id, observed_at, obs_id, digest)"
-	"  select marketplace, external_id, observed_at, $2::bigint + line_no, digest"
-	"  from d where verdict = 'new'"
-	"), st_change as ("
-	"  update stg.listing_state s"
-	"  set observed_at = d.observed_at, obs_id = $2::bigint + d.line_no, digest = d.digest"
-	"  from d"
-	"  where d.verdict = 'change' and s.marketplace = d.marketplace"
-	"    and s.external_id = d.external_id"
-	"), kept as ("
-	"  insert into mc_load_accepted select line_no, verdict from d returning verdict"
+	"      else coalesce(("
+	"        select case"
+	"          when stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title)"
+	"            = r.digest then 'same'"
+	"          when o.observed_at = r.observed_at then 'conflict'"
+	"          else 'late' end"
+	"        from stg.observation o"
+	"        where o.marketplace = r.marketplace and o.external_id = r.external_id"
+	"          and o.observed_at <= r.observed_at"
+	"        order by o.observed_at desc limit 1), 'late') end as verdict"
+	"    from mc_load_keys r"
+	"    left join stg.listing_state s"
+	"      on s.marketplace = r.marketplace and s.external_id = r.external_id"
+	"    where r.reason is null"
+	"    offset 0" /* keeps c a subquery: its verdict is computed once per row */
+	"  ) c where verdict <> 'same'"
+	"  returning verdict"
 	") "
-	"select count(*) filter (where verdict <> 'conflict'),"
+	"select count(*) filter (where verdict = 'new'), count(*) filter (where verdict = 'change'),"
 	"  count(*) filter (where verdict = 'late'), count(*) filter (where verdict = 'conflict')"
 	"from kept";
 
+/* The loader lock makes "new" really new: new listings get a plain INSERT
+ * into listing_state, changes an UPDATE (cheaper than INSERT ... ON
+ * CONFLICT at a million rows).  $1: the id base (reserve_ids_sql). */
+static const char state_new_sql[] =
+	"insert into stg.listing_state (marketplace, external_id, observed_at, obs_id, digest)"
+	" select marketplace, external_id, observed_at, $1::bigint + line_no, digest"
+	" from mc_load_verdicts where verdict = 'new'";
+
+static const char state_change_sql[] =
+	"update stg.listing_state s"
+	" set observed_at = d.observed_at, obs_id = $1::bigint + d.line_no, digest = d.digest"
+	" from mc_load_verdicts d"
+	" where d.verdict = 'change' and s.marketplace = d.marketplace"
+	"   and s.external_id = d.external_id";
+
+/* Listings the file contained without storing an observation (unchanged,
+ * conflicting) go to stg.seen_listing_set ($1 file_id), in arrays of up to
+ * 65,536 per marketplace (one row each would cost as much as the
+ * comparison).  When nothing was stored that is every valid key; else the
+ * stored ones are left out. */
+static const char seen_all_sql[] =
+	"insert into stg.seen_listing_set (file_id, marketplace, external_ids)"
+	" select $1, marketplace, array_agg(external_id) from mc_load_keys"
+	" where reason is null"
+	" group by marketplace, line_no / 65536";
+
+static const char seen_rest_sql[] =
+	"insert into stg.seen_listing_set (file_id, marketplace, external_ids)"
+	" select $1, marketplace, array_agg(external_id) from mc_load_keys r"
+	" where reason is null and not exists ("
+	"   select 1 from mc_load_verdicts v where v.line_no = r.line_no and v.verdict <> 'conflict')"
+	" group by marketplace, line_no / 65536";
+
 static const char verdicts_sql[] =
 	"copy (select line_no, case verdict when 'late' then 2 when 'conflict' then 3 else 1 end"
-	"      from mc_load_accepted) to stdout";
+	"      from mc_load_verdicts) to stdout";
 
 static const char copy_observations_sql[] =
 	"copy stg.observation (obs_id, file_id, line_no, marketplace, external_id, url, title,"
@@ -193,6 +210,8 @@ struct mc_loader {
 	bool maybe_dup;
 	unsigned char *verdict;  /* 2 bits per line number; NULL when nothing is sent again */
 	long lines;              /* line numbers seen in the first pass */
+	long keys;               /* valid keys in mc_load_keys, duplicates collapsed */
+	double classified_at;    /* when the verdicts were in (seconds()) */
 };
 
 /* ---- fingerprints of listings (in-file duplicate hint) ----------------------- */
@@ -408,12 +427,20 @@ static PGresult *query(PGconn *conn, struct mc_load_result *res, const char *wha
 	return NULL;
 }
 
-static int simple(PGconn *conn, struct mc_load_result *res, const char *what, const char *sql)
+/* Run a statement whose result is not needed, with one parameter or none
+ * (NULL).  0 or -1 (message set). */
+static int simple1(PGconn *conn, struct mc_load_result *res, const char *what, const char *sql,
+		   const char *param)
 {
-	PGresult *r = query(conn, res, what, sql, 0, NULL);
+	PGresult *r = query(conn, res, what, sql, param ? 1 : 0, &param);
 
 	PQclear(r);
 	return r ? 0 : -1;
+}
+
+static int simple(PGconn *conn, struct mc_load_result *res, const char *what, const char *sql)
+{
+	return simple1(conn, res, what, sql, NULL);
 }
 
 static long long cell_ll(PGresult *r, int row, int col)
@@ -505,7 +532,7 @@ struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt)
 	r = PQexec(conn, "set temp_buffers = '256MB'");
 	PQclear(r);
 	if (mc_db_exec(conn, create_keys_sql, "creating the loader's temp tables") != 0 ||
-	    mc_db_exec(conn, create_accepted_sql, "creating the loader's temp tables") != 0) {
+	    mc_db_exec(conn, create_verdicts_sql, "creating the loader's temp tables") != 0) {
 		mc_loader_free(l);
 		return NULL;
 	}
@@ -770,9 +797,14 @@ static int prepare_keys(struct mc_loader *l, struct file_state *fs, struct mc_lo
 			return -1;
 		PQclear(r);
 	}
-	if (l->maybe_dup &&
-	    simple(c, res, "collapsing duplicate listings", collapse_sql) != 0)
-		return -1;
+	l->keys = res->read - res->rejected;
+	if (l->maybe_dup) {
+		r = query(c, res, "collapsing duplicate listings", collapse_sql, 0, NULL);
+		if (!r)
+			return -1;
+		l->keys -= strtol(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+	}
 	/* Statistics for the temp table, or the planner guesses a few thousand
 	 * rows and probes listing_state once per row instead of hashing it.
 	 * The row count and rough distinct counts are all it needs: a sample
@@ -794,6 +826,25 @@ static int prepare_keys(struct mc_loader *l, struct file_state *fs, struct mc_lo
 	return 0;
 }
 
+/* Move listing_state on and record the listings seen without a stored
+ * observation, from the verdicts.  0 or -1. */
+static int apply_verdicts(struct mc_loader *l, const char *file_id, const char *base,
+			  long new_n, long change_n, long stored, struct mc_load_result *res)
+{
+	PGconn *c = l->conn;
+
+	if (new_n > 0 && simple1(c, res, "recording new listings", state_new_sql, base) != 0)
+		return -1;
+	if (change_n > 0 &&
+	    simple1(c, res, "recording changed listings", state_change_sql, base) != 0)
+		return -1;
+	if (l->keys > stored &&
+	    simple1(c, res, "recording unchanged listings", stored > 0 ? seen_rest_sql : seen_all_sql,
+		    file_id) != 0)
+		return -1;
+	return 0;
+}
+
 /* Reserve ids, classify, and send the stored and conflicting lines (the
  * second pass).  0 or -1. */
 static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct file_state *fs,
@@ -801,9 +852,8 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 {
 	char lines[24], base[24];
 	const char *p_lines[1] = {lines};
-	const char *p_classify[2] = {fs->file_id, base};
 	long long id_base;
-	long conflicts;
+	long new_n, change_n, conflicts;
 	PGresult *r;
 
 	snprintf(lines, sizeof lines, "%ld", l->lines);
@@ -814,13 +864,18 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 	PQclear(r);
 	snprintf(base, sizeof base, "%lld", id_base);
 
-	r = query(l->conn, res, "change detection", classify_sql, 2, p_classify);
+	r = query(l->conn, res, "change detection", classify_sql, 0, NULL);
 	if (!r)
 		return -1;
-	res->accepted = (long)cell_ll(r, 0, 0);
-	res->late = (long)cell_ll(r, 0, 1);
-	conflicts = (long)cell_ll(r, 0, 2);
+	new_n = (long)cell_ll(r, 0, 0);
+	change_n = (long)cell_ll(r, 0, 1);
+	res->late = (long)cell_ll(r, 0, 2);
+	conflicts = (long)cell_ll(r, 0, 3);
 	PQclear(r);
+	res->accepted = new_n + change_n + res->late;
+	if (apply_verdicts(l, fs->file_id, base, new_n, change_n, res->accepted, res) != 0)
+		return -1;
+	l->classified_at = seconds();
 	if (res->accepted + conflicts == 0)
 		return 0;
 	if (fetch_verdicts(l, res) != 0)
@@ -953,14 +1008,15 @@ static enum mc_load_outcome load_in_transaction(struct mc_loader *l, struct mc_l
 		return out;
 	mc_line_reader_sha256(rd, res->sha256);
 	double t1 = seconds();
-	res->copy_s = t1 - t0;
 
 	out = record_file(l, rd, fs, res);
 	if (out != MC_LOAD_LOADED)
 		return out;
 	if (simple(l->conn, res, "commit", "commit") != 0)
 		return MC_LOAD_FAILED;
-	res->detect_s = seconds() - t1;
+	res->first_pass_s = t1 - t0;
+	res->classify_s = l->classified_at - t1;
+	res->store_s = seconds() - l->classified_at;
 	return MC_LOAD_LOADED;
 }
 

@@ -33,7 +33,10 @@ enum mc_load_outcome {
 struct mc_load_result {
 	long long file_id;      /* stg.loaded_file.file_id (LOADED, DUPLICATE) */
 	long read, accepted, late, unchanged, rejected;
-	double copy_s, detect_s; /* seconds: streaming + COPY, then everything up to COMMIT */
+	/* Seconds (LOADED): the first pass (validation and COPY of the keys),
+	 * classification (from waiting for the loader lock to the verdicts),
+	 * then storing (second pass and COMMIT). */
+	double first_pass_s, classify_s, store_s;
 	char sha256[65];
 	char message[600];      /* why (REFUSED, FAILED), what (DUPLICATE), where archived */
 };

@@ -37,7 +37,10 @@ digests_agree() { sql "select count(*) filter (where s.digest = stg.state_digest
 check_eq "$(state x)" "10.00@12:00" "listing_state holds the current state"
 check_eq "$(digests_agree)" "5/5" "every listing_state digest equals stg.state_digest() of its observation"
 check_eq "$(sql "select count(*) from stg.listing_state s join stg.observation o using (obs_id) where (s.marketplace, s.external_id, s.observed_at) = (o.marketplace, o.external_id, o.observed_at)")" 5 "listing_state.obs_id points at the observation it reflects"
-check_eq "$(sql "select count(*) from stg.seen_listing where file_id = 3")" 3 "unchanged listings recorded in seen_listing"
+seen() { sql "select coalesce(string_agg(external_id, ',' order by external_id), '-') from stg.seen_listing where file_id = (select file_id from stg.loaded_file where run_id = '$1')"; }
+check_eq "$(seen r3)" "t,v,y" "unchanged listings of a file with changes recorded in seen_listing (the stored ones not)"
+check_eq "$(seen r4)" "n" "a file with nothing stored: every listing recorded in seen_listing"
+check_eq "$(seen r1)" "-" "a file of new listings only: nothing in seen_listing"
 check_eq "$(sql "select count(*) from stg.observation where is_late")" 0 "in-order files: nothing late"
 
 # Out of order.  z: 30 at 15:00 is loaded first.
@@ -57,6 +60,7 @@ load --keep "$T/o7.jsonl"
 check_eq "$RC" 3 "conflicting observation at the same instant: exit 3"
 check_eq "$(sql "select reason, line_no from stg.rejected_line where file_id = (select file_id from stg.loaded_file where run_id = 'o7')")" "conflicting_observation|2" "conflict recorded as a rejected line"
 check_eq "$(sql "select raw_line::jsonb->>'price' from stg.rejected_line where reason = 'conflicting_observation'")" "31" "conflict raw_line is the line itself"
+check_eq "$(seen o7)" "z" "a conflicting listing was seen: recorded in seen_listing"
 load --keep "$T/o8.jsonl"
 check_eq "$RC" 0 "newer file after late ones loads"
 check_eq "$(sql "select string_agg(price::numeric(10,0) || '@' || to_char(observed_at at time zone 'UTC', 'HH24:MI') || case when is_late then 'L' else '' end, ' ' order by observed_at) from stg.observation where external_id = 'z'")" \
@@ -72,6 +76,11 @@ load --keep "$T/dup.jsonl"
 check_eq "$RC" 0 "file with in-file duplicates loads"
 check_eq "$(sql "select price::numeric(10,0) || '@' || line_no from stg.observation where external_id = 'd'")" "42@4" "duplicates collapse to the latest observed_at, then the highest line"
 check_eq "$(sql "select rows_read || '/' || rows_accepted || '/' || rows_unchanged from stg.loaded_file where run_id = 'dup'")" "5/2/3" "collapsed duplicates count as unchanged"
+check_eq "$(seen dup)" "-" "collapsed duplicates of a stored listing are not recorded in seen_listing"
+{ obs d 42 2026-11-22T16:45:00Z; obs d 42 2026-11-22T16:40:00Z; obs e 1 2026-11-22T16:45:00Z; obs f 1 2026-11-22T16:45:00Z; } | stg "$T/dup2.jsonl" dup2
+load --keep "$T/dup2.jsonl"
+check_eq "$(sql "select rows_read || '/' || rows_accepted || '/' || rows_unchanged from stg.loaded_file where run_id = 'dup2'")" "4/1/3" "duplicates, unchanged and new in one file"
+check_eq "$(seen dup2)" "d,e" "... the unchanged listings (duplicates collapsed) recorded in seen_listing once each"
 
 # Timestamps: the first pass sends observed_at in binary (microseconds it
 # computes), the second pass as text; both must name the same instant, for
