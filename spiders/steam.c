@@ -1,25 +1,35 @@
 /*
  * Steam store spider (store.steampowered.com).
  *
- * Why it exists: Steam's search pages list up to 50 discounted games each,
- * with the original and the final price, so one request yields many
- * observations; the app page gives the price of one game.  This module owns
- * all knowledge of Steam's markup:
+ * Why it exists: Steam's search lists the whole catalogue, 50 rows a
+ * request, each with the final and the original price, so a run sees every
+ * game once and a sale that ends shows as a price increase, not as a game
+ * leaving the store (the spider's scope is full: a complete run delists
+ * what it did not see).  This module owns all knowledge of Steam's markup:
+ *   - the search results JSON (`/search/results/?...&infinite=1`:
+ *     {"success":1,"results_html":"...","total_count":N,"start":S}), paged
+ *     by `start` until `total_count`; its `results_html` fragment is parsed
+ *     into a document of its own;
  *   - search rows in the older layout (`div.search_price` holding
  *     <strike>ORIGINAL</strike><br>FINAL) and the newer one
  *     (`div.discount_block` with `discount_original_price` /
- *     `discount_final_price`), on full pages and on the AJAX results
- *     fragment, and the `>` pagination button;
+ *     `discount_final_price`, or only `discount_final_price` at full
+ *     price), on full search pages (paged by their `>` button) and on
+ *     fragments;
  *   - the app detail page, where only the first purchase block of the game
  *     itself is read.
  * What it must never do: report a demo, DLC, soundtrack or bundle offer of
  * an app page as the game's price (those blocks are skipped, see
- * docs/spiders.md), or keep state between callbacks.
+ * docs/spiders.md), invent a price for a row that shows none, or keep state
+ * between callbacks.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/HTMLparser.h>
 
 #include "marketcrawl/spider.h"
 
@@ -28,10 +38,19 @@
 
 static void parse_page(struct mc_response *res);
 
+/*
+ * The whole catalogue of games (category1=998), as the search page's
+ * infinite scroll asks for it, ordered by release date: a price change does
+ * not move a row, so offset pages stay aligned during a long run.
+ */
 static const char *const start_urls[] = {
-	"https://store.steampowered.com/search/?specials=1&supportedlang=english&ndl=1",
+	"https://store.steampowered.com/search/results/?query=&start=0&count=50&dynamic_data="
+	"&sort_by=Released_DESC&force_infinite=1&category1=998&ndl=1&infinite=1",
 	NULL,
 };
+
+/* Rows asked for per search results request. */
+#define RESULTS_PER_PAGE "50"
 
 static const char *const allowed_domains[] = {
 	"store.steampowered.com",
@@ -44,6 +63,7 @@ const struct mc_spider mc_spider_steam = {
 	.start_urls = start_urls,
 	.allowed_domains = allowed_domains,
 	.parse = parse_page,
+	.scope = MC_SCOPE_FULL,
 	.settings = {
 		.per_host = 2,
 		.delay_ms = 1000,
@@ -141,10 +161,11 @@ static void add_platforms(struct mc_response *res, struct mc_item *it, xmlNodePt
 
 /* The page's currency as an ISO code in `out`, for price texts that name
  * none ("Free"): the shop's priceCurrency meta, else the currency of the
- * first price text on the page that shows a symbol. */
-static bool page_currency(struct mc_response *res, char out[4])
+ * first price text on the page that shows a symbol.  `page` is the root of
+ * the results fragment, or NULL for the response's own document. */
+static bool page_currency(struct mc_response *res, xmlNodePtr page, char out[4])
 {
-	const char *meta = mc_xpath_str(res, NULL, "//meta[@itemprop='priceCurrency']/@content");
+	const char *meta = mc_xpath_str(res, page, ".//meta[@itemprop='priceCurrency']/@content");
 	struct mc_nodes texts;
 	struct mc_price p;
 
@@ -152,8 +173,8 @@ static bool page_currency(struct mc_response *res, char out[4])
 		memcpy(out, meta, 4);
 		return true;
 	}
-	texts = mc_xpath_nodes(res, NULL,
-			       "//div[" CLASS("discount_original_price") " or " CLASS(
+	texts = mc_xpath_nodes(res, page,
+			       ".//div[" CLASS("discount_original_price") " or " CLASS(
 				       "discount_final_price") " or " CLASS("search_price") "]");
 	for (size_t i = 0; i < texts.count; i++) {
 		const char *t = mc_xpath_text(res, texts.nodes[i], ".");
@@ -200,10 +221,12 @@ static void check_price_final(struct mc_response *res, const struct offer *o, co
 
 /*
  * Set price, list price and currency from `o`.  The currency hint is the
- * currency of the offer's own texts, else the page's (a "Free" row names
- * none).  An unparsable price leaves the item invalid ("bad_price").
+ * currency of the offer's own texts, else the one of `page` (see
+ * page_currency; a "Free" row names none).  An unparsable price leaves the
+ * item invalid ("bad_price").
  */
-static void set_prices(struct mc_response *res, struct mc_item *it, const struct offer *o)
+static void set_prices(struct mc_response *res, struct mc_item *it, const struct offer *o,
+		       xmlNodePtr page)
 {
 	struct mc_price p;
 	char cur[4] = "";
@@ -214,7 +237,7 @@ static void set_prices(struct mc_response *res, struct mc_item *it, const struct
 	else if (mc_price_parse(o->final_text, NULL, 0, &p) && p.currency[0])
 		memcpy(cur, p.currency, 4);
 	else
-		page_currency(res, cur);
+		page_currency(res, page, cur);
 	if (cur[0])
 		hint = cur;
 	check_price_final(res, o, hint);
@@ -273,8 +296,9 @@ static const char *row_review_summary(struct mc_response *res, xmlNodePtr row)
 	return mc_regex(res, "^\\s*([^<]*?)\\s*(<br|$)", tip, 1);
 }
 
-/* One search row → one item: an app, a bundle or a package (sub). */
-static void parse_row(struct mc_response *res, xmlNodePtr row)
+/* One search row of `page` (see page_currency) → one item: an app, a
+ * bundle or a package (sub). */
+static void parse_row(struct mc_response *res, xmlNodePtr row, xmlNodePtr page)
 {
 	const char *href = mc_attr(res, row, "href");
 	const char *bundle = mc_attr(res, row, "data-ds-bundleid");
@@ -312,7 +336,7 @@ static void parse_row(struct mc_response *res, xmlNodePtr row)
 	mc_item_title(it, title);
 	/* The ?snr= tracking parameter changes with the page; drop the query. */
 	mc_item_url(it, mc_regex(res, "^[^?#]+", href, 0));
-	set_prices(res, it, &o);
+	set_prices(res, it, &o, page);
 	mc_item_availability(it, MC_AVAIL_IN_STOCK);
 	mc_item_attr(it, "type", kind);
 	if (o.discount_pct > 0)
@@ -324,18 +348,128 @@ static void parse_row(struct mc_response *res, xmlNodePtr row)
 	mc_item_emit(it);
 }
 
-/* A search page or results fragment: every row, then the next page. */
+/* A full search page or a fragment served as HTML: every row, then the
+ * page its `>` button points at. */
 static void parse_search(struct mc_response *res, struct mc_nodes rows)
 {
 	const char *next;
 
 	for (size_t i = 0; i < rows.count; i++)
-		parse_row(res, rows.nodes[i]);
+		parse_row(res, rows.nodes[i], NULL);
 	next = mc_xpath_str(res, NULL,
 			    "(//div[" CLASS("search_pagination_right") "]/a[" CLASS(
 				    "pagebtn") " and normalize-space(.)='>'])[1]/@href");
 	if (next)
 		mc_follow(res, next, parse_page, NULL);
+}
+
+/*
+ * `url` with its query parameter `name` set to `value` (in place when it is
+ * there, else appended), in `out`.  False when it does not fit.
+ */
+static bool with_param(const char *url, const char *name, const char *value, char *out,
+		       size_t outsz)
+{
+	const char *query = strchr(url, '?');
+	size_t nlen = strlen(name);
+	int n;
+
+	for (const char *p = query; p; p = strchr(p + 1, '&')) {
+		if (strncmp(p + 1, name, nlen) == 0 && p[1 + nlen] == '=') {
+			const char *v = p + 2 + nlen;
+			n = snprintf(out, outsz, "%.*s%s%s", (int)(v - url), url, value,
+				     v + strcspn(v, "&"));
+			return n >= 0 && (size_t)n < outsz;
+		}
+	}
+	n = snprintf(out, outsz, "%s%c%s=%s", url, query ? '&' : '?', name, value);
+	return n >= 0 && (size_t)n < outsz;
+}
+
+/*
+ * After a results page of `rows` rows: follow the next one (start = this
+ * page's start + rows, count = 50) unless the rows reached total_count.  A
+ * page without rows ends the paging (the catalogue shrank while we read
+ * it, or Steam stopped answering rows): logged, since the run then saw
+ * less than total_count.
+ */
+static void follow_next_results(struct mc_response *res, json_t *root, size_t rows)
+{
+	json_t *start = json_object_get(root, "start");
+	json_t *total = json_object_get(root, "total_count");
+	char next[24], with_start[2048], url[2048];
+	json_int_t from;
+
+	if (!json_is_integer(start) || !json_is_integer(total)) {
+		mc_response_log(res, "search results without start/total_count; not paging on");
+		return;
+	}
+	from = json_integer_value(start) + (json_int_t)rows;
+	if (from >= json_integer_value(total))
+		return;
+	if (rows == 0) {
+		mc_response_log(res, "no rows at start=%" JSON_INTEGER_FORMAT
+				     " of total_count %" JSON_INTEGER_FORMAT "; paging ends",
+				json_integer_value(start), json_integer_value(total));
+		return;
+	}
+	snprintf(next, sizeof next, "%" JSON_INTEGER_FORMAT, from);
+	if (!with_param(mc_response_url(res), "start", next, with_start, sizeof with_start) ||
+	    !with_param(with_start, "count", RESULTS_PER_PAGE, url, sizeof url)) {
+		mc_response_log(res, "next results URL too long; paging ends");
+		return;
+	}
+	mc_follow(res, url, parse_page, NULL);
+}
+
+/*
+ * `results_html` parsed as a document of its own (the helpers' XPath then
+ * runs on it through context nodes taken from it, with relative paths
+ * only: an absolute path would search the response's document).  The
+ * caller frees it with xmlFreeDoc; NULL when empty.
+ */
+static htmlDocPtr parse_fragment(struct mc_response *res, json_t *html)
+{
+	size_t len = json_string_length(html);
+
+	if (len == 0 || len > (size_t)INT32_MAX)
+		return NULL;
+	return htmlReadMemory(json_string_value(html), (int)len, mc_response_url(res), "UTF-8",
+			      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				      HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
+}
+
+/* The search results JSON: every row of results_html, then the next page. */
+static void parse_results_json(struct mc_response *res, const char *body, size_t len)
+{
+	json_error_t err;
+	json_t *root = json_loadb(body, len, 0, &err);
+	json_t *html = json_object_get(root, "results_html");
+	const char *success = mc_json_str(res, root, "success");
+	htmlDocPtr frag = NULL;
+	xmlNodePtr page = NULL;
+	struct mc_nodes rows = {0, NULL};
+
+	if (!root) {
+		mc_response_log(res, "search results are not JSON (line %d: %s)", err.line, err.text);
+		goto out;
+	}
+	if (!success || strcmp(success, "1") != 0 || !json_is_string(html)) {
+		mc_response_log(res, "search results with success=%s and %s results_html",
+				success ? success : "(none)", json_is_string(html) ? "a" : "no");
+		goto out;
+	}
+	frag = parse_fragment(res, html);
+	page = frag ? xmlDocGetRootElement(frag) : NULL;
+	if (page)
+		rows = mc_xpath_nodes(res, page, ".//a[" CLASS("search_result_row") "]");
+	for (size_t i = 0; i < rows.count; i++)
+		parse_row(res, rows.nodes[i], page);
+	follow_next_results(res, root, rows.count);
+out:
+	if (frag)
+		xmlFreeDoc(frag);
+	json_decref(root);
 }
 
 /*
@@ -375,7 +509,7 @@ static void parse_app(struct mc_response *res, xmlNodePtr block)
 	mc_item_title(it, title);
 	if (url)
 		mc_item_url(it, url);
-	set_prices(res, it, &o);
+	set_prices(res, it, &o, NULL);
 	/* "Pre-Purchase" / "Pre-order" buttons sell a game not yet released. */
 	if (button && mc_regex(res, "(?i)^pre-?(purchase|order)", button, 0))
 		mc_item_availability(it, MC_AVAIL_PREORDER);
@@ -396,15 +530,23 @@ static void parse_app(struct mc_response *res, xmlNodePtr block)
 	mc_item_emit(it);
 }
 
-/* Every Steam page comes here: search results (full page or fragment) or
- * an app page, told apart by what they contain. */
+/* Every Steam page comes here: the search results JSON, or HTML search
+ * results (full page or fragment) or an app page, told apart by what they
+ * contain. */
 static void parse_page(struct mc_response *res)
 {
 	struct mc_nodes rows, block;
 	const char *count;
+	size_t len;
+	const char *body = mc_response_body(res, &len);
 
 	if (mc_response_status(res) != 200) {
 		mc_response_log(res, "HTTP %ld; nothing to read", mc_response_status(res));
+		return;
+	}
+	/* An HTML page never starts with '{'; the results JSON always does. */
+	if (body[strspn(body, " \t\r\n")] == '{') {
+		parse_results_json(res, body, len);
 		return;
 	}
 	if (!mc_response_doc(res)) {

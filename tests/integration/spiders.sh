@@ -48,6 +48,80 @@ count() { if [ -z "$1" ]; then echo 0; else grep -c . <<<"$1"; fi; }
 prices() { echo "$(field "$1" price) $(field "$1" list_price) $(field "$1" currency)"; }
 
 # ---- steam ---------------------------------------------------------------
+# The catalogue: three saved pages of the search results JSON (tag 1254552,
+# total_count 116), at the URLs their source project requests.
+steam_start='https://store.steampowered.com/search/results/?query=&start=0&count=50&dynamic_data=&force_infinite=1&category1=998,994,992,997&tags=1254552&ndl=1&snr=1_7_7_230_7&infinite=1'
+# steam_pages TSV_FILTER: a private steam test directory whose pages.tsv is
+# the real one passed through the sed script TSV_FILTER; prints its path.
+steam_pages() {
+	local dir
+	dir=$(mktemp -d "$T/steam.XXXXXX")
+	mkdir -p "$dir/steam/pages"
+	ln -s "$MC_ROOT"/tests/spiders/steam/pages/* "$dir/steam/pages/"
+	sed "$1" tests/spiders/steam/pages.tsv >"$dir/steam/pages.tsv"
+	echo "$dir"
+}
+# steam_replay DIR START_URL: the items, one per line; the log in DIR/log.
+steam_replay() {
+	printf '%s\n' "$2" >"$1/steam/start_urls"
+	mc check-spider --dir "$1" --print steam 2>"$1/log"
+}
+steam_ids() { sed -n 's/.*"external_id":"\([^"]*\)".*/\1/p' <<<"$1" | tr '\n' ' '; }
+
+d=$(steam_pages '')
+out=$(steam_replay "$d" "$steam_start")
+check_eq "$(count "$out")" 103 \
+	"steam: the results JSON, 50 + 50 + 16 rows = total_count 116, yields 103 items (13 rows show no price)"
+check_eq "$(steam_ids "$(sed -n '1p;2p;49p;50p;93p;94p;103p' <<<"$out")")" \
+	"2140330 1226160 774901 236690 1553880 683600 2513510 " \
+	"steam: items in page order (first and last priced row of each page)"
+check_eq "$(grep -c 'shows no price; skipped' "$d/log")" 13 "steam: the 13 rows without a price are logged, not emitted"
+check_eq "$(grep -c 'not in the saved pages' "$d/log")" 0 "steam: start=50 and start=100 were saved: no 404 in the replay"
+check_eq "$(grep -cE 'start=(116|150)&' "$d/log")" 0 \
+	"steam: paging stops at total_count: no fourth page (start=116 or start=150) is requested"
+check_eq "$(prices "$(item "$out" 1226160)") $(field "$(item "$out" 1226160)" discount_pct)" \
+	'"20.82" "24.5" "EUR" 15' "steam: College Bowl 24,50€ → 20,82€, -15%"
+check_eq "$(prices "$(item "$out" 2140330)") $(field "$(item "$out" 2140330)" discount_pct)" \
+	'"69.99" null "EUR" ' "steam: Madden NFL 24 at full price 69,99€: no list price, no discount"
+check_eq "$(prices "$(item "$out" 2393810)")" '"0" null "EUR"' "steam: a Free row of the JSON is 0 EUR"
+check_eq "$(field "$(item "$out" sub/192166)" type)" '"sub"' "steam: the package row is sub/192166"
+
+# The 404 of an unsaved page shows in the log: without page 3 it is asked for.
+d=$(steam_pages '/start100\.json/d')
+out=$(steam_replay "$d" "$steam_start")
+check_eq "$(count "$out") $(grep -c "not in the saved pages (404): .*start=100&" "$d/log")" "93 1" \
+	"steam: with page 3 unsaved, its request is a logged 404 (so no 404 above means none was asked for)"
+# A page without rows ends the paging before total_count (generated page).
+d=$(steam_pages 's/[a-z0-9_]*start100\.json/no_rows.json/')
+printf '{"success":1,"results_html":"\\r\\n<!-- List Items -->\\r\\n<!-- End List Items -->\\r\\n","total_count":116,"start":100}' \
+	>"$d/steam/pages/no_rows.json"
+out=$(steam_replay "$d" "$steam_start")
+check_eq "$(count "$out") $(grep -c 'no rows at start=100 of total_count 116; paging ends' "$d/log") $(grep -cE 'start=(116|150)&' "$d/log")" \
+	"93 1 0" "steam: a results page without rows ends the paging, logged"
+
+# The default start URL pages the same way: the saved pages served at its
+# start=0/50/100 (only in this private copy) give the same 103 items.
+default=$(mc spiders | awk '$1 == "steam" { print $NF }')
+check "steam: the default start URL is the results JSON of every game (category1=998) from start=0" \
+	grep -qE '^https://store\.steampowered\.com/search/results/\?(.*&)?start=0&count=50&.*category1=998&.*infinite=1$' <<<"$default"
+d=$(steam_pages '/search\/results\/?query=&/d')
+for n in 0 50 100; do
+	printf '%s\t%s\tapplication/json\n' "$(sed "s/start=0&/start=$n\&/" <<<"$default")" \
+		"$(printf 'search_results_infinite_tag1254552_start%03d.json' "$n")" >>"$d/steam/pages.tsv"
+done
+out=$(steam_replay "$d" "$default")
+check_eq "$(count "$out") $(grep -c 'not in the saved pages' "$d/log")" "103 0" \
+	"steam: from the default start URL, start is replaced in place (start=50, start=100): 103 items, no 404"
+
+# The plain search (supportedlang=english, "showing 1 - 50 of 171986").
+out=$(only steam 'https://store.steampowered.com/search/?supportedlang=english')
+check_eq "$(count "$out")" 50 "steam: the plain search page yields 50 items"
+check_eq "$(prices "$(item "$out" 1245620)") $(field "$(item "$out" 1245620)" discount_pct)" \
+	'"59.99" null "EUR" ' "steam: ELDEN RING at full price 59,99€ (no_discount block)"
+check_eq "$(prices "$(item "$out" 1085660)")" '"0" null "EUR"' "steam: Destiny 2 'Free' is 0 EUR"
+check_eq "$(prices "$(item "$out" 2552430)") $(field "$(item "$out" 2552430)" discount_pct)" \
+	'"34.49" "49.99" "EUR" 31' "steam: KINGDOM HEARTS 49,99€ → 34,49€, -31%"
+
 out=$(only steam 'https://store.steampowered.com/search/?sort_by=Price_ASC&specials=1&supportedlang=english')
 check_eq "$(count "$out")" 50 "steam: SteamPage.html (old layout) yields 50 items"
 it=$(item "$out" 1180660)
