@@ -73,7 +73,7 @@ bench_one() {
 		raw=$(wrk -t2 -c64 -d5s "$URL/$sample" 2>/dev/null | awk '/Requests\/sec/ {printf "%.0f", $2}')
 	fi
 	rm -rf "$work/out"
-	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$B/marketcrawl" crawl demo --start-url "$URL/" \
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$B/marketcrawl" crawl demo --origin "$URL/" \
 		--fast ${workers:+--workers "$workers"} --no-health --no-progress --out "$work/out" \
 		>/dev/null 2>"$work/crawl.err"
 	read -r el us sy rss <"$work/time"

@@ -1,6 +1,7 @@
 /*
  * `marketcrawl crawl SPIDER`: run one spider into a staging file and print
- * the statistics.  The exit status tells cron what happened (exitcode.h).
+ * the statistics.  The exit status tells cron what happened (exitcode.h),
+ * and every status but "complete" ends stderr with one line saying why.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,53 @@ static void usage(FILE *out)
 	fputs("usage: marketcrawl crawl SPIDER [OPTIONS]\n\n"
 	      "Crawl with SPIDER (see `marketcrawl spiders`) and write the items to\n"
 	      "DATA/staging/SPIDER/RUN_ID.jsonl, atomically, with the run record.\n"
-	      "Exit status: 0 complete, 4 suspect run, 5 aborted by a signal, 1 error.\n\n",
+	      "Exit status: 0 complete, 8 partial (a limit cut the crawl, pages failed,\n"
+	      "or start URLs were given), 4 suspect, 5 aborted by a signal, 1 failed\n"
+	      "(nothing could be fetched: no file is written), 2 usage.\n\n",
 	      out);
 	mc_crawl_cli_help(out);
+}
+
+static bool any(const char *const *urls)
+{
+	return urls && *urls;
+}
+
+/* The summary line's status: "complete", "partial: REASON", ... */
+static void print_summary(const struct mc_spider *spider, const struct mc_crawl_result *res)
+{
+	const char *status = mc_run_status_name(res->status);
+
+	if (!res->staging_path) {
+		printf("%s: no staging file (%s)\n", spider->name, status);
+		return;
+	}
+	if (res->reason[0])
+		printf("%s: %ld items in %s (%s: %s)\n", spider->name, res->stats.items,
+		       res->staging_path, status, res->reason);
+	else
+		printf("%s: %ld items in %s (%s)\n", spider->name, res->stats.items, res->staging_path,
+		       status);
+}
+
+/* The one stderr line of a run that is not complete. */
+static void print_verdict(const struct mc_spider *spider, const struct mc_crawl_result *res)
+{
+	switch (res->status) {
+	case MC_RUN_COMPLETE:
+		return;
+	case MC_RUN_PARTIAL:
+	case MC_RUN_SUSPECT:
+		fprintf(stderr, "marketcrawl crawl: %s: run is %s: %s\n", spider->name,
+			mc_run_status_name(res->status), res->reason);
+		return;
+	case MC_RUN_ABORTED:
+		fprintf(stderr, "marketcrawl crawl: %s: run aborted by a signal\n", spider->name);
+		return;
+	case MC_RUN_FAILED:
+		fprintf(stderr, "marketcrawl crawl: %s: run failed: %s\n", spider->name, res->reason);
+		return;
+	}
 }
 
 int mc_cmd_crawl(int argc, char **argv)
@@ -54,6 +99,12 @@ int mc_cmd_crawl(int argc, char **argv)
 		mc_crawl_cli_release(&cli);
 		return MC_EXIT_USAGE;
 	}
+	if (!any(spider->start_urls) && !any(spider->sitemap_urls) && !cli.start_urls && !cli.sitemaps) {
+		fprintf(stderr, "marketcrawl crawl: spider '%s' has no start URLs of its own: "
+			"give --start-url URL (or --sitemap URL)\n", spider->name);
+		mc_crawl_cli_release(&cli);
+		return MC_EXIT_USAGE;
+	}
 	mc_crawl_cli_apply(&cli, spider);
 	const char *data = mc_data_dir(cli.data_dir);
 	staging_dir = cli.out_dir ? mc_strdup(cli.out_dir) :
@@ -64,11 +115,8 @@ int mc_cmd_crawl(int argc, char **argv)
 
 	rc = mc_crawl_run(&cli.opts, &res);
 	mc_stats_print(&res.stats, stderr);
-	if (res.staging_path)
-		printf("%s: %ld items in %s (%s)\n", spider->name, res.stats.items, res.staging_path,
-		       rc == MC_EXIT_OK ? "complete" :
-		       rc == MC_EXIT_SUSPECT ? "suspect" :
-		       rc == MC_EXIT_ABORTED ? "aborted" : "failed");
+	print_summary(spider, &res);
+	print_verdict(spider, &res);
 	mc_crawl_result_release(&res);
 	free(staging_dir);
 	free(state_dir);

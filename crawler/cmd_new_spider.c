@@ -82,6 +82,11 @@ static const char spider_template[] =
 	"\t.start_urls = start_urls,\n"
 	"\t.allowed_domains = allowed_domains,\n"
 	"\t.parse = parse_start,\n"
+	"\t/* Partial: a listing missing from a run says nothing.  Set\n"
+	"\t * MC_SCOPE_FULL only when a run reads the whole catalogue (every\n"
+	"\t * listing page), so that a complete run may delist what it did not\n"
+	"\t * see (docs/writing-a-spider.md, \"Scope\"). */\n"
+	"\t.scope = MC_SCOPE_PARTIAL,\n"
 	"\t/* Polite by default; see docs/crawling.md for every setting. */\n"
 	"\t.settings = {.per_host = 2, .delay_ms = 500},\n"
 	"};\n";

@@ -16,8 +16,9 @@
 /* Which of two exit codes matters more to an operator. */
 static int worse(int a, int b)
 {
-	static const int order[] = {MC_EXIT_OK, MC_EXIT_REJECTS, MC_EXIT_SUSPECT, MC_EXIT_ABORTED,
-				    MC_EXIT_LOCKED, MC_EXIT_CHECK, MC_EXIT_USAGE, MC_EXIT_FAIL};
+	static const int order[] = {MC_EXIT_OK,      MC_EXIT_REJECTS, MC_EXIT_PARTIAL,
+				    MC_EXIT_SUSPECT, MC_EXIT_ABORTED, MC_EXIT_LOCKED,
+				    MC_EXIT_CHECK,   MC_EXIT_USAGE,   MC_EXIT_FAIL};
 	int ra = 0, rb = 0;
 
 	for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++) {
@@ -34,8 +35,10 @@ static void usage(FILE *out)
 	fputs("usage: marketcrawl run SPIDER... [--db CONNINFO] [--data-dir DIR] [crawl options]\n\n"
 	      "Crawl each SPIDER in turn, then `load` every new staging file, then `etl`.\n"
 	      "A failed crawl does not stop the others; load and etl run whenever at least\n"
-	      "one crawl produced a file.  Exit status: the most serious of the steps'\n"
-	      "(1 error > 6 locked > 5 aborted > 4 suspect > 3 rejects > 0).\n\n",
+	      "one crawl produced a file (partial, suspect and aborted runs do).  Exit\n"
+	      "status: the most serious of the steps'\n"
+	      "(1 error > 2 usage > 7 check > 6 locked > 5 aborted > 4 suspect > 8 partial\n"
+	      " > 3 rejects > 0).\n\n",
 	      out);
 	mc_crawl_cli_help(out);
 }

@@ -1,5 +1,6 @@
 /*
- * `marketcrawl spiders`: the compiled-in spiders and their start URLs.
+ * `marketcrawl spiders`: the compiled-in spiders, their scope (does a run
+ * see the whole catalogue?) and their start URLs.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,9 @@ int mc_cmd_spiders(int argc, char **argv)
 {
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		puts("usage: marketcrawl spiders\n\n"
-		     "List the compiled-in spiders: name, marketplace and start URLs.\n"
+		     "List the compiled-in spiders: name, marketplace, scope and start URLs.\n"
+		     "Scope `full`: a run reads the whole catalogue, so a complete run may\n"
+		     "delist what it did not see; `partial`: part of it (deals, given pages).\n"
 		     "A spider is spiders/NAME.c; `make` adds it to this list.");
 		return MC_EXIT_OK;
 	}
@@ -21,7 +24,8 @@ int mc_cmd_spiders(int argc, char **argv)
 		return MC_EXIT_USAGE;
 	}
 	for (const struct mc_spider *const *s = mc_spiders; *s; s++) {
-		printf("%-16s %-16s", (*s)->name, (*s)->marketplace ? (*s)->marketplace : "-");
+		printf("%-16s %-16s %-7s", (*s)->name, (*s)->marketplace ? (*s)->marketplace : "-",
+		       (*s)->scope == MC_SCOPE_FULL ? "full" : "partial");
 		for (const char *const *u = (*s)->start_urls; u && *u; u++)
 			printf(" %s", *u);
 		putchar('\n');

@@ -12,6 +12,7 @@
 #include "crawl_cli.h"
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/log.h"
+#include "marketcrawl/url.h"
 
 enum {
 	OPT_OUT = 256, OPT_DATA_DIR, OPT_START_URL, OPT_ALLOW_DOMAIN, OPT_MAX_PAGES,
@@ -20,7 +21,8 @@ enum {
 	OPT_LOW_SPEED_LIMIT, OPT_LOW_SPEED_TIME, OPT_MAX_RETRY_AFTER, OPT_WORKERS, OPT_USER_AGENT,
 	OPT_INSECURE, OPT_NO_ROBOTS, OPT_OBEY_CRAWL_DELAY, OPT_NO_CRAWL_DELAY, OPT_MIN_ITEM_RATIO,
 	OPT_MAX_DROP_RATIO, OPT_NO_HEALTH, OPT_LOG_LEVEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FAST,
-	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER, OPT_CA_FILE,
+	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER, OPT_CA_FILE, OPT_MAX_TIME,
+	OPT_ORIGIN,
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +32,8 @@ static const struct option long_opts[] = {
 	{"allow-domain", required_argument, NULL, OPT_ALLOW_DOMAIN},
 	{"max-pages", required_argument, NULL, OPT_MAX_PAGES},
 	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+	{"max-time", required_argument, NULL, OPT_MAX_TIME},
+	{"origin", required_argument, NULL, OPT_ORIGIN},
 	{"concurrency", required_argument, NULL, OPT_CONCURRENCY},
 	{"per-host", required_argument, NULL, OPT_PER_HOST},
 	{"delay", required_argument, NULL, OPT_DELAY},
@@ -78,11 +82,17 @@ void mc_crawl_cli_help(FILE *out)
 	fputs("crawl options (defaults are polite; see docs/crawling.md):\n"
 	      "  --data-dir DIR          runtime data (default $MARKETCRAWL_HOME or ./var)\n"
 	      "  --out DIR               directory of the staging file (default DATA/staging/SPIDER)\n"
-	      "  --start-url URL         replace the spider's start URLs (repeatable)\n"
+	      "  --start-url URL         replace the spider's start URLs (repeatable); a spider\n"
+	      "                          with URLs of its own then makes a partial run\n"
+	      "  --origin URL            fetch the spider's own start and sitemap URLs from\n"
+	      "                          URL's scheme://host[:port] (a mirror, a test server)\n"
 	      "  --allow-domain DOMAIN   add to the spider's allowed domains (repeatable)\n"
-	      "  --sitemap URL           start from a sitemap, sitemap index or robots.txt (repeatable)\n"
+	      "  --sitemap URL           start from a sitemap, sitemap index or robots.txt\n"
+	      "                          (repeatable; replaces the spider's; partial as above)\n"
 	      "  --sitemap-filter REGEX  only follow sitemap page URLs matching REGEX\n"
 	      "  --max-pages N           stop scheduling after N pages (default unlimited)\n"
+	      "  --max-time S            stop scheduling after S seconds, as on a signal\n"
+	      "                          (default unlimited); a run cut by a limit is partial\n"
 	      "  --max-depth N           do not follow links deeper than N (default unlimited)\n"
 	      "  --concurrency N         transfers in flight, all hosts (default 16)\n"
 	      "  --per-host N            transfers in flight per host (default 2)\n"
@@ -140,6 +150,23 @@ static int positive(const char *opt, const char *v, long min, long *out)
 	return 0;
 }
 
+/* --origin URL: "scheme://host[:port]" of an http(s) URL with no path. */
+static char *origin(const char *v)
+{
+	struct mc_url u;
+	char *norm = mc_url_normalize(v, NULL), *o = NULL;
+
+	if (norm && mc_url_parse(norm, NULL, &u) == 0) {
+		if (strcmp(u.path, "/") == 0 && !u.query && !u.userinfo[0])
+			o = mc_url_origin(norm);
+		mc_url_release(&u);
+	}
+	free(norm);
+	if (!o)
+		fprintf(stderr, "marketcrawl: --origin needs http(s)://HOST[:PORT], not '%s'\n", v);
+	return o;
+}
+
 static int ratio(const char *opt, const char *v)
 {
 	char *end;
@@ -195,6 +222,12 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_SITEMAP_FILTER:
 			c->sitemap_filter = optarg;
 			continue;
+		case OPT_ORIGIN:
+			free(c->origin);
+			c->origin = origin(optarg);
+			if (!c->origin)
+				return -1;
+			continue;
 		case OPT_NO_HEALTH:
 			c->no_health = true;
 			continue;
@@ -218,6 +251,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 			if (positive(name, optarg, 0, &n) != 0)
 				return -1;
 			break;
+		case OPT_MAX_TIME:
 		case OPT_CONCURRENCY:
 		case OPT_PER_HOST:
 		case OPT_MAX_BYTES:
@@ -283,6 +317,7 @@ void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider)
 		switch (given[i].id) {
 		case OPT_MAX_PAGES: o->max_pages = (int)strtol(v, NULL, 10); break;
 		case OPT_MAX_DEPTH: o->max_depth = (int)strtol(v, NULL, 10); break;
+		case OPT_MAX_TIME: o->max_time_s = (int)strtol(v, NULL, 10); break;
 		case OPT_CONCURRENCY: o->concurrency = (int)strtol(v, NULL, 10); break;
 		case OPT_PER_HOST: o->per_host = (int)strtol(v, NULL, 10); break;
 		case OPT_DELAY: o->delay_ms = (int)strtol(v, NULL, 10); break;
@@ -315,6 +350,7 @@ void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider)
 	o->start_urls = (const char *const *)c->start_urls;
 	o->sitemap_urls = (const char *const *)c->sitemaps;
 	o->sitemap_filter = c->sitemap_filter;
+	o->origin = c->origin;
 	o->extra_domains = (const char *const *)c->domains;
 }
 
@@ -329,6 +365,8 @@ void mc_crawl_cli_release(struct mc_crawl_cli *c)
 	for (char **p = c->sitemaps; p && *p; p++)
 		free(*p);
 	free(c->sitemaps);
+	free(c->origin);
+	c->origin = NULL;
 	c->sitemaps = NULL;
 	c->start_urls = NULL;
 	c->domains = NULL;

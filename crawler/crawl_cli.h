@@ -21,6 +21,7 @@ struct mc_crawl_cli {
 	char **domains;       /* NULL-terminated, owned */
 	char **sitemaps;      /* NULL-terminated, owned */
 	const char *sitemap_filter;
+	char *origin;         /* --origin, as "scheme://host[:port]" (owned) */
 	bool no_health;
 	bool help;
 	char *words[64];      /* non-option arguments (borrowed from argv) */

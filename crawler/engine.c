@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,9 @@
 
 static volatile sig_atomic_t signals_seen;
 
+/* Why scheduling stopped before the frontier ran out. */
+enum stop_cause { STOP_NONE, STOP_PAGES, STOP_TIME, STOP_SIGNAL, STOP_WRITE };
+
 struct transfer {
 	struct transfer *prev, *next; /* the engine's in-flight list */
 	CURL *easy;
@@ -80,6 +84,7 @@ struct engine {
 	long queued;         /* requests in host queues */
 	long pages_started;  /* first attempts of page requests */
 	bool stop_scheduling;
+	enum stop_cause stopped_by; /* the first reason scheduling stopped */
 	bool write_failed;
 	unsigned int rng;
 	double last_progress;
@@ -173,6 +178,14 @@ static void note_delay(struct engine *e, const struct mc_host *h)
 		e->stats->max_delay_ms = ms;
 }
 
+/* Stop scheduling (once; the first cause is the one reported). */
+static void stop(struct engine *e, enum stop_cause why)
+{
+	if (!e->stop_scheduling)
+		e->stopped_by = why;
+	e->stop_scheduling = true;
+}
+
 static bool is_retry_code(const struct mc_crawl_opts *o, long status)
 {
 	for (int i = 0; i < o->n_retry_codes; i++)
@@ -242,7 +255,12 @@ static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char 
 		return;
 	}
 	if (e->o->max_depth >= 0 && depth > e->o->max_depth) {
+		int own = e->o->spider->settings.max_depth;
 		e->stats->depth_limited++;
+		/* A link the spider's own limit would have followed: the
+		 * caller's tighter limit cut the crawl. */
+		if (own <= 0 || depth <= own)
+			e->stats->depth_limited_by_option++;
 		free(url);
 		return;
 	}
@@ -297,7 +315,7 @@ static void sitemap_done(struct engine *e, struct mc_request *r, const char *bod
 		return;
 	}
 	if (mc_sitemap_parse(body, len, &sm) != MC_SITEMAP_OK) {
-		mc_named_add(&e->stats->errors, "bad_sitemap", 1);
+		mc_stats_error(e->stats, r->url, "bad_sitemap", 0, MC_END_FAILED);
 		mc_warn("%s: not a usable sitemap: %s", r->url, sm.error);
 		mc_sitemap_release(&sm);
 		return;
@@ -441,7 +459,7 @@ static void start_transfer(struct engine *e, struct mc_request *r)
 		r->host->active--;
 		if (mc_replay_fetch(e->o->replay, r->url, &body, &len, &ctype) != 0) {
 			e->stats->status[404]++;
-			mc_named_add(&e->stats->errors, "http_4xx", 1);
+			mc_stats_error(e->stats, r->url, "http_4xx", 404, MC_END_GONE);
 			mc_warn("not in the saved pages (404): %s", r->url);
 			mc_request_free(r);
 			return;
@@ -466,7 +484,7 @@ static void start_transfer(struct engine *e, struct mc_request *r)
 	t->easy = make_easy(e, t);
 	if (!t->easy || curl_multi_add_handle(e->multi, t->easy) != CURLM_OK) {
 		mc_error("cannot start a transfer for %s", r->url);
-		mc_named_add(&e->stats->errors, "internal", 1);
+		mc_stats_error(e->stats, r->url, "internal", 0, MC_END_FAILED);
 		r->host->active--;
 		if (t->easy)
 			curl_easy_cleanup(t->easy);
@@ -559,7 +577,8 @@ static void schedule(struct engine *e)
 			}
 			if (e->o->max_pages > 0 && r->attempts == 0 && r->redirects == 0) {
 				if (e->pages_started >= e->o->max_pages) {
-					e->stop_scheduling = true;
+					stop(e, STOP_PAGES);
+					e->stats->not_made++;
 					mc_request_free(r);
 					continue;
 				}
@@ -605,13 +624,30 @@ static double retry_after_s(const char *headers)
 	return -1;
 }
 
-/* Retry `r` later, or give up and count it.  Takes ownership of `r`. */
-static void retry_or_fail(struct engine *e, struct mc_request *r, const char *cause,
+/* The error cause of a final HTTP status that is not 2xx or 3xx. */
+static const char *http_cause(long status)
+{
+	if (status == 429)
+		return "http_429";
+	return status >= 500 ? "http_5xx" : "http_4xx";
+}
+
+/* Retry `r` later, or give up and count it.  `status` is the HTTP status
+ * of the attempt, 0 for none.  Takes ownership of `r`. */
+static void retry_or_fail(struct engine *e, struct mc_request *r, const char *cause, long status,
 			  double retry_after)
 {
 	struct mc_host *h = r->host;
 
-	if (r->attempts < e->o->max_retries && !e->stop_scheduling) {
+	if (r->attempts < e->o->max_retries && e->stop_scheduling) {
+		/* Not a failure of the page: the run stopped before its retry. */
+		mc_stats_error(e->stats, r->url, cause, status, MC_END_STOPPED);
+		e->stats->not_made += !r->is_robots;
+		mc_info("not retrying %s (%s): the run is stopping", r->url, cause);
+		mc_request_free(r);
+		return;
+	}
+	if (r->attempts < e->o->max_retries) {
 		double wait = BACKOFF_BASE_S * (double)(1 << (r->attempts < 10 ? r->attempts : 10));
 		wait *= 0.5 + rand01(e);
 		if (wait > BACKOFF_MAX_S)
@@ -628,7 +664,7 @@ static void retry_or_fail(struct engine *e, struct mc_request *r, const char *ca
 		return;
 	}
 	e->stats->retries_exhausted += r->attempts > 0;
-	mc_named_add(&e->stats->errors, cause, 1);
+	mc_stats_error(e->stats, r->url, cause, status, MC_END_FAILED);
 	mc_warn("giving up on %s after %d attempt%s: %s", r->url, r->attempts + 1,
 		r->attempts ? "s" : "", cause);
 	if (r->is_robots) {
@@ -711,19 +747,19 @@ static void follow_redirect(struct engine *e, struct mc_request *r, const char *
 
 	curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &loc);
 	if (!loc) {
-		mc_named_add(&e->stats->errors, "bad_redirect", 1);
+		mc_stats_error(e->stats, r->url, "bad_redirect", 0, MC_END_REFUSED);
 		mc_request_free(r);
 		return;
 	}
 	target = mc_url_normalize(loc, effective);
 	if (!target) {
-		mc_named_add(&e->stats->errors, "bad_redirect", 1);
+		mc_stats_error(e->stats, r->url, "bad_redirect", 0, MC_END_REFUSED);
 		mc_warn("refused redirect from %s to %s (not http/https)", r->url, loc);
 		mc_request_free(r);
 		return;
 	}
 	if (r->redirects >= MAX_REDIRECTS) {
-		mc_named_add(&e->stats->errors, "redirect_limit", 1);
+		mc_stats_error(e->stats, r->url, "redirect_limit", 0, MC_END_FAILED);
 		mc_warn("too many redirects from %s", r->url);
 		free(target);
 		mc_request_free(r);
@@ -783,10 +819,10 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	if (rc != CURLE_OK) {
 		const char *cause = curl_cause(rc, t->too_large, &retryable);
 		if (retryable)
-			retry_or_fail(e, r, cause, -1);
+			retry_or_fail(e, r, cause, 0, -1);
 		else {
 			/* Oversize robots.txt cannot happen (we cut it); others fail. */
-			mc_named_add(&e->stats->errors, cause, 1);
+			mc_stats_error(e->stats, r->url, cause, 0, MC_END_FAILED);
 			mc_warn("%s: %s (%s)", r->url, cause,
 				t->error[0] ? t->error : curl_easy_strerror(rc));
 			if (r->is_robots) {
@@ -802,8 +838,7 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	 * "unreachable" (retried, then disallow all). */
 	if (is_retry_code(e->o, status) && !(r->is_robots && status < 500 && status != 429)) {
 		e->stats->status[status]++;
-		retry_or_fail(e, r,
-			      r->is_robots ? "robots_5xx" : status == 429 ? "http_429" : "http_5xx",
+		retry_or_fail(e, r, r->is_robots ? "robots_5xx" : http_cause(status), status,
 			      retry_after_s(t->headers.data));
 		goto out;
 	}
@@ -811,7 +846,7 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 		e->stats->status[status]++;
 	if (r->is_robots) {
 		if (status >= 500) {
-			retry_or_fail(e, r, "robots_5xx", retry_after_s(t->headers.data));
+			retry_or_fail(e, r, "robots_5xx", status, retry_after_s(t->headers.data));
 			goto out;
 		}
 		robots_done(e, r, status, t->body.data ? t->body.data : "", t->body.len);
@@ -827,7 +862,9 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 		goto out;
 	}
 	if (status < 200 || status >= 300) {
-		mc_named_add(&e->stats->errors, status >= 500 ? "http_5xx" : "http_4xx", 1);
+		/* 404 and 410 are answers ("the page is gone"); the rest lost a page. */
+		mc_stats_error(e->stats, r->url, http_cause(status), status,
+			       status == 404 || status == 410 ? MC_END_GONE : MC_END_FAILED);
 		mc_info("HTTP %ld: %s", status, r->url);
 		mc_request_free(r);
 		goto out;
@@ -974,13 +1011,20 @@ static void abort_in_flight(struct engine *e)
 		curl_multi_remove_handle(e->multi, t->easy);
 		curl_easy_cleanup(t->easy);
 		t->req->host->active--;
-		mc_named_add(&e->stats->errors, "aborted", 1);
+		mc_stats_error(e->stats, t->req->url, "aborted", 0, MC_END_STOPPED);
+		e->stats->not_made += !t->req->is_robots;
 		mc_request_free(t->req);
 		mc_buf_release(&t->body);
 		mc_buf_release(&t->headers);
 		free(t);
 	}
 	e->active = 0;
+}
+
+/* --max-time: the whole run's time is up. */
+static bool time_up(const struct engine *e)
+{
+	return e->o->max_time_s > 0 && mc_now() - e->stats->started >= e->o->max_time_s;
 }
 
 static void run_loop(struct engine *e)
@@ -992,16 +1036,22 @@ static void run_loop(struct engine *e)
 		CURLMsg *m;
 		int left;
 
-		if (signals_seen && !e->stop_scheduling) {
-			e->stop_scheduling = true;
+		/* A signal or the time limit: stop scheduling, then give the
+		 * transfers in flight the stop grace. */
+		if (!stop_deadline && (signals_seen || time_up(e))) {
+			stop(e, signals_seen ? STOP_SIGNAL : STOP_TIME);
 			stop_deadline = mc_now() + e->o->stop_grace_ms / 1000.0;
-			mc_warn("stopping: finishing %d transfer(s) in flight", e->active);
+			if (signals_seen)
+				mc_warn("stopping: finishing %d transfer(s) in flight", e->active);
+			else
+				mc_warn("--max-time %d s reached: finishing %d transfer(s) in flight",
+					e->o->max_time_s, e->active);
 		}
 		if (stop_deadline && mc_now() > stop_deadline && e->active) {
 			abort_in_flight(e);
 		}
 		if (e->write_failed)
-			e->stop_scheduling = true;
+			stop(e, STOP_WRITE);
 		schedule(e);
 		curl_multi_perform(e->multi, &running);
 		for (m = curl_multi_info_read(e->multi, &left); m; m = curl_multi_info_read(e->multi, &left))
@@ -1047,41 +1097,66 @@ static char **domain_list(const struct mc_crawl_opts *o)
 	return list;
 }
 
+const char *mc_run_status_name(enum mc_run_status status)
+{
+	static const char *const names[] = {"complete", "partial", "aborted", "suspect", "failed"};
+
+	return names[status];
+}
+
 static json_t *run_record(const struct mc_crawl_opts *o, const struct mc_crawl_result *r,
 			  const char *started_at)
 {
-	static const char *const names[] = {"complete", "aborted", "suspect", "failed"};
 	char finished[40];
 	json_t *rec;
 
 	utc_now(finished, sizeof finished, false);
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "spider", o->spider->name,
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "spider", o->spider->name,
 			"run_id", r->run_id, "started_at", started_at, "finished_at", finished,
-			"status", names[r->status], "pages", (json_int_t)r->stats.responses, "items",
-			(json_int_t)r->stats.items, "errors",
+			"status", mc_run_status_name(r->status), "scope",
+			o->spider->scope == MC_SCOPE_FULL ? "full" : "partial", "pages",
+			(json_int_t)r->stats.responses, "items", (json_int_t)r->stats.items, "errors",
 			(json_int_t)mc_named_total(&r->stats.errors));
-	if (r->suspect_reason[0])
-		json_object_set_new(rec, "suspect_reason", json_string(r->suspect_reason));
+	if (r->status == MC_RUN_PARTIAL)
+		json_object_set_new(rec, "partial_reason", json_string(r->reason));
+	else if (r->status == MC_RUN_SUSPECT)
+		json_object_set_new(rec, "suspect_reason", json_string(r->reason));
 	json_object_set_new(rec, "stats", mc_stats_json(&r->stats));
 	return rec;
 }
 
+/* One of the spider's own start or sitemap URLs, moved to o->origin when
+ * set: a new normalised URL, or NULL when it is not a valid one. */
+static char *own_url(const struct mc_crawl_opts *o, const char *url)
+{
+	char *n = mc_url_normalize(url, NULL), *moved;
+
+	if (!n || !o->origin)
+		return n;
+	moved = mc_asprintf("%s%s", o->origin, n + origin_len(n));
+	free(n);
+	n = mc_url_normalize(moved, NULL);
+	free(moved);
+	return n;
+}
+
 static void seed(struct engine *e)
 {
-	const char *const *urls = e->o->start_urls ? e->o->start_urls : e->o->spider->start_urls;
+	const struct mc_crawl_opts *o = e->o;
+	const char *const *urls = o->start_urls ? o->start_urls : o->spider->start_urls;
 
 	for (const char *const *u = urls; u && *u; u++) {
-		char *url = mc_url_normalize(*u, NULL);
+		char *url = o->start_urls ? mc_url_normalize(*u, NULL) : own_url(o, *u);
 		if (!url) {
 			mc_error("start URL is not a valid http(s) URL: %s", *u);
 			e->stats->bad_links++;
 			continue;
 		}
-		add_request(e, url, e->o->spider->parse, NULL, NULL, 0, 0, true, 0);
+		add_request(e, url, o->spider->parse, NULL, NULL, 0, 0, true, 0);
 	}
-	urls = e->o->sitemap_urls ? e->o->sitemap_urls : e->o->spider->sitemap_urls;
+	urls = o->sitemap_urls ? o->sitemap_urls : o->spider->sitemap_urls;
 	for (const char *const *u = urls; u && *u; u++) {
-		char *url = mc_url_normalize(*u, NULL);
+		char *url = o->sitemap_urls ? mc_url_normalize(*u, NULL) : own_url(o, *u);
 		if (!url) {
 			mc_error("sitemap URL is not a valid http(s) URL: %s", *u);
 			e->stats->bad_links++;
@@ -1089,6 +1164,122 @@ static void seed(struct engine *e)
 		}
 		add_sitemap(e, url, 0);
 	}
+}
+
+/* Page requests still waiting when the loop ended (it stopped early). */
+static long requests_waiting(const struct engine *e)
+{
+	long n = e->queued;
+
+	for (size_t i = 0; i < e->delayed.n; i++)
+		n += !e->delayed.v[i]->is_robots;
+	return n;
+}
+
+/* Append to r->reason, "; " between parts, cut to fit. */
+static void add_reason(struct mc_crawl_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_reason(struct mc_crawl_result *r, const char *fmt, ...)
+{
+	size_t len = strlen(r->reason);
+	va_list ap;
+
+	if (len)
+		len += (size_t)snprintf(r->reason + len, sizeof r->reason - len, "; ");
+	if (len + 1 >= sizeof r->reason)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->reason + len, sizeof r->reason - len, fmt, ap);
+	va_end(ap);
+}
+
+static bool given(const char *const *urls)
+{
+	return urls && *urls;
+}
+
+static const char *plural(long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Why the run did not see its whole frontier (docs/crawling.md, "Run
+ * status"); r->reason stays empty when it did. */
+static void partial_reasons(const struct engine *e, struct mc_crawl_result *r)
+{
+	const struct mc_crawl_opts *o = e->o;
+	const struct mc_stats *s = e->stats;
+	/* URLs given by the caller change what a spider with URLs of its own
+	 * walks; a spider without any (schemaorg) is meant to be given them. */
+	bool own = given(o->spider->start_urls) || given(o->spider->sitemap_urls),
+	     starts = own && given(o->start_urls), sitemaps = own && given(o->sitemap_urls);
+
+	if (s->not_made > 0 && e->stopped_by == STOP_PAGES) {
+		if (o->max_pages == o->spider->settings.max_pages)
+			add_reason(r, "the spider's max_pages %d reached with %ld request%s not made",
+				   o->max_pages, s->not_made, plural(s->not_made));
+		else
+			add_reason(r, "--max-pages %d reached with %ld request%s not made", o->max_pages,
+				   s->not_made, plural(s->not_made));
+	}
+	if (s->not_made > 0 && e->stopped_by == STOP_TIME)
+		add_reason(r, "--max-time %d reached with %ld request%s not made", o->max_time_s,
+			   s->not_made, plural(s->not_made));
+	if (starts || sitemaps)
+		add_reason(r, "%s given on the command line",
+			   starts && sitemaps ? "start and sitemap URLs" : starts ? "start URLs" : "sitemap URLs");
+	if (s->depth_limited_by_option > 0)
+		add_reason(r, "--max-depth %d dropped %ld link%s the spider would follow", o->max_depth,
+			   s->depth_limited_by_option, plural(s->depth_limited_by_option));
+	if (s->failed > 0)
+		add_reason(r, "%ld request%s failed for good (first: %s)", s->failed, plural(s->failed),
+			   s->first_failure);
+}
+
+/* A run that reached no spider callback: say what stood in the way. */
+static void failed_reason(const struct engine *e, struct mc_crawl_result *r)
+{
+	const struct mc_stats *s = e->stats;
+
+	if (s->first_error[0])
+		add_reason(r, "nothing could be fetched (first failure: %s)", s->first_error);
+	else if (s->robots_denied > 0)
+		add_reason(r, "nothing could be fetched (robots.txt denied all %ld page%s)",
+			   s->robots_denied, plural(s->robots_denied));
+	else if (s->requests == 0)
+		add_reason(r, "nothing could be fetched (no valid start URL)");
+	else
+		add_reason(r, "nothing could be fetched (no page reached the spider)");
+}
+
+/* The status of a finished run, before the health check:
+ * aborted > failed > partial > complete. */
+static void decide_status(const struct engine *e, struct mc_crawl_result *r)
+{
+	if (e->write_failed) {
+		r->status = MC_RUN_FAILED;
+		add_reason(r, "the staging file could not be written");
+	} else if (signals_seen) {
+		r->status = MC_RUN_ABORTED;
+	} else if (e->stats->responses == 0) {
+		r->status = MC_RUN_FAILED;
+		failed_reason(e, r);
+	} else {
+		partial_reasons(e, r);
+		r->status = r->reason[0] ? MC_RUN_PARTIAL : MC_RUN_COMPLETE;
+	}
+}
+
+static int exit_status(enum mc_run_status status)
+{
+	switch (status) {
+	case MC_RUN_COMPLETE: return MC_EXIT_OK;
+	case MC_RUN_PARTIAL: return MC_EXIT_PARTIAL;
+	case MC_RUN_ABORTED: return MC_EXIT_ABORTED;
+	case MC_RUN_SUSPECT: return MC_EXIT_SUSPECT;
+	case MC_RUN_FAILED: break;
+	}
+	return MC_EXIT_FAIL;
 }
 
 static void engine_release(struct engine *e)
@@ -1118,7 +1309,6 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 	struct engine e;
 	struct sigaction sa, old_int, old_term;
 	char started_at[40];
-	int rc = MC_EXIT_FAIL;
 	json_t *rec;
 	struct mc_health_note health = {NULL, NULL};
 
@@ -1150,10 +1340,13 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 	}
 	if (o->workers > 0)
 		e.pool = mc_parse_pool_new(o->workers, e.multi);
+	r->status = MC_RUN_FAILED;
 	if (!o->items_out) {
 		e.writer = mc_staging_open(o->staging_dir, o->spider->name, r->run_id, started_at);
-		if (!e.writer)
+		if (!e.writer) {
+			add_reason(r, "the staging file could not be created");
 			goto out;
+		}
 	}
 	signals_seen = 0;
 	memset(&sa, 0, sizeof sa);
@@ -1162,39 +1355,34 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 	sigaction(SIGTERM, &sa, &old_term);
 
 	seed(&e);
-	if (!work_left(&e)) {
-		mc_error("%s: nothing to crawl (no valid start URL)", o->spider->name);
-	}
 	run_loop(&e);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	r->stats.not_made += requests_waiting(&e);
 	mc_stats_finish(&r->stats);
 
-	r->status = MC_RUN_COMPLETE;
-	rc = MC_EXIT_OK;
-	if (signals_seen) {
-		r->status = MC_RUN_ABORTED;
-		rc = MC_EXIT_ABORTED;
-	} else if (o->state_dir &&
-		   mc_health_judge(o->state_dir, o->spider->name, r->stats.items,
-				   mc_named_total(&r->stats.dropped), o->min_item_ratio,
-				   o->max_drop_ratio, r->suspect_reason, sizeof r->suspect_reason)) {
+	decide_status(&e, r);
+	if (r->status == MC_RUN_COMPLETE && o->state_dir &&
+	    mc_health_judge(o->state_dir, o->spider->name, o->spider->scope, r->stats.items,
+			    mc_named_total(&r->stats.dropped), o->min_item_ratio, o->max_drop_ratio,
+			    r->reason, sizeof r->reason))
 		r->status = MC_RUN_SUSPECT;
-		rc = MC_EXIT_SUSPECT;
-		mc_warn("run is suspect: %s", r->suspect_reason);
-	}
-	if (e.write_failed) {
-		r->status = MC_RUN_FAILED;
-		rc = MC_EXIT_FAIL;
-		mc_staging_abandon(e.writer);
+	if (r->status == MC_RUN_FAILED) {
+		/* Nothing fetched: no file.  A write failure keeps its .part,
+		 * as a crash would. */
+		if (e.write_failed)
+			mc_staging_abandon(e.writer);
+		else
+			mc_staging_discard(e.writer);
 		e.writer = NULL;
 		goto out;
 	}
 	/* Everything that allocates happens before the rename, so a run
-	 * either fails with only its .part or succeeds completely. */
+	 * either fails with only its .part or succeeds completely.  Only a
+	 * complete, healthy run becomes the next run's reference. */
 	if (r->status == MC_RUN_COMPLETE && o->state_dir)
-		mc_health_prepare(o->state_dir, o->spider->name, r->run_id, r->stats.items,
-				  mc_named_total(&r->stats.dropped), &health);
+		mc_health_prepare(o->state_dir, o->spider->name, o->spider->scope, r->run_id,
+				  r->stats.items, mc_named_total(&r->stats.dropped), &health);
 	if (e.writer) {
 		rec = run_record(o, r, started_at);
 		int frc = mc_staging_finish(e.writer, rec, &r->staging_path);
@@ -1202,7 +1390,8 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 		json_decref(rec);
 		if (frc != 0) {
 			r->status = MC_RUN_FAILED;
-			rc = MC_EXIT_FAIL;
+			r->reason[0] = '\0';
+			add_reason(r, "the staging file could not be written");
 			mc_health_discard(&health);
 			goto out;
 		}
@@ -1211,7 +1400,7 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 out:
 	mc_staging_abandon(e.writer);
 	engine_release(&e);
-	return rc;
+	return exit_status(r->status);
 }
 
 void mc_crawl_result_release(struct mc_crawl_result *r)

@@ -20,8 +20,14 @@ struct mc_replay;
 
 struct mc_crawl_opts {
 	const struct mc_spider *spider;
+	/* Start and sitemap URLs given by the caller replace the spider's own;
+	 * a run that uses them is partial (docs/crawling.md, "Run status"). */
 	const char *const *start_urls;   /* NULL-terminated; NULL = the spider's */
 	const char *const *sitemap_urls; /* NULL-terminated; NULL = the spider's */
+	/* "scheme://host[:port]" (normalised) serving the spider's own start and
+	 * sitemap URLs instead of theirs (a mirror, a test server); NULL = none.
+	 * The run still reads the spider's whole start set. */
+	const char *origin;
 	const char *sitemap_filter;      /* NULL = the spider's */
 	const char *const *extra_domains; /* added to allowed_domains; may be NULL */
 	const char *staging_dir;         /* directory of the staging file */
@@ -35,6 +41,7 @@ struct mc_crawl_opts {
 	int delay_ms;         /* gap between requests to one host */
 	int jitter_pct;       /* ± random share of delay_ms */
 	int max_pages;        /* 0 = unlimited */
+	int max_time_s;       /* whole run, then stop as after a signal; 0 = unlimited */
 	int max_depth;        /* -1 = unlimited */
 	int max_retries;
 	int workers;          /* parser threads; 0 = parse on the event loop */
@@ -58,15 +65,30 @@ struct mc_crawl_opts {
 	double max_drop_ratio; /* suspect when dropped/(items+dropped) > this */
 };
 
-enum mc_run_status { MC_RUN_COMPLETE, MC_RUN_ABORTED, MC_RUN_SUSPECT, MC_RUN_FAILED };
+/*
+ * How a run ended (docs/crawling.md, "Run status").  When several apply:
+ * aborted > failed > partial > suspect > complete.  A failed run writes no
+ * staging file; the others name their status in the run record.
+ */
+enum mc_run_status {
+	MC_RUN_COMPLETE, /* the whole frontier was crawled and nothing was lost */
+	MC_RUN_PARTIAL,  /* a limit cut the frontier, pages were lost, or the start
+			  * URLs were not the spider's own */
+	MC_RUN_ABORTED,  /* stopped by SIGINT/SIGTERM */
+	MC_RUN_SUSPECT,  /* complete, but far fewer (or far worse) items than before */
+	MC_RUN_FAILED,   /* nothing could be fetched, or the file could not be written */
+};
 
 struct mc_crawl_result {
 	enum mc_run_status status;
 	char run_id[64];
 	char *staging_path;   /* final .jsonl (caller frees), NULL when none */
-	char suspect_reason[256];
+	char reason[1024];    /* one line: why partial, suspect or failed; "" otherwise */
 	struct mc_stats stats;
 };
+
+/* The status as the run record names it ("complete", "partial", ...). */
+const char *mc_run_status_name(enum mc_run_status status);
 
 /* Polite defaults, then the spider's own settings on top. */
 void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spider);
@@ -79,10 +101,12 @@ int mc_crawl_parse_retry_codes(struct mc_crawl_opts *o, const char *list);
 
 /*
  * Run one crawl.  Fills `r` (release with mc_crawl_result_release) and
- * returns an exit status: MC_EXIT_OK, MC_EXIT_SUSPECT, MC_EXIT_ABORTED or
- * MC_EXIT_FAIL.  Installs SIGINT/SIGTERM handlers for its duration: the
- * first signal stops scheduling and finishes with an "aborted" file, a
- * second one exits at once leaving only the .part.
+ * returns the exit status of its status: MC_EXIT_OK (complete),
+ * MC_EXIT_PARTIAL, MC_EXIT_SUSPECT, MC_EXIT_ABORTED or MC_EXIT_FAIL.  It
+ * logs warnings as it goes but leaves the final one-line verdict
+ * (r->reason) to the caller.  Installs SIGINT/SIGTERM handlers for its
+ * duration: the first signal stops scheduling and finishes with an
+ * "aborted" file, a second one exits at once leaving only the .part.
  */
 int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r);
 void mc_crawl_result_release(struct mc_crawl_result *r);

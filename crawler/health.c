@@ -1,6 +1,6 @@
 /*
  * Spider-health state (health.h).  One small text file per spider, written
- * atomically (tmp + rename): "run_id items dropped".
+ * atomically (tmp + rename): "run_id items dropped scope".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,17 +18,25 @@ static char *state_path(const char *dir, const char *spider)
 	return mc_asprintf("%s/%s.last", dir, spider);
 }
 
-int mc_health_judge(const char *state_dir, const char *spider, long items, long dropped,
-		    double min_item_ratio, double max_drop_ratio, char *reason, size_t reasonsz)
+static const char *scope_name(enum mc_scope scope)
+{
+	return scope == MC_SCOPE_FULL ? "full" : "partial";
+}
+
+int mc_health_judge(const char *state_dir, const char *spider, enum mc_scope scope, long items,
+		    long dropped, double min_item_ratio, double max_drop_ratio, char *reason,
+		    size_t reasonsz)
 {
 	char *path = state_path(state_dir, spider);
 	FILE *f = fopen(path, "r");
-	char run[64];
+	char run[64], prev_scope[16] = "full"; /* a reference without one is full */
 	long prev_items = 0, prev_dropped = 0;
-	int suspect = 0;
+	int suspect = 0, fields = 0;
 
 	reason[0] = '\0';
-	if (f && fscanf(f, "%63s %ld %ld", run, &prev_items, &prev_dropped) == 3 && prev_items > 0 &&
+	if (f)
+		fields = fscanf(f, "%63s %ld %ld %15s", run, &prev_items, &prev_dropped, prev_scope);
+	if (fields >= 3 && strcmp(prev_scope, scope_name(scope)) == 0 && prev_items > 0 &&
 	    (double)items < min_item_ratio * (double)prev_items) {
 		snprintf(reason, reasonsz, "%ld items, below %.0f%% of the previous complete run %s (%ld)",
 			 items, min_item_ratio * 100, run, prev_items);
@@ -45,8 +53,8 @@ int mc_health_judge(const char *state_dir, const char *spider, long items, long 
 	return suspect;
 }
 
-int mc_health_prepare(const char *state_dir, const char *spider, const char *run_id, long items,
-		      long dropped, struct mc_health_note *note)
+int mc_health_prepare(const char *state_dir, const char *spider, enum mc_scope scope,
+		      const char *run_id, long items, long dropped, struct mc_health_note *note)
 {
 	FILE *f;
 
@@ -54,7 +62,7 @@ int mc_health_prepare(const char *state_dir, const char *spider, const char *run
 	note->tmp = mc_asprintf("%s.tmp", note->path);
 	mc_make_dirs(state_dir);
 	f = fopen(note->tmp, "w");
-	if (!f || fprintf(f, "%s %ld %ld\n", run_id, items, dropped) < 0 || fclose(f) != 0) {
+	if (!f || fprintf(f, "%s %ld %ld %s\n", run_id, items, dropped, scope_name(scope)) < 0 || fclose(f) != 0) {
 		mc_warn("cannot write %s: %s", note->tmp, strerror(errno));
 		if (f)
 			fclose(f);

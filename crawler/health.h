@@ -2,18 +2,26 @@
  * Spider health between runs: the item count and drop ratio of the last
  * complete run of each spider, kept in STATE_DIR/SPIDER.last, so a run that
  * yields far fewer items (a site changed its layout) is marked suspect.
+ * Only complete runs are judged or recorded (the engine decides that):
+ * a partial run is not comparable with a whole one.  The reference keeps
+ * the spider's scope; a run is compared only with a reference of the same
+ * scope (a reference without one is `full`, as before scopes existed).
  */
 #ifndef MC_HEALTH_H
 #define MC_HEALTH_H
 
 #include <stddef.h>
 
+#include "marketcrawl/spider.h"
+
 /*
- * Decide whether a finished run is suspect.  Returns 1 (suspect, with a
- * one-line reason in `reason`), or 0.  `items` accepted, `dropped` invalid.
+ * Decide whether a finished complete run is suspect.  Returns 1 (suspect,
+ * with a one-line reason in `reason`), or 0.  `items` accepted, `dropped`
+ * invalid.
  */
-int mc_health_judge(const char *state_dir, const char *spider, long items, long dropped,
-		    double min_item_ratio, double max_drop_ratio, char *reason, size_t reasonsz);
+int mc_health_judge(const char *state_dir, const char *spider, enum mc_scope scope, long items,
+		    long dropped, double min_item_ratio, double max_drop_ratio, char *reason,
+		    size_t reasonsz);
 /*
  * Recording a complete, healthy run as the new reference happens in two
  * steps around the staging file's rename, so that nothing after the rename
@@ -27,8 +35,8 @@ struct mc_health_note {
 	char *path;
 };
 
-int mc_health_prepare(const char *state_dir, const char *spider, const char *run_id, long items,
-		      long dropped, struct mc_health_note *note);
+int mc_health_prepare(const char *state_dir, const char *spider, enum mc_scope scope,
+		      const char *run_id, long items, long dropped, struct mc_health_note *note);
 void mc_health_commit(struct mc_health_note *note);
 void mc_health_discard(struct mc_health_note *note);
 

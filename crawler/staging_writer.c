@@ -132,3 +132,15 @@ void mc_staging_abandon(struct mc_staging_writer *w)
 	free(w->final);
 	free(w);
 }
+
+void mc_staging_discard(struct mc_staging_writer *w)
+{
+	if (!w)
+		return;
+	if (w->f)
+		fclose(w->f);
+	w->f = NULL;
+	if (unlink(w->part) != 0)
+		mc_warn("cannot remove %s: %s", w->part, strerror(errno));
+	mc_staging_abandon(w);
+}

@@ -30,5 +30,8 @@ int mc_staging_write(struct mc_staging_writer *w, const char *lines, size_t len)
 int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_path);
 /* Close and free without finishing: only the .part remains. */
 void mc_staging_abandon(struct mc_staging_writer *w);
+/* Close, remove the .part and free: a run that produced nothing leaves no
+ * file at all.  NULL is allowed. */
+void mc_staging_discard(struct mc_staging_writer *w);
 
 #endif

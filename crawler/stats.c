@@ -54,6 +54,35 @@ long mc_named_total(const struct mc_named *list)
 	return t;
 }
 
+static void note_where(char *out, const char *url, const char *cause, long status)
+{
+	if (status > 0)
+		snprintf(out, MC_STATS_WHERE_MAX, "%s: %s (HTTP %ld)", url, cause, status);
+	else
+		snprintf(out, MC_STATS_WHERE_MAX, "%s: %s", url, cause);
+}
+
+void mc_stats_error(struct mc_stats *s, const char *url, const char *cause, long status,
+		    enum mc_end end)
+{
+	mc_named_add(&s->errors, cause, 1);
+	if (!s->first_error[0])
+		note_where(s->first_error, url, cause, status);
+	switch (end) {
+	case MC_END_FAILED:
+		s->failed++;
+		if (!s->first_failure[0])
+			note_where(s->first_failure, url, cause, status);
+		break;
+	case MC_END_GONE:
+		s->gone++;
+		break;
+	case MC_END_REFUSED:
+	case MC_END_STOPPED:
+		break;
+	}
+}
+
 void mc_stats_finish(struct mc_stats *s)
 {
 	struct rusage ru;
@@ -102,6 +131,12 @@ json_t *mc_stats_json(const struct mc_stats *s)
 	json_object_set_new(o, "items", json_integer(s->items));
 	json_object_set_new(o, "items_dropped", named_json(&s->dropped));
 	json_object_set_new(o, "errors", named_json(&s->errors));
+	json_object_set_new(o, "failed", json_integer(s->failed));
+	if (s->first_failure[0])
+		json_object_set_new(o, "first_failure", json_string(s->first_failure));
+	json_object_set_new(o, "gone", json_integer(s->gone));
+	json_object_set_new(o, "not_made", json_integer(s->not_made));
+	json_object_set_new(o, "depth_limited_by_option", json_integer(s->depth_limited_by_option));
 	json_object_set_new(o, "invalid_utf8", json_integer(s->invalid_utf8));
 	json_object_set_new(o, "max_host_delay_ms", json_integer(s->max_delay_ms));
 	json_object_set_new(o, "elapsed_s", json_real(s->elapsed));
@@ -148,6 +183,9 @@ void mc_stats_print(const struct mc_stats *s, FILE *out)
 	fprintf(out, "  %-18s%ld\n", "items", s->items);
 	print_named(out, "items dropped", &s->dropped);
 	print_named(out, "errors", &s->errors);
+	if (s->failed || s->gone || s->not_made)
+		fprintf(out, "  %-18s%ld failed for good, %ld gone (404/410), %ld not made\n", "unfinished",
+			s->failed, s->gone, s->not_made);
 	if (s->invalid_utf8)
 		fprintf(out, "  %-18s%ld\n", "invalid utf-8", s->invalid_utf8);
 	fprintf(out, "  %-18s%.2f s (%.1f pages/s)\n", "elapsed", s->elapsed,

@@ -2,7 +2,10 @@
  * Crawl statistics: counters the engine bumps (only from the event-loop
  * thread), the end-of-run summary, and the same figures as JSON for the run
  * record.  Named counters (errors, dropped items, faults) are kept in small
- * name → count lists so a new kind of fault needs no new field.
+ * name → count lists so a new kind of fault needs no new field.  Besides
+ * its cause, every request that ends without reaching the spider is sorted
+ * by what it means for the run (enum mc_end): the run's status is decided
+ * from those counts, never from cause names.
  */
 #ifndef MC_STATS_H
 #define MC_STATS_H
@@ -22,6 +25,16 @@ struct mc_named {
 	int n;
 	struct mc_named_count v[MC_STATS_NAMED_MAX];
 };
+
+/* What a request that did not reach the spider means for the run. */
+enum mc_end {
+	MC_END_FAILED,  /* failed for good (after its retries): the page was not seen */
+	MC_END_GONE,    /* answered 404 or 410: the page is gone, an answer */
+	MC_END_REFUSED, /* refused by policy (a redirect to a non-http(s) URL) */
+	MC_END_STOPPED, /* cut or not retried because the run was stopping */
+};
+
+#define MC_STATS_WHERE_MAX 512
 
 struct mc_stats {
 	long requests;          /* transfers started (incl. retries, robots) */
@@ -43,7 +56,14 @@ struct mc_stats {
 	long invalid_utf8;      /* replaced byte sequences */
 	long max_delay_ms;      /* largest per-host delay used (Crawl-delay, autothrottle) */
 	struct mc_named dropped; /* items dropped, by reason */
-	struct mc_named errors;  /* failed requests, by cause */
+	struct mc_named errors;  /* requests that did not reach the spider, by cause */
+	long failed;             /* of those, failed for good (MC_END_FAILED) */
+	long gone;               /* of those, answered 404 or 410 */
+	long not_made;           /* page requests left undone when the run stopped early:
+				  * never sent, cut in flight, or not retried */
+	long depth_limited_by_option; /* links dropped by a max_depth below the spider's own */
+	char first_error[MC_STATS_WHERE_MAX];   /* "URL: cause" of the first error, or "" */
+	char first_failure[MC_STATS_WHERE_MAX]; /* the same for the first MC_END_FAILED */
 	double started;          /* monotonic seconds */
 	double elapsed;
 	long peak_rss_kib;
@@ -54,6 +74,14 @@ void mc_stats_init(struct mc_stats *s);
 void mc_named_add(struct mc_named *list, const char *name, long n);
 long mc_named_get(const struct mc_named *list, const char *name);
 long mc_named_total(const struct mc_named *list);
+/*
+ * Count a request for `url` that ended without reaching the spider: under
+ * `cause` (a static string) in `errors`, and by `end`.  `status` is the
+ * final HTTP status, or 0 when there was none (it is shown in the first
+ * error and failure texts).
+ */
+void mc_stats_error(struct mc_stats *s, const char *url, const char *cause, long status,
+		    enum mc_end end);
 /* Record elapsed time and peak RSS; call once at the end. */
 void mc_stats_finish(struct mc_stats *s);
 /* The statistics as a new JSON object (caller decrefs). */

@@ -197,8 +197,8 @@ stop_server() {
 # crawl_load_etl VERSION: crawl the site being served, load the file, run the ETL.
 crawl_load_etl() {
 	local v=$1 file items want
-	step "v$v: marketcrawl crawl demo --start-url $url"
-	"$MC" crawl demo --start-url "$url" --data-dir "$work/data" --out "$work/staging/v$v" \
+	step "v$v: marketcrawl crawl demo --origin $url"
+	"$MC" crawl demo --origin "$url" --data-dir "$work/data" --out "$work/staging/v$v" \
 		--fast --no-progress 2>"$work/crawl-v$v.log" ||
 		die "crawl failed (exit $?), see var/demo/crawl-v$v.log"
 	file=$(ls "$work/staging/v$v"/*.jsonl)

@@ -53,7 +53,7 @@ echo "valgrind: crawling the demo site ($url) under memcheck; this takes a minut
 valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --track-origins=yes \
 	--error-exitcode=99 --num-callers=30 --log-file="$out/memcheck.log" \
-	"$MC" crawl demo --start-url "$url" --out "$work/staging" --data-dir "$work/data" \
+	"$MC" crawl demo --origin "$url" --out "$work/staging" --data-dir "$work/data" \
 	--delay 0 --concurrency 8 --per-host 8 --workers 2 --no-health --no-progress "$@" \
 	>"$out/crawl.out" 2>"$out/crawl.err"
 rc=$?

@@ -34,6 +34,8 @@ const struct mc_spider mc_spider_books_toscrape = {
 	.start_urls = start_urls,
 	.allowed_domains = allowed_domains,
 	.parse = parse_page,
+	/* index.html is page 1 of all 1000 books; "next" leads through all 50. */
+	.scope = MC_SCOPE_FULL,
 	.settings = {
 		.per_host = 4,
 	},

@@ -50,6 +50,8 @@ const struct mc_spider mc_spider_demo = {
 	.start_urls = start_urls,
 	.allowed_domains = allowed_domains,
 	.parse = parse_index,
+	/* Index → every listing page of both stores → every product. */
+	.scope = MC_SCOPE_FULL,
 	/* Engine defaults (polite); the demo script adds --fast for its local
 	 * server, never do that against someone else's site. */
 };

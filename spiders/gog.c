@@ -44,6 +44,7 @@ const struct mc_spider mc_spider_gog = {
 	.start_urls = start_urls,
 	.allowed_domains = allowed_domains,
 	.parse = parse_home,
+	.scope = MC_SCOPE_PARTIAL, /* the home page's deals, not the catalogue */
 	.settings = {
 		.per_host = 1,
 		.delay_ms = 2000,

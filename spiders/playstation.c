@@ -40,6 +40,7 @@ const struct mc_spider mc_spider_playstation = {
 	.start_urls = start_urls,
 	.allowed_domains = allowed_domains,
 	.parse = parse_page,
+	.scope = MC_SCOPE_PARTIAL, /* one deals/category page, not the catalogue */
 	.settings = {
 		.per_host = 1,
 		/* playstation.com's robots.txt asks for Crawl-delay: 5. */

@@ -100,4 +100,5 @@ const struct mc_spider mc_spider_schemaorg = {
 	.start_urls = NULL,
 	.allowed_domains = NULL,
 	.parse = parse,
+	.scope = MC_SCOPE_PARTIAL, /* the pages given with --start-url */
 };

@@ -14,6 +14,8 @@ enum mc_exit {
 	MC_EXIT_ABORTED = 5,  /* crawl: interrupted, aborted file written */
 	MC_EXIT_LOCKED = 6,   /* etl/load: another run holds the lock */
 	MC_EXIT_CHECK = 7,    /* etl --check: a data test failed */
+	MC_EXIT_PARTIAL = 8,  /* crawl: a file was written, but the run did not see its
+			       * whole frontier (limit, failed pages, start URLs given) */
 };
 
 #endif

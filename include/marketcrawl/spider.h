@@ -47,12 +47,25 @@ struct mc_spider_settings {
 	double min_item_ratio;
 };
 
+/*
+ * What a complete run of a spider sees (docs/crawling.md, "Scope").  Only a
+ * full-catalogue spider's good runs are evidence that a listing is gone;
+ * the zero value is the safe one.
+ */
+enum mc_scope {
+	MC_SCOPE_PARTIAL = 0, /* part of a catalogue (deals, top sellers, pages given
+			       * by hand): a listing missing from a run means nothing */
+	MC_SCOPE_FULL,        /* the whole catalogue: a listing missing from a
+			       * complete, healthy run is delisted */
+};
+
 struct mc_spider {
 	const char *name;        /* [a-z0-9_]+, also the staging subdirectory */
 	const char *marketplace; /* default `marketplace` of emitted items */
 	const char *const *start_urls;      /* NULL-terminated */
 	const char *const *allowed_domains; /* NULL-terminated; NULL = any */
 	mc_parse_fn parse;       /* callback for start URLs */
+	enum mc_scope scope;     /* written into every run record */
 	struct mc_spider_settings settings;
 	/*
 	 * Optional sitemap start: URLs of sitemaps, sitemap indexes (plain or

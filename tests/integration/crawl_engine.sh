@@ -3,7 +3,10 @@
 # duplicate link, a flaky page needing retries, a redirect to file://, a
 # redirect within the site, an oversize page, a latin-1 page, a link chain
 # deeper than --max-depth, a 404) and exact assertions on the items and the
-# statistics of the run record.  Then Retry-After, SIGTERM (aborted file),
+# statistics of the run record.  The run is partial: --max-depth cut a link
+# the spider would have followed and the oversize page was lost (the 404,
+# the offsite link, the refused redirect and the denied page are answers or
+# policy, not losses).  Then Retry-After, SIGTERM (aborted file),
 # kill -9 (only a .part) and a suspect run.
 . "$(dirname "$0")/../lib.sh"
 
@@ -55,13 +58,18 @@ out=$T/out
 mc crawl schemaorg --start-url "$U/" --allow-domain 127.0.0.1 --out "$out" \
 	--delay 0 --max-depth 3 --max-bytes 100000 --no-health --no-progress \
 	>"$T/crawl.out" 2>"$T/crawl.err"
-check_eq "$?" 0 "crawl exits 0"
+check_eq "$?" 8 "crawl exits 8 (partial)"
 file=$(ls "$out"/*.jsonl 2>/dev/null | head -n 1)
 check "one complete staging file, no .part left" test -n "$file" -a -z "$(ls "$out"/*.part 2>/dev/null)"
 check_eq "$(head -n 1 "$file" | jq -r '.format + " " + (.version|tostring) + " " + .spider')" \
 	"marketcrawl-staging 1 schemaorg" "line 1 is the header"
 run=$(tail -n 1 "$file" | jq -c .run)
-check_eq "$(jq -r .status <<<"$run")" complete "run record says complete"
+check_eq "$(jq -r .status <<<"$run")" partial "run record says partial"
+check_eq "$(jq -r .partial_reason <<<"$run")" \
+	"--max-depth 3 dropped 1 link the spider would follow; 1 request failed for good (first: $U/big.html: too_large)" \
+	"partial_reason: the depth cut and the page over --max-bytes"
+check_eq "$(jq -c '[.scope, .stats.failed, .stats.gone, .stats.depth_limited_by_option]' <<<"$run")" \
+	'["partial",1,1,1]' "scope partial (schemaorg); 1 failed, 1 gone (the 404), 1 link cut by --max-depth"
 ids=$(sed '1d;$d' "$file" | jq -r .external_id | sort | tr '\n' ' ')
 check_eq "$ids" "d1 d2 d3 l1 p1 p2 p3 p4 p5 p6 p7 " "exactly the expected items (deep chain cut at depth 3)"
 check_eq "$(sed '1d;$d' "$file" | jq -r 'select(.external_id=="l1") | .title')" "Café" \

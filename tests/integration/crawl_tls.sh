@@ -1,8 +1,8 @@
 # TLS and connection reuse, which the fixture server (plain HTTP/1.1) cannot
 # show: a private nginx serves the demo store over HTTPS + HTTP/2 with a
 # self-signed certificate made here, and over plain HTTP/1.1.  Verification
-# is on by default (nothing is fetched, the cause is logged with the URL, a
-# later run is flagged suspect), --insecure turns it off, --ca-file trusts
+# is on by default (nothing is fetched, the cause is logged with the URL,
+# the run fails with no file), --insecure turns it off, --ca-file trusts
 # the certificate while still checking the host name; the whole store comes
 # over one multiplexed HTTP/2 connection with streams in flight together;
 # over HTTP/1.1 one keep-alive connection carries every request.
@@ -108,6 +108,8 @@ served() {
 
 # crawl NAME ARGS...: the demo spider into $T/NAME; exit status in $rc, the
 # run record in $run, stderr in $T/NAME.err.  The access logs start empty.
+# The demo store is the spider's own start URL moved with --origin, so a
+# run that sees it all is complete.
 crawl() {
 	local name=$1
 	shift
@@ -118,27 +120,36 @@ crawl() {
 	run=$(tail -n 1 "$T/$name"/*.jsonl 2>/dev/null | jq -c .run)
 }
 stat() { jq -cr "$1" <<<"$run"; }
+# summary NAME FIELD: a line of crawl NAME's statistics on stderr (a failed
+# run has no run record).
+summary() { sed -n "s/^  $2  *//p" "$T/$1.err"; }
+# failed NAME: exit 1, no staging file, the verdict as the last stderr line.
+failed() {
+	echo "$rc $(ls "$T/$1" 2>/dev/null | wc -l) $(tail -n 1 "$T/$1.err" | cut -d'(' -f1)"
+}
 items() { sed '1d;$d' "$T/$1"/*.jsonl | jq -r '.marketplace + " " + .external_id' | LC_ALL=C sort; }
 conns() { cut -d' ' -f1 | sort -u | wc -l; }
 
 # ---- verification on by default -------------------------------------------
 data=$T/data/nested  # not created: the crawl makes it (health state included)
-crawl verify --start-url "$TLS_URL/" --data-dir "$data"
-check_eq "$rc $(stat .status) $(stat .items)" "0 complete 0" \
-	"default: the run completes (exit 0, docs/exit-codes.md) with no items"
-check_eq "$(stat .stats.errors) $(stat .stats.robots_denied)" '{"tls_error":1} 1' \
+crawl verify --origin "$TLS_URL" --data-dir "$data"
+check_eq "$(failed verify)" "1 0 marketcrawl crawl: demo: run failed: nothing could be fetched " \
+	"default: nothing could be fetched: the run fails (exit 1, docs/exit-codes.md), no file"
+check "default: the verdict names robots.txt and tls_error" \
+	grep -qF "(first failure: $TLS_URL/robots.txt: tls_error)" <(tail -n 1 "$T/verify.err")
+check_eq "$(summary verify errors) $(summary verify robots.txt)" 'tls_error=1 1 fetched, 1 denied' \
 	"default: robots.txt fails verification (errors.tls_error), so the site is disallowed"
 check "default: the cause is logged with the URL" \
 	grep -qF "$TLS_URL/robots.txt: tls_error (SSL certificate problem: self-signed certificate)" "$T/verify.err"
 check_eq "$(served "$T/tls.log" "$TLS_URL" | wc -l)" 0 "default: nginx served nothing"
 
-crawl verify_page --start-url "$TLS_URL/" --no-robots --no-health
-check_eq "$(stat .stats.requests) $(stat .stats.retries) $(stat .stats.errors)" '1 0 {"tls_error":1}' \
-	"default, --no-robots: the page fails verification once, never retried"
+crawl verify_page --origin "$TLS_URL" --no-robots --no-health
+check_eq "$(summary verify_page requests) $(summary verify_page retries) $(summary verify_page errors)" \
+	'1 0 (exhausted 0) tls_error=1' "default, --no-robots: the page fails verification once, never retried"
 check "default, --no-robots: the page's URL is logged" grep -qF "$TLS_URL/: tls_error (SSL" "$T/verify_page.err"
 
 # ---- --insecure, and HTTP/2 multiplexing -----------------------------------
-crawl insecure --start-url "$TLS_URL/" --data-dir "$data" --insecure --per-host 8 --concurrency 8 --delay 0
+crawl insecure --origin "$TLS_URL" --data-dir "$data" --insecure --per-host 8 --concurrency 8 --delay 0
 check_eq "$rc $(stat .status) $(stat .stats.errors)" "0 complete {}" "--insecure: complete, no errors"
 check_eq "$(items insecure)" "$(cat "$T/want_items")" "--insecure: exactly the 200 expected items"
 served "$T/tls.log" "$TLS_URL" >"$T/insecure.log"
@@ -166,32 +177,35 @@ check_eq "$(awk '{ s = $5 - $6; e = $5 + 0
 	END { print (NR == 8 && last_start < first_end) ? "overlap" : "no overlap" }' "$T/slow.log")" overlap \
 	"HTTP/2: the eight streams were in flight at the same time (multiplexed)"
 
-# A site whose certificate stops verifying is flagged by the health check.
-crawl verify_again --start-url "$TLS_URL/" --data-dir "$data"
-check_eq "$rc $(stat .status) $(stat .items)" "4 suspect 0" \
-	"default after a good run: 0 items makes the run suspect (exit 4)"
+# A site whose certificate stops verifying fails, even after a good run
+# (failed is more serious than suspect): no file that could delist.
+crawl verify_again --origin "$TLS_URL" --data-dir "$data"
+check_eq "$(failed verify_again)" "1 0 marketcrawl crawl: demo: run failed: nothing could be fetched " \
+	"default after a good run: nothing fetched fails the run (exit 1), no file"
+check "the good run stays the reference" grep -q ' 200 0 full$' "$data/state/demo.last"
 
 # ---- --ca-file --------------------------------------------------------------
-crawl cafile --start-url "$TLS_URL/" --ca-file "$T/cert.pem" --no-health --delay 0
+crawl cafile --origin "$TLS_URL" --ca-file "$T/cert.pem" --no-health --delay 0
 check_eq "$rc $(stat .status) $(stat .stats.errors)" "0 complete {}" "--ca-file: verified, complete, no errors"
 check_eq "$(items cafile)" "$(cat "$T/want_items")" "--ca-file: exactly the 200 expected items"
 localhost_url=https://localhost:${TLS_URL##*:}
-crawl mismatch --start-url "$localhost_url/" --ca-file "$T/cert.pem" --no-health
-check_eq "$rc $(stat .items) $(stat .stats.errors)" '0 0 {"tls_error":1}' \
+crawl mismatch --origin "$localhost_url" --ca-file "$T/cert.pem" --no-health
+check_eq "$(failed mismatch) $(summary mismatch errors)" \
+	"1 0 marketcrawl crawl: demo: run failed: nothing could be fetched  tls_error=1" \
 	"--ca-file, host name not in the certificate: tls_error, no items"
 check "--ca-file, host name mismatch: the cause is logged with the URL" grep -qF \
 	"$localhost_url/robots.txt: tls_error (SSL: no alternative certificate subject name matches target host name 'localhost')" \
 	"$T/mismatch.err"
 check_eq "$(served "$T/tls.log" "$TLS_URL" | wc -l)" 0 "host name mismatch: nginx served nothing"
-crawl nofile --start-url "$TLS_URL/" --ca-file "$T/missing.pem" --no-health
+crawl nofile --origin "$TLS_URL" --ca-file "$T/missing.pem" --no-health
 check_eq "$rc $(grep -c "ca-file: cannot read '$T/missing.pem'" "$T/nofile.err")" "2 1" \
 	"--ca-file with a missing file: usage error (exit 2) naming it"
 echo "not a certificate" >"$T/junk.pem"
-crawl junk --start-url "$TLS_URL/" --ca-file "$T/junk.pem" --no-robots --no-health
-check_eq "$(stat .stats.errors)" '{"tls_error":1}' "--ca-file with a file that is not PEM: tls_error"
+crawl junk --origin "$TLS_URL" --ca-file "$T/junk.pem" --no-robots --no-health
+check_eq "$rc $(summary junk errors)" '1 tls_error=1' "--ca-file with a file that is not PEM: tls_error"
 
 # ---- HTTP/1.1 keep-alive -----------------------------------------------------
-crawl plain --start-url "$HTTP_URL/" --per-host 1 --delay 0 --no-health
+crawl plain --origin "$HTTP_URL" --per-host 1 --delay 0 --no-health
 check_eq "$rc $(stat .status)" "0 complete" "HTTP/1.1: complete"
 check_eq "$(items plain)" "$(cat "$T/want_items")" "HTTP/1.1: exactly the 200 expected items"
 served "$T/http.log" "$HTTP_URL" >"$T/plain.log"

@@ -7,27 +7,34 @@
 #    complete run missing the same listings does delist them (so the check
 #    can fail).
 # A page that stalls for 30 s keeps the crawl busy while the signal comes.
+# The crawls use the demo spider (a full-scope spider: only such a spider's
+# complete runs delist) on pages in its markup: an index with a store link,
+# a listing of product cards, and products carrying their offer in JSON-LD
+# (store B's way).
 . "$(dirname "$0")/../lib.sh"
 fresh_db || { not_ok "createdb"; exit 1; }
 mc db migrate >/dev/null || { not_ok "db migrate"; exit 1; }
 
 site=$T/site
 data=$T/data
-stg=$data/staging/schemaorg
+stg=$data/staging/demo
 mkdir -p "$site/p"
 product() { # FILE SKU PRICE
 	printf '<html><head><script type="application/ld+json">{"@type":"Product","sku":"%s","name":"Game %s","offers":{"price":"%s","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}</script></head><body></body></html>' "$2" "$2" "$3" > "$1"
 }
 for i in 1 2 3 4; do product "$site/p/$i.html" "p$i" "$i.50"; done
 printf 'User-agent: *\nAllow: /\n' > "$site/robots.txt"
-index() { # LINK...
-	{ echo '<html><body>'; for l in "$@"; do echo "<a href=\"$l\">x</a>"; done; echo '</body></html>'; } \
-		> "$site/index.html"
+index() { # LINK...: the products (and faults) the store lists
+	echo '<html><body><a class="store-link" href="/list.html">store</a></body></html>' > "$site/index.html"
+	{
+		echo '<html><body><main><ol>'
+		for l in "$@"; do echo "<li class=\"product-card\"><a href=\"$l\">x</a></li>"; done
+		echo '</ol></main></body></html>'
+	} > "$site/list.html"
 }
 start_httpd "$site" -l "$T/access.log"
 U=$HTTPD_URL
-CRAWL=(crawl schemaorg --start-url "$U/" --allow-domain 127.0.0.1 --data-dir "$data" --delay 0
-	--per-host 4 --no-progress)
+CRAWL=(crawl demo --origin "$U" --data-dir "$data" --delay 0 --per-host 4 --no-progress)
 
 # wait_for PATTERN: until the server has logged a request matching PATTERN.
 wait_for() {
@@ -110,10 +117,12 @@ check_eq "$(sql "select string_agg(external_id, ' ' order by external_id) from c
 check_eq "$(sql "select price::numeric(6,2) from core.price_history h join core.listing l using (listing_id) where l.external_id = 'p1' and h.valid_to is null")" \
 	"1.25" "aborted run: its observation still reaches the price history"
 
-# Control: a complete run with only p1 delists p2..p4.
-index /p/1.html
+# Control: a complete run with p1 and two new listings (three items, so
+# the ETL's health check does not find it shrunken) delists p2..p4.
+for i in 5 6; do product "$site/p/$i.html" "p$i" "$i.50"; done
+index /p/1.html /p/5.html /p/6.html
 timeout 120 "$MC_BIN" "${CRAWL[@]}" --no-health >/dev/null 2>>"$T/crawl.err"
-check_eq "$?" 0 "control crawl (complete, only p1)"
+check_eq "$?" 0 "control crawl (complete: p1, p5, p6)"
 load
 timeout 120 "$MC_BIN" etl --quiet >/dev/null 2>"$T/etl.err"
 check_eq "$(sql "select string_agg(external_id, ' ' order by external_id) from core.listing where delisted_at is not null")" \

@@ -4,6 +4,10 @@
 # random junk is parsed (up to the 500 KiB cap) without harm: all allowed.
 # Each case is one crawl of a site whose index links to three product
 # pages, with exact assertions on the pages fetched and the statistics.
+# When robots.txt cannot be fetched, the only host is disallowed: nothing
+# could be fetched, so the run fails (exit 1, no file; the figures are in
+# the summary on stderr).  tests/integration/crawl_status.sh has the case
+# of a second host whose robots.txt fails (a partial run).
 . "$(dirname "$0")/../lib.sh"
 
 site=$T/site
@@ -32,28 +36,40 @@ robots_crawl() {
 	PAGES=$(awk '$2 != "/robots.txt" { print $2 }' "$T/access.log" | sort | tr '\n' ' ')
 }
 st() { jq -cS "$1" <<<"$RUN"; }
+# summary NAME: a line of the statistics printed on stderr, after its name.
+summary() { sed -n "s/^  $1  *//p" "$T/crawl.err"; }
+# crawl_failed LABEL CAUSE: robots.txt was unreachable (CAUSE), nothing fetched.
+crawl_failed() {
+	check_eq "$RC|$FILE|$(ls "$out" 2>/dev/null | tr '\n' ' ')" "1||" \
+		"$1: nothing could be fetched: exit 1, no .jsonl, no .part"
+	check_eq "$(tail -n 1 "$T/crawl.err")" \
+		"marketcrawl crawl: schemaorg: run failed: nothing could be fetched (first failure: $U/robots.txt: $2)" \
+		"$1: the last line of stderr names robots.txt and the cause"
+}
 
 # --- 500: retried, then disallow all -----------------------------------------------
 echo 'User-agent: *' > "$site/robots.txt"
 echo 'Status: 500' > "$site/robots.txt.headers"
 robots_crawl
-check_eq "$RC $(st .status)" '0 "complete"' "robots.txt 500: crawl completes"
+crawl_failed "robots.txt 500" "robots_5xx (HTTP 500)"
 check_eq "$(grep -c '^GET /robots.txt 500 ' "$T/access.log")" 3 "robots.txt 500: fetched 3 times (--retries 2)"
 check_eq "$PAGES" "" "robots.txt 500: no page fetched (disallow all)"
-check_eq "$ITEMS" "" "robots.txt 500: no items"
-check_eq "$(st '[.stats.robots_fetched, .stats.robots_denied, .stats.retries, .stats.retries_exhausted]')" \
-	'[1,1,2,1]' "robots.txt 500: fetched once (+2 retries), the start page denied"
-check_eq "$(st .stats.errors)" '{"robots_5xx":1}' "robots.txt 500: counted as errors.robots_5xx"
+check_eq "$(summary robots.txt)|$(summary retries)" "1 fetched, 1 denied|2 (exhausted 1)" \
+	"robots.txt 500: fetched once (+2 retries), the start page denied"
+check_eq "$(summary errors)" "robots_5xx=1" "robots.txt 500: counted as errors.robots_5xx"
 
 echo 'Status: 503' > "$site/robots.txt.headers"
 robots_crawl --retries 0
-check_eq "$PAGES|$ITEMS|$(st .stats.errors)" '||{"robots_5xx":1}' "robots.txt 503, no retries: disallow all at once"
+check_eq "$PAGES|$(summary errors)|$(summary retries)" '|robots_5xx=1|0 (exhausted 0)' \
+	"robots.txt 503, no retries: disallow all at once"
+crawl_failed "robots.txt 503" "robots_5xx (HTTP 503)"
 
 echo 'Status: 429' > "$site/robots.txt.headers"
 robots_crawl
-check_eq "$PAGES|$ITEMS" "|" "robots.txt 429: disallow all after retries"
+check_eq "$PAGES" "" "robots.txt 429: disallow all after retries"
 check_eq "$(grep -c '^GET /robots.txt 429 ' "$T/access.log")" 3 "robots.txt 429: retried"
-check_eq "$(st .stats.errors)" '{"robots_5xx":1}' "robots.txt 429: counted as errors.robots_5xx (unreachable)"
+check_eq "$(summary errors)" "robots_5xx=1" "robots.txt 429: counted as errors.robots_5xx (unreachable)"
+crawl_failed "robots.txt 429" "robots_5xx (HTTP 429)"
 
 # --- 404 (and 403): allow all ------------------------------------------------------
 for code in 404 403; do
@@ -79,11 +95,11 @@ check_eq "$(st '[.stats.robots_denied, .stats.errors]')" '[1,{}]' "robots.txt re
 # A redirect chain longer than 5 (RFC 9309 asks for at least five): a loop.
 printf 'Status: 302\nLocation: /fault/redirect-loop/0\n' > "$site/robots.txt.headers"
 robots_crawl
-check_eq "$RC $(st .status)" '0 "complete"' "robots.txt redirect loop: crawl completes"
-check_eq "$PAGES|$ITEMS" "$(grep -o '/fault/redirect-loop/[0-9]*' "$T/access.log" | sort | tr '\n' ' ')|" \
+crawl_failed "robots.txt redirect loop" redirect_limit
+check_eq "$PAGES" "$(grep -o '/fault/redirect-loop/[0-9]*' "$T/access.log" | sort | tr '\n' ' ')" \
 	"robots.txt redirect loop: no page fetched (unreachable: disallow all)"
 check_eq "$(grep -c '^GET /fault/redirect-loop/' "$T/access.log")" 5 "robots.txt redirect loop: 5 redirects followed, no more"
-check_eq "$(st .stats.errors)" '{"redirect_limit":1}' "robots.txt redirect loop: counted as errors.redirect_limit"
+check_eq "$(summary errors)" "redirect_limit=1" "robots.txt redirect loop: counted as errors.redirect_limit"
 
 # --- 1 MB of junk: parsed up to the cap, all allowed ------------------------------------
 rm -f "$site/robots.txt.headers"

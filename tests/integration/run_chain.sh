@@ -8,7 +8,7 @@ fresh_db
 start_httpd "$T/v1"
 data=$T/data
 
-mc run demo --start-url "$HTTPD_URL/" --fast --no-progress --data-dir "$data" >"$T/run1.out" 2>"$T/run1.err"
+mc run demo --origin "$HTTPD_URL" --fast --no-progress --data-dir "$data" >"$T/run1.out" 2>"$T/run1.err"
 check_eq "$?" 0 "run: crawl, load and etl succeed (exit 0)"
 check_eq "$(sql "select count(*) from core.listing")" 200 "run: every listing reached the core model"
 check_eq "$(sql "select count(*) from stg.loaded_file")" 1 "run: the staging file was loaded once"
@@ -26,14 +26,14 @@ for g in $(grep -o 'href="\.\./game/[^"]*"' "$T/small/a/games/page-1.html" | sed
 	cp "$T/v1/a/game/$g" "$T/small/a/game/"
 done
 start_httpd "$T/small"
-mc run demo --start-url "$HTTPD_URL/" --fast --no-progress --data-dir "$data" >"$T/run2.out" 2>"$T/run2.err"
+mc run demo --origin "$HTTPD_URL" --fast --no-progress --data-dir "$data" >"$T/run2.out" 2>"$T/run2.err"
 check_eq "$?" 4 "run: a shrunken crawl is suspect (exit 4)"
 check_eq "$(sql "select run_status from stg.loaded_file order by file_id desc limit 1")" suspect \
 	"run: the suspect file was loaded"
 check_eq "$(sql "select count(*) from core.listing where delisted_at is not null")" 0 \
 	"run: a suspect run delists nothing"
 
-mc run demo --start-url "$HTTPD_URL/" --fast --no-progress --data-dir "$data" \
+mc run demo --origin "$HTTPD_URL" --fast --no-progress --data-dir "$data" \
 	--db "host=$PGHOST port=1 dbname=nowhere" >"$T/run3.out" 2>"$T/run3.err"
 check_eq "$?" 1 "run: an unreachable database fails the chain (exit 1)"
 check "run: the failed connection is named" grep -q 'cannot connect' "$T/run3.err"

@@ -3,8 +3,9 @@
  * only reach indirectly: the bounded buffer, the request heap's order, the
  * item builder's validation and serialisation, the XPath/regex/JSON
  * helpers on a parsed page, the staging writer's atomic rename, the
- * spider-health rule, the retry-code parser, the page arena and the
- * compiled-XPath cache across pages.  The library allocation hooks are
+ * spider-health rule, the retry-code parser, the page arena, the
+ * compiled-XPath cache across pages and how the statistics sort requests
+ * that did not reach the spider (what the run status is decided from).  The library allocation hooks are
  * installed as main() does, so pages are parsed in the page arena.
  */
 #include <dirent.h>
@@ -341,21 +342,37 @@ static void test_staging_writer(void)
 	CHECK(mc_staging_open(sub, "unit", "RUN1", "x") == NULL, "staging: an existing run id is refused");
 	free(final);
 
+	w = mc_staging_open(sub, "unit", "RUN2", "2026-11-22T10:00:00.000Z");
+	mc_staging_discard(w);
+	CHECK_INT(count_files(sub, ".part") + count_files(sub, ".jsonl"), 1,
+		  "staging: a discarded run leaves no file of its own");
+
 	char *state = mc_asprintf("%s/state", dir);
 	char why[256];
-	CHECK_INT(mc_health_judge(state, "unit", 10, 0, 0.5, 0.2, why, sizeof why), 0,
+	const enum mc_scope full = MC_SCOPE_FULL, part = MC_SCOPE_PARTIAL;
+	CHECK_INT(mc_health_judge(state, "unit", full, 10, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: no reference, not suspect");
 	struct mc_health_note note;
-	CHECK_INT(mc_health_prepare(state, "unit", "RUN1", 100, 0, &note), 0, "health: prepared");
-	CHECK_INT(mc_health_judge(state, "unit", 10, 0, 0.5, 0.2, why, sizeof why), 0,
+	CHECK_INT(mc_health_prepare(state, "unit", full, "RUN1", 100, 0, &note), 0, "health: prepared");
+	CHECK_INT(mc_health_judge(state, "unit", full, 10, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: a prepared note is not the reference yet");
 	mc_health_commit(&note);
-	CHECK_INT(mc_health_judge(state, "unit", 50, 0, 0.5, 0.2, why, sizeof why), 0,
+	CHECK_INT(mc_health_judge(state, "unit", full, 50, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: exactly half is fine");
-	CHECK_INT(mc_health_judge(state, "unit", 49, 0, 0.5, 0.2, why, sizeof why), 1,
+	CHECK_INT(mc_health_judge(state, "unit", full, 49, 0, 0.5, 0.2, why, sizeof why), 1,
 		  "health: below half is suspect");
-	CHECK_INT(mc_health_judge(state, "unit", 100, 30, 0.5, 0.2, why, sizeof why), 1,
+	CHECK_INT(mc_health_judge(state, "unit", full, 100, 30, 0.5, 0.2, why, sizeof why), 1,
 		  "health: many invalid items is suspect");
+	CHECK_INT(mc_health_judge(state, "unit", part, 10, 0, 0.5, 0.2, why, sizeof why), 0,
+		  "health: a reference of another scope is not compared");
+	char *ref = mc_asprintf("%s/unit.last", state);
+	FILE *lf = fopen(ref, "w");
+	CHECK(lf && fputs("OLDRUN 100 0\n", lf) >= 0 && fclose(lf) == 0, "health: an old reference");
+	CHECK_INT(mc_health_judge(state, "unit", full, 10, 0, 0.5, 0.2, why, sizeof why), 1,
+		  "health: a reference without a scope counts as full");
+	CHECK_INT(mc_health_judge(state, "unit", part, 10, 0, 0.5, 0.2, why, sizeof why), 0,
+		  "health: ... and is not compared with a partial-scope run");
+	free(ref);
 	char *cmd = mc_asprintf("rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0, "cleanup");
 	free(cmd);
@@ -371,6 +388,31 @@ static void test_retry_codes(void)
 	CHECK(o.n_retry_codes == 2 && o.retry_codes[1] == 503, "retry codes stored");
 	CHECK_INT(mc_crawl_parse_retry_codes(&o, "42"), -1, "retry code out of range refused");
 	CHECK_INT(mc_crawl_parse_retry_codes(&o, "500,x"), -1, "retry code garbage refused");
+}
+
+static void test_stats_errors(void)
+{
+	struct mc_stats s;
+
+	mc_stats_init(&s);
+	mc_stats_error(&s, "http://x/gone", "http_4xx", 404, MC_END_GONE);
+	mc_stats_error(&s, "http://x/a", "http_5xx", 500, MC_END_FAILED);
+	mc_stats_error(&s, "http://x/b", "timeout", 0, MC_END_FAILED);
+	mc_stats_error(&s, "http://x/c", "bad_redirect", 0, MC_END_REFUSED);
+	mc_stats_error(&s, "http://x/d", "aborted", 0, MC_END_STOPPED);
+	mc_stats_error(&s, "http://x/e", "http_4xx", 403, MC_END_FAILED);
+	CHECK_INT(mc_named_get(&s.errors, "http_4xx"), 2, "stats: 404 and 403 both under errors.http_4xx");
+	CHECK_INT(mc_named_total(&s.errors), 6, "stats: every error counted by cause");
+	CHECK_INT(s.failed, 3, "stats: 500, timeout and 403 failed for good");
+	CHECK_INT(s.gone, 1, "stats: the 404 is gone, not failed");
+	CHECK_STR(s.first_error, "http://x/gone: http_4xx (HTTP 404)", "stats: the first error, with its status");
+	CHECK_STR(s.first_failure, "http://x/a: http_5xx (HTTP 500)", "stats: the first failure");
+	json_t *j = mc_stats_json(&s);
+	CHECK_STR(json_string_value(json_object_get(j, "first_failure")), "http://x/a: http_5xx (HTTP 500)",
+		  "stats: first_failure in the JSON");
+	CHECK_INT(json_integer_value(json_object_get(j, "failed")), 3, "stats: failed in the JSON");
+	json_decref(j);
+	CHECK_STR(mc_run_status_name(MC_RUN_PARTIAL), "partial", "run status names: partial");
 }
 
 static void test_arena(void)
@@ -410,6 +452,7 @@ int main(void)
 	test_xpath_cache();
 	test_staging_writer();
 	test_retry_codes();
+	test_stats_errors();
 	test_arena();
 	return tl_exit_status();
 }
