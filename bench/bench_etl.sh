@@ -71,12 +71,21 @@ select file_id, i + 1, 'mkt-' || (i % 4), 'item' || i, 'https://bench.test/item/
             else '{"platforms":["windows"]}'::jsonb end,
        false
 from gen where kind in ('new', 'change');
-insert into stg.seen_listing_set (file_id, marketplace, external_ids)
-select file_id, 'mkt-' || (i % 4), array_agg('item' || i) from gen where kind = 'same'
+insert into stg.seen_listing_set (file_id, marketplace, external_ids, observed_ats)
+select file_id, 'mkt-' || (i % 4), array_agg('item' || i order by i),
+       array_agg(timestamptz '2026-01-01 00:00Z' + $r * interval '1 day' + (i % 3000) * interval '1 second'
+                 order by i)
+from gen where kind = 'same'
 group by file_id, i % 4, i / 262144;
 update stg.loaded_file set
     rows_accepted = (select count(*) from gen where kind in ('new', 'change')),
-    rows_unchanged = (select count(*) from gen where kind = 'same')
+    rows_unchanged = (select count(*) from gen where kind = 'same'),
+    rows_valid = (select count(*) from gen where kind <> 'missing'),
+    filled_list_price = (select count(*) from gen where kind <> 'missing' and i % 5 = 0),
+    filled_availability = (select count(*) from gen where kind <> 'missing'),
+    filled_product_key = (select count(*) from gen where kind <> 'missing' and (i / 4) % 2 = 0),
+    first_observed_at = run_started_at,
+    last_observed_at = run_started_at + interval '2999 seconds'
 where run_id = 'run$r';
 commit;
 SQL

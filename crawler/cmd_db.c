@@ -21,10 +21,46 @@ static void usage(FILE *out)
 		"\n"
 		"  migrate   apply the embedded sql/schema/NNN_*.sql not applied yet, in order,\n"
 		"            each once and in its own transaction (recorded in etl.schema_version)\n"
-		"  status    show the schema version, the applied and the pending migrations\n"
+		"  status    show the schema version, the applied and the pending migrations,\n"
+		"            and the newest runs of each spider with their health\n"
 		"\n"
 		"  --db CONNINFO  libpq connection string or URI; default: the PG* environment\n"
 		"                 (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass ...)\n");
+}
+
+/* The newest runs of each spider as the ETL judged them (rpt.run_health),
+ * so `db status` answers "is my data trustworthy" as well as "is my schema
+ * current".  Nothing when the schema has no such view yet. */
+static int print_runs(PGconn *conn)
+{
+	PGresult *res = PQexec(conn,
+		"select spider, run_id, to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI'),"
+		" scope, status, health, case when delists then 'delists' else 'delists nothing' end,"
+		" items, concat_ws(' ', 'title ' || title_pct || '%', 'price ' || price_pct || '%',"
+		"  'list_price ' || list_price_pct || '%', 'availability ' || availability_pct || '%',"
+		"  'product_key ' || product_key_pct || '%'), coalesce(reason, '')"
+		" from (select r.*, row_number() over (partition by spider order by started_at desc,"
+		"       run_id desc) as n from rpt.run_health r) x"
+		" where n <= 3 order by spider, started_at desc, run_id desc");
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		mc_error("reading rpt.run_health: %s", PQerrorMessage(conn));
+		PQclear(res);
+		return MC_EXIT_FAIL;
+	}
+	printf("runs: the 3 newest of each spider (all of them: marketcrawl report runs)\n");
+	if (PQntuples(res) == 0)
+		printf("  none processed yet (marketcrawl load, then marketcrawl etl)\n");
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *reason = PQgetvalue(res, i, 9);
+		printf("  %s %s (started %s UTC, %s scope): crawler %s, judged %s, %s; %s items; %s%s%s\n",
+		       PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+		       PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
+		       PQgetvalue(res, i, 6), PQgetvalue(res, i, 7), PQgetvalue(res, i, 8),
+		       *reason ? "; " : "", reason);
+	}
+	PQclear(res);
+	return MC_EXIT_OK;
 }
 
 static int print_status(PGconn *conn)
@@ -62,6 +98,8 @@ static int print_status(PGconn *conn)
 			printf("pending: %s\n", base);
 	}
 	PQclear(res);
+	if (pending == 0 && version > 0)
+		return print_runs(conn);
 	return MC_EXIT_OK;
 }
 

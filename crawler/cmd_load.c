@@ -119,7 +119,7 @@ int mc_cmd_load(int argc, char **argv)
 	PGconn *conn = NULL;
 	char *archive_dir = NULL;
 	int rc = MC_EXIT_OK, c;
-	long n_loaded = 0, n_dup = 0, n_bad = 0, rows_acc = 0, rows_rej = 0;
+	long n_loaded = 0, n_dup = 0, n_bad = 0, n_rej = 0, rows_acc = 0, rows_rej = 0;
 	bool failed = false, rejects = false;
 
 	optind = 1;
@@ -186,6 +186,7 @@ int mc_cmd_load(int argc, char **argv)
 			n_loaded++;
 			rows_acc += res.accepted;
 			rows_rej += res.rejected;
+			n_rej += res.rejected > 0;
 			rejects |= res.rejected > 0;
 			printf("loaded %s: %ld read, %ld accepted (%ld late), %ld unchanged, %ld rejected"
 			       " (file %lld; %.2f s first pass, %.2f s classify, %.2f s store)%s%s\n",
@@ -223,10 +224,13 @@ int mc_cmd_load(int argc, char **argv)
 	printf("%ld file(s) loaded, %ld already loaded, %ld refused or failed; "
 	       "%ld rows accepted, %ld rejected\n", n_loaded, n_dup, n_bad, rows_acc, rows_rej);
 out:
-	if (failed)
+	if (failed) {
 		rc = MC_EXIT_FAIL;
-	else if (rejects)
+	} else if (rejects) {
 		rc = MC_EXIT_REJECTS;
+		mc_error("%ld line(s) rejected in %ld file(s); the rest loaded "
+			 "(reasons and line numbers in stg.rejected_line)", rows_rej, n_rej);
+	}
 	mc_loader_free(loader);
 	if (conn)
 		PQfinish(conn);

@@ -128,8 +128,8 @@ static const char classify_sql[] =
 	/* Out of order: only these rows run the index lookup (CASE is lazy). */
 	"      else coalesce(("
 	"        select case"
-	"          when stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title)"
-	"            = r.digest then 'same'"
+	"          when stg.state_digest(o.price, o.list_price, o.currency, o.availability,"
+	"                                o.title, o.url, o.product_key) = r.digest then 'same'"
 	"          when o.observed_at = r.observed_at then 'conflict'"
 	"          else 'late' end"
 	"        from stg.observation o"
@@ -164,19 +164,22 @@ static const char state_change_sql[] =
 	"   and s.external_id = d.external_id";
 
 /* Listings the file contained without storing an observation (unchanged,
- * conflicting) go to stg.seen_listing_set ($1 file_id), in arrays of up to
- * 65,536 per marketplace (one row each would cost as much as the
- * comparison).  When nothing was stored that is every valid key; else the
- * stored ones are left out. */
+ * conflicting) go to stg.seen_listing_set ($1 file_id) with the time each
+ * was seen, in parallel arrays of up to 65,536 per marketplace (one row
+ * each would cost as much as the comparison).  The ETL takes such a
+ * sighting's values from the listing's latest observation at or before
+ * that time in a file loaded earlier: the state it was compared with
+ * (docs/model.md).  When nothing was stored that is every valid key; else
+ * the stored ones are left out. */
 static const char seen_all_sql[] =
-	"insert into stg.seen_listing_set (file_id, marketplace, external_ids)"
-	" select $1, marketplace, array_agg(external_id) from mc_load_keys"
+	"insert into stg.seen_listing_set (file_id, marketplace, external_ids, observed_ats)"
+	" select $1, marketplace, array_agg(external_id), array_agg(observed_at) from mc_load_keys"
 	" where reason is null"
 	" group by marketplace, line_no / 65536";
 
 static const char seen_rest_sql[] =
-	"insert into stg.seen_listing_set (file_id, marketplace, external_ids)"
-	" select $1, marketplace, array_agg(external_id) from mc_load_keys r"
+	"insert into stg.seen_listing_set (file_id, marketplace, external_ids, observed_ats)"
+	" select $1, marketplace, array_agg(external_id), array_agg(observed_at) from mc_load_keys r"
 	" where reason is null and not exists ("
 	"   select 1 from mc_load_verdicts v where v.line_no = r.line_no and v.verdict <> 'conflict')"
 	" group by marketplace, line_no / 65536";
@@ -211,6 +214,10 @@ struct mc_loader {
 	unsigned char *verdict;  /* 2 bits per line number; NULL when nothing is sent again */
 	long lines;              /* line numbers seen in the first pass */
 	long keys;               /* valid keys in mc_load_keys, duplicates collapsed */
+	struct file_counts {     /* of the valid lines, for the run's health (docs/model.md) */
+		long valid, list_price, availability, product_key;
+		long long first_us, last_us; /* earliest and latest observed_at */
+	} counts;
 	double classified_at;    /* when the verdicts were in (seconds()) */
 };
 
@@ -554,6 +561,7 @@ void mc_loader_free(struct mc_loader *l)
 struct file_state {
 	const char *path;
 	long long size;
+	long long started_us;    /* the header's started_at */
 	char abspath[PATH_MAX];
 	struct mc_staging_header header;
 	char spider[128], run_id[256];
@@ -586,6 +594,19 @@ static enum mc_load_outcome check_run(struct mc_loader *l, struct file_state *fs
 	return MC_LOAD_LOADED;
 }
 
+/* Count a valid line for the run's health and the file's time span. */
+static void count_valid(struct file_counts *c, const struct mc_staging_obs *o)
+{
+	if (c->valid == 0 || o->observed_us < c->first_us)
+		c->first_us = o->observed_us;
+	if (c->valid == 0 || o->observed_us > c->last_us)
+		c->last_us = o->observed_us;
+	c->valid++;
+	c->list_price += o->list_price.p != NULL;
+	c->availability += !(o->availability.n == 7 && memcmp(o->availability.p, "unknown", 7) == 0);
+	c->product_key += o->product_key.p != NULL;
+}
+
 /* First pass: stream keys and rejects into COPY mc_load_keys.  Returns
  * MC_LOAD_LOADED when every line went out and the run record checks, else
  * REFUSED or FAILED (res->message set). */
@@ -611,6 +632,11 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 			return MC_LOAD_REFUSED;
 		}
 		kind = too_long ? MC_STAGING_REJECT : mc_staging_parse_line(&l->parser, line, n, &obs);
+		/* An observation belongs to its run: none is older than its start. */
+		if (kind == MC_STAGING_OBS && obs.observed_us < fs->started_us) {
+			kind = MC_STAGING_REJECT;
+			l->parser.reason = "observed_before_run";
+		}
 		if (kind == MC_STAGING_RUN) {
 			run_line_no = line_no;
 			mc_buf_reset(&l->run_line);
@@ -621,6 +647,7 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 		if (kind == MC_STAGING_OBS) {
 			put_key(&l->copy, line_no, &obs);
 			fp_add(l, obs.marketplace, obs.external_id);
+			count_valid(&l->counts, &obs);
 		} else {
 			res->rejected++;
 			put_reject(&l->copy, line_no, too_long ? "too_long_line" : l->parser.reason, line, n);
@@ -759,19 +786,20 @@ static enum mc_load_outcome find_loaded(struct mc_loader *l, struct mc_load_resu
 /* Insert the stg.loaded_file row; sets res->file_id and fs->file_id.  0 or -1. */
 static int insert_file(struct mc_loader *l, struct file_state *fs, struct mc_load_result *res)
 {
-	char status[16];
+	char status[16], scope[16];
 	char *record = mc_strndup(fs->run.record.p, fs->run.record.n);
 	char *started = mc_strndup(fs->run.started_at.p, fs->run.started_at.n);
 	char *finished = mc_strndup(fs->run.finished_at.p, fs->run.finished_at.n);
-	const char *params[8] = {res->sha256, fs->abspath, fs->spider, fs->run_id, status,
-				 started, finished, record};
+	const char *params[9] = {res->sha256, fs->abspath, fs->spider, fs->run_id, status,
+				 started, finished, record, scope};
 	PGresult *r;
 
 	snprintf(status, sizeof status, "%.*s", (int)fs->run.status.n, fs->run.status.p);
+	snprintf(scope, sizeof scope, "%.*s", (int)fs->run.scope.n, fs->run.scope.p);
 	r = query(l->conn, res, "recording the file",
 		  "insert into stg.loaded_file (content_sha256, path, spider, run_id, run_status,"
-		  " run_started_at, run_finished_at, run_record)"
-		  " values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) returning file_id", 8, params);
+		  " run_started_at, run_finished_at, run_record, run_scope)"
+		  " values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) returning file_id", 9, params);
 	free(record);
 	free(started);
 	free(finished);
@@ -892,7 +920,8 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_reader *rd,
 					struct file_state *fs, struct mc_load_result *res)
 {
-	char nums[4][24];
+	char nums[10][24];
+	const struct file_counts *c = &l->counts;
 	enum mc_load_outcome out;
 
 	/* Serialise with other loaders, then look for the same content. */
@@ -911,10 +940,22 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_read
 	snprintf(nums[1], sizeof nums[1], "%ld", res->accepted);
 	snprintf(nums[2], sizeof nums[2], "%ld", res->unchanged);
 	snprintf(nums[3], sizeof nums[3], "%ld", res->rejected);
-	const char *p_counts[5] = {fs->file_id, nums[0], nums[1], nums[2], nums[3]};
+	snprintf(nums[4], sizeof nums[4], "%ld", c->valid);
+	snprintf(nums[5], sizeof nums[5], "%ld", c->list_price);
+	snprintf(nums[6], sizeof nums[6], "%ld", c->availability);
+	snprintf(nums[7], sizeof nums[7], "%ld", c->product_key);
+	snprintf(nums[8], sizeof nums[8], "%lld", c->first_us);
+	snprintf(nums[9], sizeof nums[9], "%lld", c->last_us);
+	const char *p_counts[11] = {fs->file_id, nums[0], nums[1], nums[2], nums[3], nums[4],
+				    nums[5], nums[6], nums[7], c->valid ? nums[8] : NULL,
+				    c->valid ? nums[9] : NULL};
 	PGresult *r = query(l->conn, res, "recording the counts",
 			    "update stg.loaded_file set rows_read = $2, rows_accepted = $3,"
-			    " rows_unchanged = $4, rows_rejected = $5 where file_id = $1", 5, p_counts);
+			    " rows_unchanged = $4, rows_rejected = $5, rows_valid = $6,"
+			    " filled_list_price = $7, filled_availability = $8, filled_product_key = $9,"
+			    " first_observed_at = timestamptz 'epoch' + $10::bigint * interval '1 us',"
+			    " last_observed_at = timestamptz 'epoch' + $11::bigint * interval '1 us'"
+			    " where file_id = $1", 11, p_counts);
 	if (!r)
 		return MC_LOAD_FAILED;
 	PQclear(r);
@@ -959,6 +1000,7 @@ static enum mc_load_outcome open_file(struct mc_loader *l, struct mc_line_reader
 		return MC_LOAD_REFUSED;
 	}
 	snprintf(fs->spider, sizeof fs->spider, "%.*s", (int)fs->header.spider.n, fs->header.spider.p);
+	fs->started_us = fs->header.started_us;
 	snprintf(fs->run_id, sizeof fs->run_id, "%.*s", (int)fs->header.run_id.n, fs->header.run_id.p);
 	return MC_LOAD_LOADED;
 }
@@ -998,6 +1040,7 @@ static enum mc_load_outcome load_in_transaction(struct mc_loader *l, struct mc_l
 		return MC_LOAD_FAILED;
 	mc_copyb_header(&l->copy);
 	fp_reset(l);
+	memset(&l->counts, 0, sizeof l->counts);
 	out = send_keys(l, rd, fs, res);
 	if (out == MC_LOAD_LOADED)
 		mc_copyb_trailer(&l->copy);

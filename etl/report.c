@@ -33,6 +33,8 @@ const struct mc_report mc_reports[] = {
 	 "per product and currency, the cheapest listing on sale across marketplaces"},
 	{"history", "rpt.price_history", "valid_from", 0, true, true,
 	 "the price history of one listing (needs --listing)"},
+	{"runs", "rpt.run_health", "started_at desc, spider, run_id", 30, false, false,
+	 "every crawl run: status, health, items, fields filled, why suspect or partial"},
 	{NULL, NULL, NULL, 0, false, false, NULL},
 };
 

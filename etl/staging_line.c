@@ -22,14 +22,14 @@
 /* Known member names, their slot in p->members.  Top-level keys of the three
  * line kinds and of the run record's inner object share one table. */
 _Static_assert(sizeof(((struct mc_staging_parser *)0)->members) /
-			       sizeof(struct mc_staging_member) == 23,
+			       sizeof(struct mc_staging_member) == 24,
 	       "one member slot per known name");
 
 enum key {
 	K_MARKETPLACE, K_EXTERNAL_ID, K_URL, K_TITLE, K_PRICE, K_LIST_PRICE, K_CURRENCY,
 	K_AVAILABILITY, K_OBSERVED_AT, K_PRODUCT_KEY, K_ATTRS,
 	K_RUN, K_FORMAT, K_VERSION, K_SPIDER, K_RUN_ID, K_STARTED_AT,
-	K_FINISHED_AT, K_STATUS, K_PAGES, K_ITEMS, K_ERRORS, K_STATS,
+	K_FINISHED_AT, K_STATUS, K_PAGES, K_ITEMS, K_ERRORS, K_STATS, K_SCOPE,
 	K_COUNT
 };
 
@@ -37,7 +37,7 @@ static const char *const key_names[K_COUNT] = {
 	"marketplace", "external_id", "url", "title", "price", "list_price", "currency",
 	"availability", "observed_at", "product_key", "attrs",
 	"run", "format", "version", "spider", "run_id", "started_at",
-	"finished_at", "status", "pages", "items", "errors", "stats",
+	"finished_at", "status", "pages", "items", "errors", "stats", "scope",
 };
 
 /* Reason names per observation field: missing_, bad_, too_long_, duplicate_. */
@@ -961,16 +961,16 @@ static int meta_text(struct mc_staging_parser *p, int key, const char *set, size
 	return 0;
 }
 
-static int meta_time(struct mc_staging_parser *p, int key, struct mc_span *out)
+/* A required timestamp member, normalised into `out`, its instant in `usec`. */
+static int meta_time(struct mc_staging_parser *p, int key, struct mc_span *out, long long *usec)
 {
 	struct mc_span v;
 	char *ts;
-	long long usec;
 
 	if (meta_text(p, key, NULL, 64, &v) != 0)
 		return -1;
 	ts = scratch_take(p, 32);
-	if (normalize_timestamp(v, ts, &usec) != 0) {
+	if (normalize_timestamp(v, ts, usec) != 0) {
 		snprintf(p->error, sizeof p->error, "\"%s\" is not an RFC 3339 timestamp",
 			 key_names[key]);
 		return -1;
@@ -1013,7 +1013,7 @@ int mc_staging_parse_header(struct mc_staging_parser *p, const char *line, size_
 	}
 	if (meta_text(p, K_SPIDER, SPIDER_CHARS, 100, &h->spider) != 0 ||
 	    meta_text(p, K_RUN_ID, RUN_ID_CHARS, 200, &h->run_id) != 0 ||
-	    meta_time(p, K_STARTED_AT, &h->started_at) != 0)
+	    meta_time(p, K_STARTED_AT, &h->started_at, &h->started_us) != 0)
 		return -1;
 	return 0;
 }
@@ -1039,6 +1039,7 @@ int mc_staging_parse_run(struct mc_staging_parser *p, const char *line, size_t l
 			 struct mc_staging_run *r)
 {
 	const struct mc_staging_member *m;
+	long long usec;
 
 	if (meta_object_line(p, line, len) != 0)
 		return -1;
@@ -1060,14 +1061,24 @@ int mc_staging_parse_run(struct mc_staging_parser *p, const char *line, size_t l
 	if (meta_text(p, K_SPIDER, SPIDER_CHARS, 100, &r->spider) != 0 ||
 	    meta_text(p, K_RUN_ID, RUN_ID_CHARS, 200, &r->run_id) != 0 ||
 	    meta_text(p, K_STATUS, NULL, 20, &r->status) != 0 ||
-	    meta_time(p, K_STARTED_AT, &r->started_at) != 0 ||
-	    meta_time(p, K_FINISHED_AT, &r->finished_at) != 0 ||
+	    meta_time(p, K_STARTED_AT, &r->started_at, &usec) != 0 ||
+	    meta_time(p, K_FINISHED_AT, &r->finished_at, &usec) != 0 ||
 	    meta_count(p, K_PAGES) != 0 || meta_count(p, K_ITEMS) != 0 ||
 	    meta_count(p, K_ERRORS) != 0)
 		return -1;
-	if (!span_is(r->status, "complete") && !span_is(r->status, "aborted") &&
-	    !span_is(r->status, "suspect")) {
-		snprintf(p->error, sizeof p->error, "\"status\" is not complete, aborted or suspect");
+	if (!span_is(r->status, "complete") && !span_is(r->status, "partial") &&
+	    !span_is(r->status, "aborted") && !span_is(r->status, "suspect")) {
+		snprintf(p->error, sizeof p->error,
+			 "\"status\" is not complete, partial, aborted or suspect");
+		return -1;
+	}
+	/* No scope: a file from before scopes existed, when every run was
+	 * taken as the whole catalogue. */
+	r->scope = (struct mc_span){"full", 4};
+	if (p->members[K_SCOPE].type &&
+	    (meta_text(p, K_SCOPE, NULL, 10, &r->scope) != 0 ||
+	     (!span_is(r->scope, "full") && !span_is(r->scope, "partial")))) {
+		snprintf(p->error, sizeof p->error, "\"scope\" is not full or partial");
 		return -1;
 	}
 	m = &p->members[K_STATS];

@@ -50,11 +50,14 @@ struct mc_staging_header {
 	struct mc_span spider;     /* [a-z0-9_], 1-100 chars */
 	struct mc_span run_id;     /* 1-200 chars, no '/' */
 	struct mc_span started_at; /* normalised like observed_at */
+	long long started_us;      /* the same instant in microseconds since 1970 UTC */
 };
 
 /* The last line: {"run":{...}}. */
 struct mc_staging_run {
-	struct mc_span spider, run_id, status; /* status: complete|aborted|suspect */
+	struct mc_span spider, run_id;
+	struct mc_span status;                  /* complete|partial|aborted|suspect */
+	struct mc_span scope;                   /* full|partial ("full" when absent) */
 	struct mc_span started_at, finished_at; /* normalised like observed_at */
 	struct mc_span record;                  /* JSON text of the inner object */
 };
@@ -80,7 +83,7 @@ struct mc_staging_parser {
 		bool escaped;    /* string with backslash escapes */
 		bool unsafe;     /* holds a number PostgreSQL's numeric rejects */
 		bool dup;        /* the key appeared more than once */
-	} members[23]; /* one per known member name */
+	} members[24]; /* one per known member name */
 };
 
 void mc_staging_parser_init(struct mc_staging_parser *p);

@@ -1,16 +1,20 @@
 /*
- * The state digest: 128 bits standing for the fields change detection
- * compares (price, list price, currency, availability, title), so the
- * loader's first pass sends 16 bytes per line instead of the fields, and
- * stg.listing_state keeps the digest instead of a copy of them.
+ * The state digest: 128 bits standing for what change detection compares
+ * (price, list price, currency, availability, url, product key, title), so
+ * the loader's first pass sends 16 bytes per line instead of the fields,
+ * and stg.listing_state keeps the digest instead of a copy of them.  A line
+ * equal to its listing's state in all of these is "unchanged" and stored
+ * only as a sighting (docs/loader.md); attrs are not compared.
  *
  * The same value is computed in SQL by stg.state_digest()
- * (sql/schema/007_state_digest.sql).  Both hash, with SHA-256 cut to its
- * first 16 bytes, the canonical text
- *     PRICE|LIST_PRICE|CURRENCY|AVAILABILITY|TITLE
+ * (sql/schema/010_history_by_sighting.sql).  Both hash, with SHA-256 cut
+ * to its first 16 bytes, the canonical text
+ *     PRICE|LIST_PRICE|CURRENCY|AVAILABILITY|N:URL|KEY|TITLE
  * where prices are printed the way PostgreSQL prints numeric(18,6)
- * ("7.500000", "0.000000") and a missing list price is empty.  The fields
- * before the title cannot contain '|', so the text is unambiguous.
+ * ("7.500000", "0.000000"), a missing list price is empty, N is the URL's
+ * length in bytes, KEY is "-" without a product key and "N:KEY" with one.
+ * The fields before the URL cannot contain '|', the counted ones carry
+ * their length and the title comes last, so the text is unambiguous.
  */
 #ifndef MC_STATE_DIGEST_H
 #define MC_STATE_DIGEST_H

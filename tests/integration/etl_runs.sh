@@ -65,16 +65,16 @@ sql "insert into stg.loaded_file (content_sha256, path, spider, run_id, run_stat
 out=$(mc etl 2>&1)
 check_eq "$?" "1" "a failing run exits 1"
 case "$out" in
-*"run 3 failed, nothing changed: 030_listing.sql: new row for relation \"listing\" violates check constraint"*)
+*"run 3 failed, nothing changed: 030_sighting.sql: new row for relation \"listing\" violates check constraint"*)
 	ok "the error names the run, the job and the database error" ;;
 *) not_ok "the error names the run, the job and the database error"; echo "# $out" ;;
 esac
-check_eq "$(sql "select status, files_processed, error_text like '030_listing.sql: %' from etl.run where run_id = 3")" \
+check_eq "$(sql "select status, files_processed, error_text like '030_sighting.sql: %' from etl.run where run_id = 3")" \
 	"failed|0|t" "the failed run's etl.run row survives the rollback"
 check_eq "$(sql "select job, status, rows_affected > 0 or job <> 'etl/010_batch.sql', error_text is not null from etl.job_run where run_id = 3 order by job_seq")" \
 "etl/010_batch.sql|ok|t|f
 etl/020_observation.sql|ok|t|f
-etl/030_listing.sql|failed|t|t" "so do its job rows, up to the failed job"
+etl/030_sighting.sql|failed|t|t" "so do its job rows, up to the failed job"
 check_eq "$(sql "select (select count(*) from core.crawl_run), (select count(*) from core.listing), (select count(*) from etl.processed_file)")" \
 	"0|0|0" "nothing of the failed batch was kept"
 

@@ -33,7 +33,7 @@ check_eq "$(sql "select rows_read || '/' || rows_accepted || '/' || rows_unchang
 	"5/5/0 5/3/2 5/2/3 1/0/1 1/1/0 " "per-file counts read/accepted/unchanged"
 state() { sql "select o.price::numeric(10,2) || '@' || to_char(s.observed_at at time zone 'UTC', 'HH24:MI') from stg.listing_state s join stg.observation o using (obs_id) where s.external_id = '$1'"; }
 # The loader's digest (etl/state_digest.c) and stg.state_digest() must agree.
-digests_agree() { sql "select count(*) filter (where s.digest = stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title)) || '/' || count(*) from stg.listing_state s join stg.observation o using (obs_id)"; }
+digests_agree() { sql "select count(*) filter (where s.digest = stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title, o.url, o.product_key)) || '/' || count(*) from stg.listing_state s join stg.observation o using (obs_id)"; }
 check_eq "$(state x)" "10.00@12:00" "listing_state holds the current state"
 check_eq "$(digests_agree)" "5/5" "every listing_state digest equals stg.state_digest() of its observation"
 check_eq "$(sql "select count(*) from stg.listing_state s join stg.observation o using (obs_id) where (s.marketplace, s.external_id, s.observed_at) = (o.marketplace, o.external_id, o.observed_at)")" 5 "listing_state.obs_id points at the observation it reflects"
@@ -86,13 +86,15 @@ check_eq "$(seen dup2)" "d,e" "... the unchanged listings (duplicates collapsed)
 # computes), the second pass as text; both must name the same instant, for
 # offsets, fractions (cut at microseconds) and the ends of the range.
 { obs t1 1 2026-11-22T23:30:00.1234567+05:30; obs t2 1 1970-01-01T00:00:00Z; obs t3 1 9999-12-31T23:59:59.999999Z
-  obs t4 1 2026-11-22T01:00:00-03:00; obs t5 1 2000-01-01T00:00:00Z; obs t6 1 1999-12-31T23:59:59.5Z; } | stg "$T/ts.jsonl" ts
+  obs t4 1 2026-11-22T01:00:00-03:00; obs t5 1 2000-01-01T00:00:00Z; obs t6 1 1999-12-31T23:59:59.5Z; } |
+	stg "$T/ts.jsonl" ts complete 1970-01-01T00:00:00Z
 load --keep "$T/ts.jsonl"
 check_eq "$RC" 0 "file with varied timestamps loads"
 check_eq "$(sql "select string_agg(s.external_id || '=' || to_char(s.observed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), ' ' order by s.external_id) from stg.listing_state s join stg.observation o using (obs_id) where s.external_id like 't_' and s.observed_at = o.observed_at")" \
 	"t1=2026-11-22 18:00:00.123456 t2=1970-01-01 00:00:00.000000 t3=9999-12-31 23:59:59.999999 t4=2026-11-22 04:00:00.000000 t5=2000-01-01 00:00:00.000000 t6=1999-12-31 23:59:59.500000" \
 	"listing_state (binary first pass) and the observation (text) hold the same instants"
-{ obs t1 1 2026-11-22T18:00:00.123456Z; obs t4 2 2026-11-22T04:00:00.000001Z; } | stg "$T/ts2.jsonl" ts2
+{ obs t1 1 2026-11-22T18:00:00.123456Z; obs t4 2 2026-11-22T04:00:00.000001Z; } |
+	stg "$T/ts2.jsonl" ts2 complete 2026-11-22T04:00:00Z
 load --keep "$T/ts2.jsonl"
 check_eq "$(sql "select rows_unchanged || '/' || rows_accepted from stg.loaded_file where run_id = 'ts2'")" "1/1" \
 	"the same instant and state again is unchanged; a change a microsecond later is accepted"

@@ -13,14 +13,16 @@ obs() {
 		"$1" "$1" "${5:-Title $1}" "$2" "$lp" "${6:-in_stock}" "$3"
 }
 
-# stg FILE RUN_ID [STATUS]: wrap stdin (observation lines) into a staging file.
+# stg FILE RUN_ID [STATUS] [STARTED_AT]: wrap stdin (observation lines) into
+# a staging file (observations must not be older than STARTED_AT, default
+# 2026-11-22T10:00:00Z).
 stg() {
-	local f=$1 run=$2 status=${3:-complete}
+	local f=$1 run=$2 status=${3:-complete} started=${4:-2026-11-22T10:00:00Z}
 	mkdir -p "$(dirname "$f")"
 	{
-		printf '{"format":"marketcrawl-staging","version":1,"spider":"demo","run_id":"%s","started_at":"2026-11-22T10:00:00Z"}\n' "$run"
+		printf '{"format":"marketcrawl-staging","version":1,"spider":"demo","run_id":"%s","started_at":"%s"}\n' "$run" "$started"
 		cat
-		printf '{"run":{"spider":"demo","run_id":"%s","started_at":"2026-11-22T10:00:00Z","finished_at":"2026-11-22T10:05:00Z","status":"%s","pages":1,"items":1,"errors":0,"stats":{}}}\n' "$run" "$status"
+		printf '{"run":{"spider":"demo","run_id":"%s","started_at":"%s","finished_at":"2026-11-22T10:05:00Z","status":"%s","pages":1,"items":1,"errors":0,"stats":{}}}\n' "$run" "$started" "$status"
 	} >"$f"
 }
 

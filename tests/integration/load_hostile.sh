@@ -33,8 +33,12 @@ check_eq "$(sql "select count(*) from stg.listing_state")" 2 "two listing states
 check_eq "$(sql "select count(*) from pg_tables where schemaname = 'stg' and tablename = 'observation'")" 1 "the SQL fragment did nothing"
 
 # The loader's state digest (C) equals stg.state_digest() (SQL) for hostile
-# titles, '|' in titles and every price spelling the staging format allows.
+# titles, '|' in titles, URLs and product keys (counted in bytes, not
+# characters) and every price spelling the staging format allows.
 {
+	printf '%s\n' '{"marketplace":"m","external_id":"p6","url":"http://m.test/\u00fc|x","title":"t","price":"1","currency":"EUR","availability":"unknown","observed_at":"2026-11-22T10:00:00Z","product_key":"k|ey \u00e9"}'
+	printf '%s\n' '{"marketplace":"m","external_id":"p7","url":"http://m.test/p7","title":"t","price":"1","currency":"EUR","availability":"unknown","observed_at":"2026-11-22T10:00:00Z","product_key":"-"}'
+
 	obs p1 0 2026-11-22T10:00:00Z null 'a|b||c'
 	obs p2 -0 2026-11-22T10:00:00Z 0.000001 '|'
 	obs p3 000.5 2026-11-22T10:00:00Z 0010 'tab\there \\ \"q\" caf\u00e9 \ud83d\ude00'
@@ -43,8 +47,8 @@ check_eq "$(sql "select count(*) from pg_tables where schemaname = 'stg' and tab
 } | stg "$T/prices.jsonl" prices
 load --keep "$T/prices.jsonl"
 check_eq "$RC" 0 "price spellings load"
-check_eq "$(sql "select count(*) filter (where s.digest = stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title)) || '/' || count(*) from stg.listing_state s join stg.observation o using (obs_id)")" \
-	"7/7" "the loader's digests equal stg.state_digest() for every listing"
+check_eq "$(sql "select count(*) filter (where s.digest = stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title, o.url, o.product_key)) || '/' || count(*) from stg.listing_state s join stg.observation o using (obs_id)")" \
+	"9/9" "the loader's digests equal stg.state_digest() for every listing"
 
 # Loading the same listing again with the same hostile title: unchanged.
 sed 's/hostile/hostile2/g; s/2026-11-22T10:00:00Z/2026-11-22T11:00:00Z/g' "$T/hostile.jsonl" >"$T/hostile2.jsonl"

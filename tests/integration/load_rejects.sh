@@ -29,6 +29,7 @@ cases=(
 	"too_long_title|{\"marketplace\":\"m\",\"url\":\"http://m.test/x\",\"currency\":\"EUR\",\"availability\":\"in_stock\",\"observed_at\":\"2026-11-22T10:00:00Z\",\"external_id\":\"l1\",\"price\":\"1\",\"title\":\"$(head -c 1001 /dev/zero | tr '\0' x)\"}"
 	"bad_attrs|{$GOOD,\"external_id\":\"b1\",\"price\":\"1\",\"attrs\":[1]}"
 	"duplicate_price|{$GOOD,\"external_id\":\"d1\",\"price\":\"1\",\"price\":\"2\"}"
+	"observed_before_run|{\"marketplace\":\"m\",\"url\":\"http://m.test/x\",\"title\":\"T\",\"currency\":\"EUR\",\"availability\":\"in_stock\",\"external_id\":\"e1\",\"price\":\"1\",\"observed_at\":\"2026-11-22T09:59:59.999Z\"}"
 )
 {
 	obs ok1 1 2026-11-22T10:00:00Z
@@ -42,6 +43,8 @@ cases=(
 load --keep "$T/bad.jsonl"
 check_eq "$RC" 3 "file with bad lines: exit 3"
 n=${#cases[@]}
+check_eq "$(cat "$T/err")" "marketcrawl: error: $((n + 2)) line(s) rejected in 1 file(s); the rest loaded (reasons and line numbers in stg.rejected_line)" \
+	"exit 3 says why in one line on stderr"
 check_eq "$(sql 'select rows_read, rows_accepted, rows_rejected from stg.loaded_file')" "$((n + 4))|2|$((n + 2))" "good lines loaded, bad lines counted"
 check_eq "$(sql "select string_agg(external_id, ',' order by line_no) from stg.observation")" "ok1,ok2" "the good lines around the bad ones are loaded"
 line=3

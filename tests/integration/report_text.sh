@@ -99,11 +99,11 @@ $D100 10:00:01+00,alpha,a1,Star Forge,EUR,80.00,120.00,40.00,50.00" \
 check_eq "$(rep current-prices)" \
 " marketplace | external_id |   title    | price | list_price | currency | availability |      price_since       |       last_seen        |         url         
 -------------+-------------+------------+-------+------------+----------+--------------+------------------------+------------------------+---------------------
- alpha       | a1          | Star Forge | 84.00 |            | EUR      | in_stock     | $D10 10:00:01+00 | $D10 10:00:01+00 | http://shop.test/a1
+ alpha       | a1          | Star Forge | 84.00 |            | EUR      | in_stock     | $D10 10:00:01+00 | $D10 10:00:00+00 | http://shop.test/a1
  alpha       | c1          | Moon Base  | 55.00 |            | EUR      | in_stock     | $D200 10:00:03+00 | $D10 10:00:00+00 | http://shop.test/c1
- beta        | b1          | Star Forge | 94.00 |            | EUR      | in_stock     | $D10 10:00:02+00 | $D10 10:00:02+00 | http://shop.test/b1
+ beta        | b1          | Star Forge | 94.00 |            | EUR      | in_stock     | $D10 10:00:02+00 | $D10 10:00:00+00 | http://shop.test/b1
  beta        | j1          | Star Forge |  1500 |            | JPY      | in_stock     | $D400 10:00:05+00 | $D10 10:00:00+00 | http://shop.test/j1
-(4 rows)" "current-prices: listings on sale (d1 was delisted), JPY without decimals"
+(4 rows)" "current-prices: listings on sale (d1 was delisted), JPY without decimals, last_seen the start of the last run that saw them"
 
 check_eq "$(rep historic-lows --format csv | crlf)" \
 "marketplace,external_id,title,currency,current_price,alltime_low,alltime_low_at,low_365d,low_365d_at,low_90d,low_90d_at,at_alltime_low,within_5pct_of_low
@@ -141,9 +141,9 @@ check_eq "$(rep history --listing beta:nothing)" \
 -------------+-------------+-------+------------+----------+-------+------------+----------
 (0 rows)" "an empty result still prints the header"
 
-check_eq "$(rep --list | wc -l)" "8" "report --list: one line per report"
+check_eq "$(rep --list | wc -l)" "9" "report --list: one line per report"
 check_eq "$(rep --list | awk '{print $1 "=" $2}' | tr '\n' ' ')" \
-	"price-changes=rpt.price_change daily-moves=rpt.daily_price_moves price-drops=rpt.recent_price_drops price-increases=rpt.recent_price_increases current-prices=rpt.current_price historic-lows=rpt.historic_low cheapest=rpt.cheapest_offer history=rpt.price_history " \
+	"price-changes=rpt.price_change daily-moves=rpt.daily_price_moves price-drops=rpt.recent_price_drops price-increases=rpt.recent_price_increases current-prices=rpt.current_price historic-lows=rpt.historic_low cheapest=rpt.cheapest_offer history=rpt.price_history runs=rpt.run_health " \
 	"the report names and their views"
 rep history >/dev/null; check_eq "$?" "2" "history without --listing is a usage error"
 rep no-such-report >/dev/null; check_eq "$?" "2" "an unknown report is a usage error"

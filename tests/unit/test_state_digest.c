@@ -1,6 +1,6 @@
 /*
  * The loader's state digest: prices printed the way numeric(18,6) prints
- * them, and digests of known canonical texts (expected values from Python's
+ * them, and digests of known canonical texts (docs/loader.md) (expected values from Python's
  * hashlib).  Agreement with the SQL function stg.state_digest() is checked
  * against PostgreSQL by tests/integration/load_hostile.sh.
  */
@@ -53,16 +53,31 @@ int main(void)
 	o.price = span("7.5");
 	o.currency = span("EUR");
 	o.availability = span("in_stock");
+	o.url = span("https://shop.test/x");
 	o.title = span("Title");
 	digest_hex(&o, hex);
-	CHECK_STR(hex, "8a31d55e9dbc3292cc3b69c438aa0ebc", "digest of 7.500000||EUR|in_stock|Title");
+	CHECK_STR(hex, "30a33b59426967e0a79e12970875c673",
+		  "digest of 7.500000||EUR|in_stock|19:https://shop.test/x|-|Title");
 
 	o.price = span("0");
 	o.list_price = span("10");
 	o.currency = span("USD");
 	o.availability = span("preorder");
+	o.url = span("https://shop.test/a|b");
+	o.product_key = span("key|one");
 	o.title = span("a|b");
 	digest_hex(&o, hex);
-	CHECK_STR(hex, "300c8b33dab338bef81ed3875eba5c31", "digest with a list price and '|' in the title");
+	CHECK_STR(hex, "5d9d08e3a76216e90467804ac8ac7d3a",
+		  "digest with a list price, a product key and '|' in url, key and title");
+
+	o.price = span("1");
+	o.list_price = span(NULL);
+	o.availability = span("unknown");
+	o.currency = span("EUR");
+	o.url = span("https://x.test/\xc3\xa9");
+	o.product_key = span(NULL);
+	o.title = span("T");
+	digest_hex(&o, hex);
+	CHECK_STR(hex, "48bf124c5eefe1e05103e077107b0512", "the URL's length counts bytes, not characters");
 	return tl_exit_status();
 }
