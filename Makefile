@@ -46,7 +46,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BIN := $(B)/marketcrawl
 
 .PHONY: all check demo install uninstall clean lint checksymbols devtest deps \
-	bench bench-load bench-etl fuzz valgrind test-spider tests
+	bench bench-load bench-etl fuzz valgrind test-spider tests soak
 
 all: $(BIN) marketcrawl
 
@@ -140,6 +140,14 @@ devtest:
 	@$(MAKE) --no-print-directory checksymbols
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
+
+# The history property test (tests/integration/history_property.sh) for
+# SOAK_SECONDS (default 600) over fresh seeds, SOAK_TRIALS (default 8)
+# random orders each, on the throwaway PostgreSQL tests/run.sh starts.
+soak: $(BIN)
+	@first=$$(( $$(date +%s) * 100 )); \
+	B=$(B) HP_SEEDS=$$first-$$((first + 10000000)) HP_TRIALS=$${SOAK_TRIALS:-8} \
+	HP_SECONDS=$${SOAK_SECONDS:-600} tests/run.sh history_property
 
 # Fuzzing (clang + libFuzzer): FUZZ_SECONDS per target, default 60.
 fuzz:

@@ -8,11 +8,12 @@ packages=(
 	build-essential pkg-config
 	libcurl4-openssl-dev libxml2-dev libpcre2-dev libpq-dev libjansson-dev zlib1g-dev libidn2-dev
 	postgresql postgresql-contrib
-	gzip curl ca-certificates jq
+	gzip curl ca-certificates jq python3
 	nginx-light openssl
 )
 # nginx-light: tests/integration/crawl_tls.sh serves HTTPS + HTTP/2 with it
-# (and `make bench` measures against it).
+# (and `make bench` measures against it).  python3 (standard library only):
+# the history property test, tests/property/history.py.
 # Optional extras for `make fuzz`, `make bench` and the HTML report test;
 # only installed when asked (MC_DEPS_EXTRA=1) or when CI runs.
 extras=(clang libclang-rt-14-dev wrk chromium valgrind)

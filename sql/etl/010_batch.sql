@@ -116,8 +116,9 @@ with run as (
                     then coalesce(r.crawler_reason, 'the crawler marked it ' || r.status)
                 when b.n = 0 then null
                 when r.observations < b.m_items / 2
-                    then format('%s items, below half the median %s of the %s previous complete runs',
-                                r.observations, trim_scale(b.m_items), b.n)
+                    then format('%s item%s, below half the median %s of %s', r.observations,
+                                case when r.observations = 1 then '' else 's' end,
+                                trim_scale(b.m_items), etl.previous_runs(b.n))
                 else etl.coverage_collapse(
                          b.n, array[r.s_title, r.s_price, r.s_list_price, r.s_availability,
                                     r.s_product_key],
@@ -137,7 +138,7 @@ with run as (
               from run p
               where p.spider = r.spider and p.scope = r.scope and p.status = 'complete'
                 and p.started_at < r.started_at
-              order by p.started_at desc, p.run_id desc
+              order by p.started_at desc, p.run_id collate "C" desc
               limit 5) x
     ) b
 )

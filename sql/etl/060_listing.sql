@@ -1,6 +1,6 @@
 -- A touched listing's values, products, delisting, and whether its newest
 -- sighting still has the state the loader compares with.
--- Reads tail_sighting, presence_end, stg.observation, stg.listing_state,
+-- Reads tail_newest, presence_end, stg.observation, stg.listing_state,
 -- core.listing, core.product.
 -- Writes core.product, core.listing (url, title, attrs, product,
 -- delisted_at), etl.listing_disorder; temp batch_listing (listings whose
@@ -9,15 +9,9 @@
 -- values"); a listing follows its newest product_key, and one that loses
 -- its key gets a product of its own again.  Re-run safety: every value is
 -- recomputed from the tail and written only when it differs.
-create temp table newest on commit drop as
-select distinct on (s.listing_id) s.listing_id, s.src_obs
-from tail_sighting s
-order by s.listing_id, s.t desc, s.file_id desc;
-alter table newest add primary key (listing_id);
-
 insert into core.product (product_key)
 select distinct o.product_key
-from newest n
+from tail_newest n
 join stg.observation o on o.obs_id = n.src_obs
 where o.product_key is not null
 on conflict (product_key) do nothing;
@@ -33,7 +27,7 @@ select l.listing_id,
             when op.product_key is null then l.product_id
             else nextval(pg_get_serial_sequence('core.product', 'product_id'))
        end as new_product_id
-from newest n
+from tail_newest n
 join stg.observation o on o.obs_id = n.src_obs
 join core.listing l on l.listing_id = n.listing_id
 join core.product op on op.product_id = l.product_id
@@ -68,12 +62,12 @@ alter table batch_listing add primary key (listing_id);
 -- the listing state the loader compares new lines with.  Only a listing
 -- loaded out of order can get there, and only its next change ends it.
 delete from etl.listing_disorder d
-using newest n
+using tail_newest n
 where d.listing_id = n.listing_id;
 
 insert into etl.listing_disorder (listing_id)
 select n.listing_id
-from newest n
+from tail_newest n
 join stg.observation o on o.obs_id = n.src_obs
 join stg.listing_state s on s.marketplace = o.marketplace and s.external_id = o.external_id
 where s.obs_id <> n.src_obs

@@ -200,13 +200,19 @@ as $$
           from unnest(v) as x) q
 $$;
 
+create function etl.previous_runs(runs bigint)
+returns text
+language sql immutable parallel safe
+return case when runs = 1 then 'the previous complete run'
+            else format('the %s previous complete runs', runs) end;
+
 create function etl.coverage_collapse(runs bigint, pct numeric[], median numeric[])
 returns text
 language sql immutable parallel safe
 as $$
-    select format('%s filled for %s%% of the items, below half the median %s%% of the %s previous complete runs',
+    select format('%s filled for %s%% of the items, below half the median %s%% of %s',
                   (array['title', 'price', 'list_price', 'availability', 'product_key'])[i],
-                  pct[i], trim_scale(median[i]), runs)
+                  pct[i], trim_scale(median[i]), etl.previous_runs(runs))
     from generate_subscripts(pct, 1) as i
     where median[i] >= 50 and pct[i] < median[i] / 2
     order by i
@@ -366,16 +372,29 @@ where not exists (select 1 from core.availability_history h
                     and (h.valid_to is null or h.valid_to > o.observed_at)
                     and h.availability = o.availability);
 
--- every unchanged sighting falls in a listed period too
+-- every unchanged sighting falls in a listed period too: none is before
+-- the listing's first range, in a gap between ranges, or after the end of
+-- its last one (the gaps are few; probing the ranges per sighting is not)
 create view etl.check_062_sightings_are_listed as
+with gap as (
+    select listing_id, tstzrange(prev_to, valid_from) as unlisted
+    from (select listing_id, valid_from,
+                 lag(valid_to) over w as prev_to, row_number() over w as n
+          from core.price_history
+          window w as (partition by listing_id order by valid_from)) x
+    where n = 1 or prev_to < valid_from
+    union all
+    select listing_id, tstzrange(valid_to, null)
+    from (select distinct on (listing_id) listing_id, valid_to
+          from core.price_history
+          order by listing_id, valid_from desc) last
+    where valid_to is not null
+)
 select s.file_id, s.marketplace, s.external_id, s.observed_at
 from stg.seen_listing s
 join etl.processed_file f on f.file_id = s.file_id
 join core.listing l on l.marketplace = s.marketplace and l.external_id = s.external_id
-where not exists (select 1 from core.price_history h
-                  where h.listing_id = l.listing_id
-                    and h.valid_from <= s.observed_at
-                    and (h.valid_to is null or h.valid_to > s.observed_at));
+join gap g on g.listing_id = l.listing_id and g.unlisted @> s.observed_at;
 
 -- the health columns agree with the rules' inputs
 create view etl.check_064_run_health_has_a_reason as

@@ -152,7 +152,7 @@ check_eq "$(sql "select l.external_id, g.genre from core.listing_genre g join co
 
 check_eq "$(sql "select crawl_run_id, spider, run_id, status, scope, started_at, finished_at, pages, items, errors, observations, health, delists, health_reason from core.crawl_run order by started_at")" \
 "1|shop|20260301T100000Z-1|complete|full|2026-03-01 10:00:00+00|2026-03-01 10:05:00+00|1|4|0|4|complete|t|
-5|shop|20260301T160000Z-2|complete|full|2026-03-01 16:00:00+00|2026-03-01 16:05:00+00|1|1|0|1|suspect|f|1 items, below half the median 4 of the 1 previous complete runs
+5|shop|20260301T160000Z-2|complete|full|2026-03-01 16:00:00+00|2026-03-01 16:05:00+00|1|1|0|1|suspect|f|1 item, below half the median 4 of the previous complete run
 2|shop|20260302T100000Z-1|complete|full|2026-03-02 10:00:00+00|2026-03-02 10:05:00+00|1|3|0|3|complete|t|
 6|shop|20260303T085900Z-3|aborted|full|2026-03-03 08:59:00+00|2026-03-03 09:01:00+00|1|1|0|1|aborted|f|stopped before the end of its frontier
 3|shop|20260303T100000Z-1|aborted|full|2026-03-03 10:00:00+00|2026-03-03 10:01:00+00|1|1|0|1|aborted|f|stopped before the end of its frontier

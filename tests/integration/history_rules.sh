@@ -105,6 +105,8 @@ h4|suspect|f|availability filled for 0.0% of the items, below half the median 10
 h5|complete|t|-" "runs whose items or field coverage collapsed are suspect (the crawler called them complete)"
 check_eq "$(sql "select string_agg(external_id, ' ' order by external_id) from core.listing where delisted_at is not null")" \
 	"g10" "the suspect run delisted nothing (g3..g10 were missing from it); the complete h5 delisted g10"
+check_eq "$(sql "select h.valid_from, h.valid_to from core.price_history h join core.listing l using (listing_id) where l.external_id = 'g5'")" \
+	"2026-06-01 10:00:05+00|" "g5's price holds from h1 on, without a gap at h3"
 check_eq "$(mc report runs --format csv | tr -d '\r' | sed -n '1p;4p')" \
 "spider,run_id,started_at,finished_at,scope,status,health,delists,items,produced,title_pct,price_pct,list_price_pct,availability_pct,product_key_pct,reason
 shop,h3,2026-06-03 10:00:00+00,2026-06-03 10:00:00+00,full,complete,suspect,f,2,2,100.0,100.0,0.0,100.0,0.0,\"2 items, below half the median 10 of the 2 previous complete runs\"" \

@@ -305,6 +305,7 @@ static void test_header_and_run(void)
 	CHECK_STR(span(h.spider), "demo", "header spider");
 	CHECK_STR(span(h.run_id), "20261122T100000Z-4242", "header run_id");
 	CHECK_STR(span(h.started_at), "2026-11-22 10:00:00.000000+00", "header started_at");
+	CHECK(h.started_us == 1795341600000000LL, "header started_at in microseconds");
 
 	static const char *const bad_headers[] = {
 		"{\"format\":\"other\",\"version\":1,\"spider\":\"demo\",\"run_id\":\"r\",\"started_at\":\"2026-11-22T10:00:00Z\"}",
@@ -328,6 +329,14 @@ static void test_header_and_run(void)
 	CHECK(strncmp(span(r.record), "{\"spider\":\"demo\"", 16) == 0 &&
 	      span(r.record)[r.record.n - 1] == '}' && r.record.n == strlen(rl) - 8,
 	      "run record text is the inner object");
+	CHECK_STR(span(r.scope), "full", "a run record without a scope is full (written before scopes)");
+
+	const char *partial = "{\"run\":{\"spider\":\"demo\",\"run_id\":\"r\",\"started_at\":\"2026-11-22T10:00:00Z\","
+			      "\"finished_at\":\"2026-11-22T10:05:00Z\",\"status\":\"partial\",\"scope\":\"partial\","
+			      "\"partial_reason\":\"--max-pages 1 reached\",\"pages\":1,\"items\":1,\"errors\":0}}";
+	CHECK_INT(mc_staging_parse_run(&P, partial, strlen(partial), &r), 0, "partial run record accepted");
+	CHECK_STR(span(r.status), "partial", "status partial");
+	CHECK_STR(span(r.scope), "partial", "scope partial");
 
 	static const char *const bad_runs[] = {
 		"{\"run\":{\"spider\":\"demo\",\"run_id\":\"r\",\"started_at\":\"2026-11-22T10:00:00Z\",\"finished_at\":\"2026-11-22T10:05:00Z\",\"status\":\"done\",\"pages\":1,\"items\":1,\"errors\":0}}",
@@ -337,6 +346,9 @@ static void test_header_and_run(void)
 		"{\"run\":{\"spider\":\"demo\",\"run_id\":\"r\",\"started_at\":\"2026-11-22T10:00:00Z\",\"finished_at\":\"2026-11-22T10:05:00Z\",\"status\":\"complete\",\"pages\":1,\"items\":1,\"errors\":0,\"stats\":[]}}",
 		"{\"run\":{\"spider\":\"demo\",\"run_id\":\"r\",\"started_at\":\"2026-11-22T10:00:00Z\",\"finished_at\":\"2026-11-22T10:05:00Z\",\"status\":\"complete\",\"pages\":1,\"items\":1,\"errors\":0,\"stats\":{\"x\":1e5000}}}",
 		"{\"run\":5}",
+		"{\"run\":{\"spider\":\"demo\",\"run_id\":\"r\",\"started_at\":\"2026-11-22T10:00:00Z\",\"finished_at\":\"2026-11-22T10:05:00Z\",\"status\":\"complete\",\"scope\":\"some\",\"pages\":1,\"items\":1,\"errors\":0}}",
+		"{\"run\":{\"spider\":\"demo\",\"run_id\":\"r\",\"started_at\":\"2026-11-22T10:00:00Z\",\"finished_at\":\"2026-11-22T10:05:00Z\",\"status\":\"complete\",\"scope\":1,\"pages\":1,\"items\":1,\"errors\":0}}",
+		"{\"run\":{\"spider\":\"demo\",\"run_id\":\"r\",\"started_at\":\"2026-11-22T10:00:00Z\",\"finished_at\":\"2026-11-22T10:05:00Z\",\"status\":\"failed\",\"pages\":1,\"items\":1,\"errors\":0}}",
 	};
 	for (size_t i = 0; i < sizeof bad_runs / sizeof bad_runs[0]; i++)
 		CHECK_INT(mc_staging_parse_run(&P, bad_runs[i], strlen(bad_runs[i]), &r), -1,
