@@ -19,7 +19,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: marketcrawl report NAME [--format table|csv|json] [--limit N]\n"
-		"                          [--listing MARKETPLACE:EXTERNAL_ID] [--db CONNINFO]\n"
+		"                          [--listing MARKETPLACE[/REGION]:EXTERNAL_ID] [--db CONNINFO]\n"
 		"       marketcrawl report --list\n"
 		"       marketcrawl report --html FILE [--db CONNINFO]\n"
 		"\n"
@@ -28,6 +28,7 @@ static void usage(FILE *out)
 		"                  (an array of objects; decimals as exact strings)\n"
 		"  --limit N       at most N rows (0: all); each report has its own default\n"
 		"  --listing M:ID  only the listing with marketplace M and external id ID\n"
+		"                  (M/R:ID: of region R)\n"
 		"  --list          one line per report: name, view, what it shows\n"
 		"  --html FILE     one self-contained HTML page with charts (FILE - is stdout)\n"
 		"  --db CONNINFO   libpq connection string or URI; default: the PG* environment\n");
@@ -111,7 +112,7 @@ int mc_cmd_report(int argc, char **argv)
 			const char *colon = strchr(listing, ':');
 			if (!colon || colon == listing || !colon[1]) {
 				fprintf(stderr, "marketcrawl report: --listing wants"
-						" MARKETPLACE:EXTERNAL_ID, not '%s'\n", listing);
+						" MARKETPLACE[/REGION]:EXTERNAL_ID, not '%s'\n", listing);
 				return MC_EXIT_USAGE;
 			}
 			if (!q.report->by_listing) {
@@ -120,11 +121,15 @@ int mc_cmd_report(int argc, char **argv)
 				return MC_EXIT_USAGE;
 			}
 			marketplace = mc_strndup(listing, (size_t)(colon - listing));
+			char *slash = strchr(marketplace, '/');
+			if (slash)
+				*slash = '\0';
 			q.marketplace = marketplace;
+			q.region = slash ? slash + 1 : "";
 			q.external_id = colon + 1;
 		} else if (q.report->needs_listing) {
 			fprintf(stderr, "marketcrawl report: %s needs --listing"
-					" MARKETPLACE:EXTERNAL_ID\n", q.report->name);
+					" MARKETPLACE[/REGION]:EXTERNAL_ID\n", q.report->name);
 			return MC_EXIT_USAGE;
 		}
 	}

@@ -63,13 +63,13 @@
 enum { V_SKIP, V_STORE, V_STORE_LATE, V_CONFLICT };
 
 /* mc_load_keys, filled by the first pass in COPY binary format. */
-enum { KEY_COLUMNS = 7 };
+enum { KEY_COLUMNS = 8 };
 static const char create_keys_sql[] =
 	"create temp table if not exists mc_load_keys ("
 	" line_no integer not null,"
 	" reason text,"     /* null: a valid observation */
 	" raw_line text,"   /* rejects only */
-	" marketplace text, external_id text, observed_at timestamptz, digest uuid"
+	" marketplace text, region text, external_id text, observed_at timestamptz, digest uuid"
 	") on commit delete rows";
 
 /* The lines that are not unchanged, with their verdicts ('new', 'change',
@@ -77,7 +77,8 @@ static const char create_keys_sql[] =
  * pass sends. */
 static const char create_verdicts_sql[] =
 	"create temp table if not exists mc_load_verdicts ("
-	" line_no integer not null, marketplace text not null, external_id text not null,"
+	" line_no integer not null, marketplace text not null, region text not null,"
+	" external_id text not null,"
 	" observed_at timestamptz not null, digest uuid not null, verdict text not null"
 	") on commit delete rows";
 
@@ -85,7 +86,7 @@ static const char create_verdicts_sql[] =
 static const char collapse_sql[] =
 	"delete from mc_load_keys r using ("
 	"  select ctid from ("
-	"    select ctid, row_number() over (partition by marketplace, external_id"
+	"    select ctid, row_number() over (partition by marketplace, region, external_id"
 	"                                    order by observed_at desc, line_no desc) as rn"
 	"    from mc_load_keys where reason is null) x"
 	"  where rn > 1) d "
@@ -121,7 +122,7 @@ static const char classify_sql[] =
 	"with kept as ("
 	"  insert into mc_load_verdicts"
 	"  select * from ("
-	"    select r.line_no, r.marketplace, r.external_id, r.observed_at, r.digest, case"
+	"    select r.line_no, r.marketplace, r.region, r.external_id, r.observed_at, r.digest, case"
 	"      when s.observed_at is null then 'new'"
 	"      when r.observed_at > s.observed_at then"
 	"        case when r.digest = s.digest then 'same' else 'change' end"
@@ -133,12 +134,14 @@ static const char classify_sql[] =
 	"          when o.observed_at = r.observed_at then 'conflict'"
 	"          else 'late' end"
 	"        from stg.observation o"
-	"        where o.marketplace = r.marketplace and o.external_id = r.external_id"
+	"        where o.marketplace = r.marketplace and o.region = r.region"
+	"          and o.external_id = r.external_id"
 	"          and o.observed_at <= r.observed_at"
 	"        order by o.observed_at desc limit 1), 'late') end as verdict"
 	"    from mc_load_keys r"
 	"    left join stg.listing_state s"
-	"      on s.marketplace = r.marketplace and s.external_id = r.external_id"
+	"      on s.marketplace = r.marketplace and s.region = r.region"
+	"     and s.external_id = r.external_id"
 	"    where r.reason is null"
 	"    offset 0" /* keeps c a subquery: its verdict is computed once per row */
 	"  ) c where verdict <> 'same'"
@@ -152,15 +155,15 @@ static const char classify_sql[] =
  * into listing_state, changes an UPDATE (cheaper than INSERT ... ON
  * CONFLICT at a million rows).  $1: the id base (reserve_ids_sql). */
 static const char state_new_sql[] =
-	"insert into stg.listing_state (marketplace, external_id, observed_at, obs_id, digest)"
-	" select marketplace, external_id, observed_at, $1::bigint + line_no, digest"
+	"insert into stg.listing_state (marketplace, region, external_id, observed_at, obs_id, digest)"
+	" select marketplace, region, external_id, observed_at, $1::bigint + line_no, digest"
 	" from mc_load_verdicts where verdict = 'new'";
 
 static const char state_change_sql[] =
 	"update stg.listing_state s"
 	" set observed_at = d.observed_at, obs_id = $1::bigint + d.line_no, digest = d.digest"
 	" from mc_load_verdicts d"
-	" where d.verdict = 'change' and s.marketplace = d.marketplace"
+	" where d.verdict = 'change' and s.marketplace = d.marketplace and s.region = d.region"
 	"   and s.external_id = d.external_id";
 
 /* Listings the file contained without storing an observation (unchanged,
@@ -172,24 +175,25 @@ static const char state_change_sql[] =
  * (docs/model.md).  When nothing was stored that is every valid key; else
  * the stored ones are left out. */
 static const char seen_all_sql[] =
-	"insert into stg.seen_listing_set (file_id, marketplace, external_ids, observed_ats)"
-	" select $1, marketplace, array_agg(external_id), array_agg(observed_at) from mc_load_keys"
-	" where reason is null"
-	" group by marketplace, line_no / 65536";
+	"insert into stg.seen_listing_set (file_id, marketplace, region, external_ids, observed_ats)"
+	" select $1, marketplace, region, array_agg(external_id), array_agg(observed_at)"
+	" from mc_load_keys where reason is null"
+	" group by marketplace, region, line_no / 65536";
 
 static const char seen_rest_sql[] =
-	"insert into stg.seen_listing_set (file_id, marketplace, external_ids, observed_ats)"
-	" select $1, marketplace, array_agg(external_id), array_agg(observed_at) from mc_load_keys r"
+	"insert into stg.seen_listing_set (file_id, marketplace, region, external_ids, observed_ats)"
+	" select $1, marketplace, region, array_agg(external_id), array_agg(observed_at)"
+	" from mc_load_keys r"
 	" where reason is null and not exists ("
 	"   select 1 from mc_load_verdicts v where v.line_no = r.line_no and v.verdict <> 'conflict')"
-	" group by marketplace, line_no / 65536";
+	" group by marketplace, region, line_no / 65536";
 
 static const char verdicts_sql[] =
 	"copy (select line_no, case verdict when 'late' then 2 when 'conflict' then 3 else 1 end"
 	"      from mc_load_verdicts) to stdout";
 
 static const char copy_observations_sql[] =
-	"copy stg.observation (obs_id, file_id, line_no, marketplace, external_id, url, title,"
+	"copy stg.observation (obs_id, file_id, line_no, marketplace, region, external_id, url, title,"
 	" price, list_price, currency, availability, observed_at, product_key, attrs, is_late)"
 	" from stdin";
 
@@ -336,6 +340,7 @@ static void put_key(struct mc_buf *b, long line_no, const struct mc_staging_obs 
 	mc_copyb_null(b);
 	mc_copyb_null(b);
 	mc_copyb_bytes(b, o->marketplace.p, o->marketplace.n);
+	mc_copyb_bytes(b, o->region.p, o->region.n);
 	mc_copyb_bytes(b, o->external_id.p, o->external_id.n);
 	mc_copyb_timestamptz(b, o->observed_us);
 	mc_copyb_bytes(b, digest, sizeof digest);
@@ -352,7 +357,7 @@ static void put_reject(struct mc_buf *b, long line_no, const char *reason, const
 	mc_copyb_int4(b, (int32_t)line_no);
 	mc_copyb_bytes(b, reason, strlen(reason));
 	mc_copyb_bytes(b, raw, raw_n);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		mc_copyb_null(b);
 }
 
@@ -365,6 +370,7 @@ static void put_observation(struct mc_buf *b, long long obs_id, const char *file
 	mc_buf_addc(b, '\t');
 	mc_copy_int(b, line_no, '\t');
 	mc_copy_span(b, o->marketplace, '\t');
+	mc_copy_span(b, o->region, '\t');
 	mc_copy_span(b, o->external_id, '\t');
 	mc_copy_span(b, o->url, '\t');
 	mc_copy_span(b, o->title, '\t');
@@ -786,20 +792,21 @@ static enum mc_load_outcome find_loaded(struct mc_loader *l, struct mc_load_resu
 /* Insert the stg.loaded_file row; sets res->file_id and fs->file_id.  0 or -1. */
 static int insert_file(struct mc_loader *l, struct file_state *fs, struct mc_load_result *res)
 {
-	char status[16], scope[16];
+	char status[16], scope[16], region[MC_STAGING_MAX_REGION + 1];
 	char *record = mc_strndup(fs->run.record.p, fs->run.record.n);
 	char *started = mc_strndup(fs->run.started_at.p, fs->run.started_at.n);
 	char *finished = mc_strndup(fs->run.finished_at.p, fs->run.finished_at.n);
-	const char *params[9] = {res->sha256, fs->abspath, fs->spider, fs->run_id, status,
-				 started, finished, record, scope};
+	const char *params[10] = {res->sha256, fs->abspath, fs->spider, fs->run_id, status,
+				  started, finished, record, scope, region};
 	PGresult *r;
 
 	snprintf(status, sizeof status, "%.*s", (int)fs->run.status.n, fs->run.status.p);
 	snprintf(scope, sizeof scope, "%.*s", (int)fs->run.scope.n, fs->run.scope.p);
+	snprintf(region, sizeof region, "%.*s", (int)fs->run.region.n, fs->run.region.p);
 	r = query(l->conn, res, "recording the file",
 		  "insert into stg.loaded_file (content_sha256, path, spider, run_id, run_status,"
-		  " run_started_at, run_finished_at, run_record, run_scope)"
-		  " values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) returning file_id", 9, params);
+		  " run_started_at, run_finished_at, run_record, run_scope, run_region)"
+		  " values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) returning file_id", 10, params);
 	free(record);
 	free(started);
 	free(finished);

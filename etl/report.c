@@ -16,18 +16,18 @@
 #include "marketcrawl/report.h"
 
 const struct mc_report mc_reports[] = {
-	{"price-changes", "rpt.price_change", "changed_at desc, marketplace, external_id", 100,
-	 true, false, "every price change: previous and new price, delta, percent"},
+	{"price-changes", "rpt.price_change", "changed_at desc, marketplace, region, external_id",
+	 100, true, false, "every price change: previous and new price, delta, percent"},
 	{"daily-moves", "rpt.daily_price_moves", "day desc, marketplace", 30, false, false,
 	 "per day and marketplace: largest drop, largest increase, average change"},
-	{"price-drops", "rpt.recent_price_drops", "changed_at desc, marketplace, external_id", 20,
-	 true, false, "the most recent price drops"},
+	{"price-drops", "rpt.recent_price_drops", "changed_at desc, marketplace, region, external_id",
+	 20, true, false, "the most recent price drops"},
 	{"price-increases", "rpt.recent_price_increases",
-	 "changed_at desc, marketplace, external_id", 20, true, false,
+	 "changed_at desc, marketplace, region, external_id", 20, true, false,
 	 "the most recent price increases"},
-	{"current-prices", "rpt.current_price", "marketplace, external_id", 100, true, false,
+	{"current-prices", "rpt.current_price", "marketplace, region, external_id", 100, true, false,
 	 "listings on sale now with price and availability"},
-	{"historic-lows", "rpt.historic_low", "marketplace, external_id", 100, true, false,
+	{"historic-lows", "rpt.historic_low", "marketplace, region, external_id", 100, true, false,
 	 "all-time, 365-day and 90-day lows, and whether today's price is the low"},
 	{"cheapest", "rpt.cheapest_offer", "product_key, product_id, currency", 100, true, false,
 	 "per product and currency, the cheapest listing on sale across marketplaces"},
@@ -75,18 +75,18 @@ PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q)
 {
 	const struct mc_report *r = q->report;
 	long limit = q->limit < 0 ? r->default_limit : q->limit;
-	const char *params[2] = {q->marketplace, q->external_id};
+	const char *params[3] = {q->marketplace, q->region, q->external_id};
 	struct mc_buf sql;
 	PGresult *res;
 
 	mc_buf_init(&sql, 0);
 	mc_buf_printf(&sql, "select * from %s", r->view);
 	if (q->marketplace)
-		mc_buf_adds(&sql, " where marketplace = $1 and external_id = $2");
+		mc_buf_adds(&sql, " where marketplace = $1 and region = $2 and external_id = $3");
 	mc_buf_printf(&sql, " order by %s", r->order_by);
 	if (limit > 0)
 		mc_buf_printf(&sql, " limit %ld", limit);
-	res = PQexecParams(conn, sql.data, q->marketplace ? 2 : 0, NULL,
+	res = PQexecParams(conn, sql.data, q->marketplace ? 3 : 0, NULL,
 			   q->marketplace ? params : NULL, NULL, NULL, 0);
 	mc_buf_release(&sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {

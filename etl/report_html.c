@@ -202,7 +202,7 @@ static const char history_sql[] =
 	"select extract(epoch from valid_from), extract(epoch from coalesce(valid_to, now())),"
 	"       price, currency, valid_from,"
 	"       valid_to is not null and valid_to = lead(valid_from) over (order by valid_from)"
-	" from rpt.price_history where marketplace = $1 and external_id = $2"
+	" from rpt.price_history where marketplace = $1 and region = $2 and external_id = $3"
 	" order by valid_from";
 
 static void history_chart(FILE *out, const PGresult *r, const char *mp, const char *id,
@@ -264,14 +264,14 @@ static void history_chart(FILE *out, const PGresult *r, const char *mp, const ch
 /* The top movers: the listings with the largest absolute percent change
  * among the recent drops and increases. */
 static const char movers_sql[] =
-	"select marketplace, external_id, max(title), max(abs(delta_pct)) as move from ("
+	"select marketplace, region, external_id, max(title), max(abs(delta_pct)) as move from ("
 	"  (select * from rpt.recent_price_drops order by changed_at desc, marketplace,"
-	"   external_id limit 20)"
+	"   region, external_id limit 20)"
 	"  union all"
 	"  (select * from rpt.recent_price_increases order by changed_at desc, marketplace,"
-	"   external_id limit 20)) c"
-	" group by marketplace, external_id"
-	" order by move desc nulls last, marketplace, external_id limit 5";
+	"   region, external_id limit 20)) c"
+	" group by marketplace, region, external_id"
+	" order by move desc nulls last, marketplace, region, external_id limit 5";
 
 static int write_page(PGconn *conn, FILE *out)
 {
@@ -285,9 +285,9 @@ static int write_page(PGconn *conn, FILE *out)
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
 	daily = query(conn, daily_sql, 0, NULL);
 	drops = query(conn, "select * from rpt.recent_price_drops"
-			    " order by changed_at desc, marketplace, external_id limit 20", 0, NULL);
+			    " order by changed_at desc, marketplace, region, external_id limit 20", 0, NULL);
 	ups = query(conn, "select * from rpt.recent_price_increases"
-			  " order by changed_at desc, marketplace, external_id limit 20", 0, NULL);
+			  " order by changed_at desc, marketplace, region, external_id limit 20", 0, NULL);
 	movers = query(conn, movers_sql, 0, NULL);
 	if (!daily || !drops || !ups || !movers)
 		goto out;
@@ -309,12 +309,13 @@ static int write_page(PGconn *conn, FILE *out)
 	html_table(out, ups, "increases");
 	fputs("<h2>Top movers</h2>\n", out);
 	for (int i = 0; i < PQntuples(movers) && i < MOVERS; i++) {
-		const char *p[2] = {PQgetvalue(movers, i, 0), PQgetvalue(movers, i, 1)};
-		PGresult *h = query(conn, history_sql, 2, p);
+		const char *p[3] = {PQgetvalue(movers, i, 0), PQgetvalue(movers, i, 1),
+				    PQgetvalue(movers, i, 2)};
+		PGresult *h = query(conn, history_sql, 3, p);
 		if (!h)
 			goto out;
 		if (PQntuples(h) > 0)
-			history_chart(out, h, p[0], p[1], PQgetvalue(movers, i, 2));
+			history_chart(out, h, p[0], p[2], PQgetvalue(movers, i, 3));
 		PQclear(h);
 	}
 	if (PQntuples(movers) == 0)

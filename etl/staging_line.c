@@ -22,12 +22,12 @@
 /* Known member names, their slot in p->members.  Top-level keys of the three
  * line kinds and of the run record's inner object share one table. */
 _Static_assert(sizeof(((struct mc_staging_parser *)0)->members) /
-			       sizeof(struct mc_staging_member) == 24,
+			       sizeof(struct mc_staging_member) == 25,
 	       "one member slot per known name");
 
 enum key {
 	K_MARKETPLACE, K_EXTERNAL_ID, K_URL, K_TITLE, K_PRICE, K_LIST_PRICE, K_CURRENCY,
-	K_AVAILABILITY, K_OBSERVED_AT, K_PRODUCT_KEY, K_ATTRS,
+	K_AVAILABILITY, K_OBSERVED_AT, K_PRODUCT_KEY, K_ATTRS, K_REGION,
 	K_RUN, K_FORMAT, K_VERSION, K_SPIDER, K_RUN_ID, K_STARTED_AT,
 	K_FINISHED_AT, K_STATUS, K_PAGES, K_ITEMS, K_ERRORS, K_STATS, K_SCOPE,
 	K_COUNT
@@ -35,7 +35,7 @@ enum key {
 
 static const char *const key_names[K_COUNT] = {
 	"marketplace", "external_id", "url", "title", "price", "list_price", "currency",
-	"availability", "observed_at", "product_key", "attrs",
+	"availability", "observed_at", "product_key", "attrs", "region",
 	"run", "format", "version", "spider", "run_id", "started_at",
 	"finished_at", "status", "pages", "items", "errors", "stats", "scope",
 };
@@ -46,12 +46,12 @@ struct field_reasons {
 };
 
 #define FIELD_REASONS(f) {"missing_" f, "bad_" f, "too_long_" f, "duplicate_" f}
-static const struct field_reasons reasons[K_ATTRS + 1] = {
+static const struct field_reasons reasons[K_REGION + 1] = {
 	FIELD_REASONS("marketplace"), FIELD_REASONS("external_id"), FIELD_REASONS("url"),
 	FIELD_REASONS("title"),	FIELD_REASONS("price"), FIELD_REASONS("list_price"),
 	FIELD_REASONS("currency"), FIELD_REASONS("availability"),
 	{"missing_observed_at", "bad_timestamp", "too_long_observed_at", "duplicate_observed_at"},
-	FIELD_REASONS("product_key"), FIELD_REASONS("attrs"),
+	FIELD_REASONS("product_key"), FIELD_REASONS("attrs"), FIELD_REASONS("region"),
 };
 
 /* jsonb stores numbers as numeric, whose input accepts exponents within
@@ -830,6 +830,27 @@ static const char *price_field(struct mc_staging_parser *p, int key, struct mc_s
 	return r[check_price(out)];
 }
 
+/* The optional region: absent, null or "" is none (an empty span). */
+static const char *region_field(struct mc_staging_parser *p, struct mc_span *out)
+{
+	const struct mc_staging_member *m = &p->members[K_REGION];
+
+	out->p = "";
+	out->n = 0;
+	if (m->dup)
+		return reasons[K_REGION].duplicate;
+	if (m->type == 0 || m->type == 'z')
+		return NULL;
+	if (m->type != 's')
+		return reasons[K_REGION].bad;
+	*out = member_string(p, m);
+	if (out->n > MC_STAGING_MAX_REGION)
+		return reasons[K_REGION].too_long;
+	if (!all_in(*out, "abcdefghijklmnopqrstuvwxyz0123456789_-"))
+		return reasons[K_REGION].bad;
+	return NULL;
+}
+
 static const char *validate_observation(struct mc_staging_parser *p, struct mc_staging_obs *o)
 {
 	const struct mc_staging_member *m;
@@ -840,6 +861,9 @@ static const char *validate_observation(struct mc_staging_parser *p, struct mc_s
 	why = required_text(p, K_MARKETPLACE, 100, &o->marketplace);
 	if (!why && !all_in(o->marketplace, "abcdefghijklmnopqrstuvwxyz0123456789_.-"))
 		why = "bad_marketplace";
+	if (why)
+		return why;
+	why = region_field(p, &o->region);
 	if (why)
 		return why;
 	why = required_text(p, K_EXTERNAL_ID, 200, &o->external_id);
@@ -1070,6 +1094,11 @@ int mc_staging_parse_run(struct mc_staging_parser *p, const char *line, size_t l
 	    !span_is(r->status, "aborted") && !span_is(r->status, "suspect")) {
 		snprintf(p->error, sizeof p->error,
 			 "\"status\" is not complete, partial, aborted or suspect");
+		return -1;
+	}
+	if (region_field(p, &r->region) != NULL) {
+		snprintf(p->error, sizeof p->error, "\"region\" is not [a-z0-9_-]{1,%d}",
+			 MC_STAGING_MAX_REGION);
 		return -1;
 	}
 	/* No scope: a file from before scopes existed, when every run was

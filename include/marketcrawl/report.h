@@ -19,7 +19,7 @@ struct mc_report {
 	const char *view;      /* e.g. "rpt.recent_price_drops" */
 	const char *order_by;  /* the report's order (SQL) */
 	long default_limit;    /* rows shown without --limit; 0 = all */
-	bool by_listing;       /* the view has marketplace and external_id */
+	bool by_listing;       /* the view has marketplace, region and external_id */
 	bool needs_listing;    /* --listing is required */
 	const char *summary;   /* one line for `report --list` */
 };
@@ -38,7 +38,8 @@ int mc_report_parse_format(const char *name, enum mc_report_format *out);
 struct mc_report_query {
 	const struct mc_report *report;
 	long limit;               /* < 0: the report's default; 0: all rows */
-	const char *marketplace;  /* --listing MARKETPLACE:EXTERNAL_ID, or NULL */
+	const char *marketplace;  /* --listing MARKETPLACE[/REGION]:EXTERNAL_ID, or NULL */
+	const char *region;       /* "" when none was given */
 	const char *external_id;
 };
 

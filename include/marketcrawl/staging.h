@@ -21,6 +21,7 @@
 #define MC_STAGING_MAX_ATTRS (64 * 1024)    /* attrs as JSON text: too_long_attrs */
 #define MC_STAGING_MAX_DEPTH 32             /* deeper nesting: invalid_json */
 #define MC_STAGING_RAW_KEEP 4096            /* rejected_line.raw_line, after cleaning */
+#define MC_STAGING_MAX_REGION 20            /* region: [a-z0-9_-], longer: too_long_region */
 
 /* A byte range; `p` is NULL for an absent or JSON-null optional value. */
 struct mc_span {
@@ -37,7 +38,9 @@ struct mc_span {
  * it appeared in the line ("{}" when absent or null).
  */
 struct mc_staging_obs {
-	struct mc_span marketplace, external_id, url, title;
+	struct mc_span marketplace;
+	struct mc_span region;            /* "" (n 0, p non-NULL): none */
+	struct mc_span external_id, url, title;
 	struct mc_span price, list_price; /* list_price.p NULL: none */
 	struct mc_span currency, availability, observed_at;
 	long long observed_us;
@@ -58,6 +61,7 @@ struct mc_staging_run {
 	struct mc_span spider, run_id;
 	struct mc_span status;                  /* complete|partial|aborted|suspect */
 	struct mc_span scope;                   /* full|partial ("full" when absent) */
+	struct mc_span region;                  /* the run's region; "" when none */
 	struct mc_span started_at, finished_at; /* normalised like observed_at */
 	struct mc_span record;                  /* JSON text of the inner object */
 };
@@ -83,7 +87,7 @@ struct mc_staging_parser {
 		bool escaped;    /* string with backslash escapes */
 		bool unsafe;     /* holds a number PostgreSQL's numeric rejects */
 		bool dup;        /* the key appeared more than once */
-	} members[24]; /* one per known member name */
+	} members[25]; /* one per known member name */
 };
 
 void mc_staging_parser_init(struct mc_staging_parser *p);

@@ -17,6 +17,7 @@ select f.file_id,
        f.run_id,
        f.run_status,
        f.run_scope,
+       f.run_region,
        f.run_started_at,
        greatest(f.run_finished_at, f.run_started_at) as run_finished_at,
        f.loaded_at,
@@ -71,11 +72,12 @@ left join lateral (
           where value ~ '^[0-9]{1,9}$') x
 ) d on true;
 
-insert into core.crawl_run (crawl_run_id, spider, run_id, status, scope, started_at, finished_at,
+insert into core.crawl_run (crawl_run_id, spider, run_id, region, status, scope, started_at,
+                            finished_at,
                             pages, items, errors, stats, loaded_at, observations, produced,
                             filled_title, filled_price, filled_list_price, filled_availability,
                             filled_product_key, crawler_reason, health, health_reason, delists)
-select b.file_id, b.spider, b.run_id, b.run_status, b.run_scope, b.run_started_at,
+select b.file_id, b.spider, b.run_id, b.run_region, b.run_status, b.run_scope, b.run_started_at,
        b.run_finished_at,
        case when b.run_record ->> 'pages' ~ '^[0-9]{1,9}$' then (b.run_record ->> 'pages')::integer end,
        case when b.run_record ->> 'items' ~ '^[0-9]{1,9}$' then (b.run_record ->> 'items')::integer end,
@@ -99,7 +101,8 @@ on conflict (crawl_run_id) do nothing;
 
 -- The health of every run of the batch's spiders.  A run the crawler
 -- called complete is compared with its baseline: the latest five earlier
--- runs of the same spider and scope that the crawler called complete.
+-- runs of the same spider, scope and region that the crawler called
+-- complete.
 create temp table run_verdict on commit drop as
 with run as (
     select r.*, etl.fill_pct(r.filled_title, r.produced) as s_title,
@@ -136,7 +139,8 @@ with run as (
                etl.median(array_agg(x.s_product_key)) as m_product_key
         from (select p.*
               from run p
-              where p.spider = r.spider and p.scope = r.scope and p.status = 'complete'
+              where p.spider = r.spider and p.scope = r.scope and p.region = r.region
+                and p.status = 'complete'
                 and p.started_at < r.started_at
               order by p.started_at desc, p.run_id collate "C" desc
               limit 5) x
@@ -154,7 +158,7 @@ alter table run_verdict add primary key (crawl_run_id);
 -- Runs processed before whose right to delist changed (a late file joined
 -- their baseline): 040_events.sql reconsiders the listings they cover.
 create temp table run_flip on commit drop as
-select r.crawl_run_id, r.spider, r.started_at
+select r.crawl_run_id, r.spider, r.region, r.started_at
 from run_verdict v
 join core.crawl_run r on r.crawl_run_id = v.crawl_run_id
 where r.crawl_run_id not in (select file_id from batch_file)

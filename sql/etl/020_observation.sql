@@ -4,10 +4,10 @@
 -- Re-run safety: inserts are "on conflict do nothing" (marketplace first_seen
 -- only ever moves earlier), so a second pass changes nothing.
 create temp table batch_obs on commit drop as
-select o.obs_id, o.file_id, o.marketplace, o.external_id, o.observed_at, o.currency
+select o.obs_id, o.file_id, o.marketplace, o.region, o.external_id, o.observed_at, o.currency
 from stg.observation o
 join batch_file b on b.file_id = o.file_id;
-create index on batch_obs (marketplace, external_id, observed_at);
+create index on batch_obs (marketplace, region, external_id, observed_at);
 analyze batch_obs;
 
 insert into core.marketplace as m (marketplace, first_seen)

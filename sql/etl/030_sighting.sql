@@ -17,21 +17,22 @@
 -- earliest run, its first_seen and spider (settled below from all
 -- sightings, which only differs when runs overlap).
 create temp table new_listing on commit drop as
-select k.marketplace, k.external_id, k.first_seen, k.spider, x.url, x.title, x.product_key,
+select k.marketplace, k.region, k.external_id, k.first_seen, k.spider, x.url, x.title, x.product_key,
        x.attrs,
        case when x.product_key is null
             then nextval(pg_get_serial_sequence('core.product', 'product_id'))
        end as own_product_id
 from (
-    select o.marketplace, o.external_id,
+    select o.marketplace, o.region, o.external_id,
            (array_agg(o.obs_id order by o.observed_at desc))[1] as newest_obs,
            min(b.run_started_at) as first_seen,
            (array_agg(b.spider order by b.run_started_at, b.spider collate "C"))[1] as spider
     from batch_obs o
     join batch_file b on b.file_id = o.file_id
     where not exists (select 1 from core.listing l
-                      where l.marketplace = o.marketplace and l.external_id = o.external_id)
-    group by o.marketplace, o.external_id
+                      where l.marketplace = o.marketplace and l.region = o.region
+                        and l.external_id = o.external_id)
+    group by o.marketplace, o.region, o.external_id
 ) k
 join stg.observation x on x.obs_id = k.newest_obs;
 
@@ -42,13 +43,13 @@ on conflict (product_key) do nothing;
 insert into core.product (product_id)
 select own_product_id from new_listing where own_product_id is not null;
 
-insert into core.listing (marketplace, external_id, product_id, spider, url, title,
+insert into core.listing (marketplace, region, external_id, product_id, spider, url, title,
                           first_seen, attrs)
-select n.marketplace, n.external_id, coalesce(n.own_product_id, p.product_id), n.spider,
+select n.marketplace, n.region, n.external_id, coalesce(n.own_product_id, p.product_id), n.spider,
        n.url, n.title, n.first_seen, etl.listing_attrs(n.attrs)
 from new_listing n
 left join core.product p on p.product_key = n.product_key
-order by n.marketplace, n.external_id;
+order by n.marketplace, n.region, n.external_id;
 
 -- Fresh statistics when the batch grew the tables a lot (the first load):
 -- the jobs below join core.listing with big temp tables.
@@ -68,10 +69,11 @@ $$;
 -- listings from the arrays (written down first, so that the planner knows
 -- how many there are and hashes core.listing instead of probing it).
 create temp table batch_sighting on commit drop as
-select o.file_id, o.marketplace, o.external_id, o.observed_at as t, o.obs_id
+select o.file_id, o.marketplace, o.region, o.external_id, o.observed_at as t, o.obs_id
 from batch_obs o
 union all
-select s.file_id, s.marketplace, e.external_id, coalesce(e.observed_at, b.run_started_at), null
+select s.file_id, s.marketplace, s.region, e.external_id, coalesce(e.observed_at, b.run_started_at),
+       null
 from stg.seen_listing_set s
 join batch_file b on b.file_id = s.file_id
 cross join lateral unnest(s.external_ids, s.observed_ats) as e(external_id, observed_at);
@@ -82,7 +84,8 @@ create temp table sighting on commit drop as
 select l.listing_id, s.file_id, b.spider, b.run_started_at as run_start, s.t, s.obs_id
 from batch_sighting s
 join batch_file b on b.file_id = s.file_id
-join core.listing l on l.marketplace = s.marketplace and l.external_id = s.external_id;
+join core.listing l on l.marketplace = s.marketplace and l.region = s.region
+                   and l.external_id = s.external_id;
 analyze sighting;
 
 -- The spiders as the batch found them: 040_events.sql needs their horizon

@@ -50,14 +50,15 @@ join batch_listing_seen a on a.listing_id = ls.listing_id and h.horizon >= a.fir
 where h.horizon >= (select min(first_at) from batch_file)
   and a.t_obs_min is null;
 
--- Absences from the batch's runs that delist: listings their spider saw in
--- an earlier run and they did not see.  An absence of a listing already
+-- Absences from the batch's runs that delist: listings of the run's region
+-- that its spider saw in an earlier run and it did not see.  An absence of a listing already
 -- delisted before it, and seen by nothing of the batch, changes nothing.
 create temp table batch_absence on commit drop as
 select ls.listing_id, r.run_started_at as t, r.file_id
 from batch_file r
 join core.crawl_run c on c.crawl_run_id = r.file_id and c.delists
 join core.listing_seen ls on ls.spider = r.spider and ls.first_seen < r.run_started_at
+join core.listing l on l.listing_id = ls.listing_id and l.region = r.run_region
 where not exists (select 1 from sighting s
                   where s.file_id = r.file_id and s.listing_id = ls.listing_id);
 analyze batch_absence;
@@ -74,13 +75,14 @@ group by a.listing_id;
 insert into touch
 select ls.listing_id, f.started_at
 from run_flip f
-join core.listing_seen ls on ls.spider = f.spider and ls.first_seen < f.started_at;
+join core.listing_seen ls on ls.spider = f.spider and ls.first_seen < f.started_at
+join core.listing l on l.listing_id = ls.listing_id and l.region = f.region;
 
 create temp table touched on commit drop as
-select t.listing_id, min(t.t) as t_from, l.marketplace, l.external_id
+select t.listing_id, min(t.t) as t_from, l.marketplace, l.region, l.external_id
 from touch t
 join core.listing l on l.listing_id = t.listing_id
-group by t.listing_id, l.marketplace, l.external_id;
+group by t.listing_id, l.marketplace, l.region, l.external_id;
 alter table touched add primary key (listing_id);
 analyze touched;
 
@@ -108,15 +110,16 @@ with late_file as (
 )
 select k.listing_id, o.observed_at as t, o.file_id, o.obs_id
 from late k
-join stg.observation o on o.marketplace = k.marketplace and o.external_id = k.external_id
-                      and o.observed_at >= k.t_from
+join stg.observation o on o.marketplace = k.marketplace and o.region = k.region
+                      and o.external_id = k.external_id and o.observed_at >= k.t_from
 where o.file_id not in (select file_id from batch_file)
 union all
 select k.listing_id, coalesce(e.observed_at, f.run_started_at), s.file_id, null
 from late_file f
 join stg.seen_listing_set s on s.file_id = f.file_id
 cross join lateral unnest(s.external_ids, s.observed_ats) as e(external_id, observed_at)
-join late k on k.marketplace = s.marketplace and k.external_id = e.external_id
+join late k on k.marketplace = s.marketplace and k.region = s.region
+            and k.external_id = e.external_id
 where coalesce(e.observed_at, f.run_started_at) >= k.t_from;
 analyze late_sighting;
 
@@ -140,7 +143,7 @@ union all
 select k.listing_id, r.started_at, r.crawl_run_id
 from late k
 join core.listing_seen ls on ls.listing_id = k.listing_id
-join core.crawl_run r on r.spider = ls.spider and r.delists
+join core.crawl_run r on r.spider = ls.spider and r.region = k.region and r.delists
                      and r.started_at >= k.t_from and r.started_at > ls.first_seen
 where r.crawl_run_id not in (select file_id from batch_file)
   and not exists (select 1 from late_sighting s
@@ -193,7 +196,8 @@ with file_order as (
 select distinct t.listing_id
 from late_file f
 join stg.observation o on o.file_id = f.file_id
-join touched t on t.marketplace = o.marketplace and t.external_id = o.external_id;
+join touched t on t.marketplace = o.marketplace and t.region = o.region
+               and t.external_id = o.external_id;
 alter table disordered add primary key (listing_id);
 
 create temp table kept_seen on commit drop as
@@ -243,7 +247,8 @@ union all
 select k.listing_id, k.t, k.file_id,
        (select o.obs_id
         from stg.observation o
-        where o.marketplace = t.marketplace and o.external_id = t.external_id
+        where o.marketplace = t.marketplace and o.region = t.region
+          and o.external_id = t.external_id
           and o.observed_at <= k.t and o.file_id < k.file_id
         order by o.observed_at desc
         limit 1),
@@ -265,7 +270,7 @@ with from_tail as (
     where s.observed or d.listing_id is not null
     order by s.listing_id, s.t desc, s.file_id desc
 ), without as (
-    select t.listing_id, t.marketplace, t.external_id
+    select t.listing_id, t.marketplace, t.region, t.external_id
     from touched t
     left join from_tail f on f.listing_id = t.listing_id
     left join batch_listing_seen b on b.listing_id = t.listing_id
@@ -278,7 +283,8 @@ select w.listing_id, o.obs_id
 from without w
 cross join lateral (
     select x.obs_id from stg.observation x
-    where x.marketplace = w.marketplace and x.external_id = w.external_id
+    where x.marketplace = w.marketplace and x.region = w.region
+      and x.external_id = w.external_id
     order by x.observed_at desc
     limit 1) o;
 alter table tail_newest add primary key (listing_id);

@@ -69,7 +69,8 @@ insert into etl.listing_disorder (listing_id)
 select n.listing_id
 from tail_newest n
 join stg.observation o on o.obs_id = n.src_obs
-join stg.listing_state s on s.marketplace = o.marketplace and s.external_id = o.external_id
+join stg.listing_state s on s.marketplace = o.marketplace and s.region = o.region
+                        and s.external_id = o.external_id
 where s.obs_id <> n.src_obs
   and s.digest <> stg.state_digest(o.price, o.list_price, o.currency, o.availability, o.title,
                                    o.url, o.product_key);

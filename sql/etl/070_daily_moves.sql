@@ -21,7 +21,7 @@ insert into mart.daily_price_move (day, marketplace, changes, drops, increases,
                                    largest_increase_pct, largest_increase_listing_id,
                                    avg_change_pct)
 with change as (
-    select t.day, t.marketplace, l.listing_id, l.external_id, cur.valid_from,
+    select t.day, t.marketplace, l.listing_id, l.external_id, l.region, cur.valid_from,
            cur.price - prev.price as delta,
            round((cur.price - prev.price) * 100 / nullif(prev.price, 0), 2) as pct
     from touched_day t
@@ -43,10 +43,10 @@ select day, marketplace,
        count(*) filter (where delta < 0),
        count(*) filter (where delta > 0),
        min(pct) filter (where delta < 0),
-       (array_agg(listing_id order by pct, valid_from, external_id)
+       (array_agg(listing_id order by pct, valid_from, external_id, region)
             filter (where delta < 0 and pct is not null))[1],
        max(pct) filter (where delta > 0),
-       (array_agg(listing_id order by pct desc, valid_from, external_id)
+       (array_agg(listing_id order by pct desc, valid_from, external_id, region)
             filter (where delta > 0 and pct is not null))[1],
        round(avg(pct), 2)
 from change

@@ -108,8 +108,8 @@ check_eq "$(sql "select string_agg(external_id, ' ' order by external_id) from c
 check_eq "$(sql "select h.valid_from, h.valid_to from core.price_history h join core.listing l using (listing_id) where l.external_id = 'g5'")" \
 	"2026-06-01 10:00:05+00|" "g5's price holds from h1 on, without a gap at h3"
 check_eq "$(mc report runs --format csv | tr -d '\r' | sed -n '1p;4p')" \
-"spider,run_id,started_at,finished_at,scope,status,health,delists,items,produced,title_pct,price_pct,list_price_pct,availability_pct,product_key_pct,reason
-shop,h3,2026-06-03 10:00:00+00,2026-06-03 10:00:00+00,full,complete,suspect,f,2,2,100.0,100.0,0.0,100.0,0.0,\"2 items, below half the median 10 of the 2 previous complete runs\"" \
+"spider,run_id,region,started_at,finished_at,scope,status,health,delists,items,produced,title_pct,price_pct,list_price_pct,availability_pct,product_key_pct,reason
+shop,h3,,2026-06-03 10:00:00+00,2026-06-03 10:00:00+00,full,complete,suspect,f,2,2,100.0,100.0,0.0,100.0,0.0,\"2 items, below half the median 10 of the 2 previous complete runs\"" \
 	"report runs shows health, items, coverage and the reason"
 mc db status >"$T/status.out" 2>&1
 check_eq "$?" 0 "db status"

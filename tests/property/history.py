@@ -134,7 +134,25 @@ def generate(seed, outdir, profile="full"):
         l.pk = rng.choice([None, "pk:" + titles[i].lower().replace(" ", "-"),
                            "pk:shared-%d" % (i % 2)])
         l.on_site = True
+        l.region = ""
         listings.append(l)
+
+    # regional histories: the same games in two regions (each region a
+    # listing of its own), every run for one region
+    regions = [""]
+    if not simple and rng.random() < 0.25:
+        regions = ["de", "us"]
+        twins = []
+        for l in listings:
+            l.region = rng.choice(regions)
+            if rng.random() < 0.5:
+                t = Listing()
+                t.__dict__.update(l.__dict__)
+                t.region = "us" if l.region == "de" else "de"
+                t.prices = rng.sample(PRICES[t.currency], 3)
+                t.price = rng.choice(t.prices)
+                twins.append(t)
+        listings.extend(twins)
 
     full = rng.choice(FULL_SPIDERS)
     partial = None if simple or rng.random() < 0.3 else rng.choice(PARTIAL_SPIDERS)
@@ -226,7 +244,8 @@ def generate(seed, outdir, profile="full"):
             if rng.random() < 0.05:
                 l.on_site = not l.on_site  # gone for a while, or back
 
-        live = [l for l in listings if l.from_run <= i and l.on_site]
+        region = rng.choice(regions)
+        live = [l for l in listings if l.from_run <= i and l.on_site and l.region == region]
         pool = [l for l in live if l.full_from <= i] if spider == full else \
             [l for l in live if l in partial_sees]
         special = None
@@ -260,15 +279,19 @@ def generate(seed, outdir, profile="full"):
                 d["observed_at"] = fmt_obs_time(rng, start)
                 if spider == full:
                     seen = [l for l in seen
-                            if (l.marketplace, l.external_id) != (d["marketplace"], d["external_id"])]
+                            if (l.marketplace, l.region, l.external_id)
+                            != (d["marketplace"], d.get("region") or "", d["external_id"])]
 
         # observation lines: (observed_at, line dict)
         lines = []
 
         def obs_line(l, when, price=None, avail=None):
-            d = {"marketplace": l.marketplace, "external_id": l.external_id, "url": l.url,
+            d = {"marketplace": l.marketplace}
+            if l.region or rng.random() < 0.1:
+                d["region"] = l.region
+            d.update({"external_id": l.external_id, "url": l.url,
                  "title": l.title,
-                 "price": spell_price(rng, price if price is not None else l.price, l.currency)}
+                 "price": spell_price(rng, price if price is not None else l.price, l.currency)})
             if l.list_price is not None:
                 d["list_price"] = spell_price(rng, l.list_price, l.currency)
             elif rng.random() < 0.5:
@@ -320,6 +343,8 @@ def generate(seed, outdir, profile="full"):
             stats["items_dropped"] = dropped
         record = {"spider": spider, "run_id": run_id, "started_at": fmt_run_time(start),
                   "finished_at": fmt_run_time(finish), "status": status}
+        if region:
+            record["region"] = region
         if not (spider == full and rng.random() < 0.1):  # absent scope means full
             record["scope"] = scope
         record.update({"pages": rng.randint(1, 20), "items": len(lines),
@@ -416,6 +441,7 @@ def read_runs(paths):
         r.start = parse_time(header["started_at"])
         r.status = rec["status"]
         r.scope = rec.get("scope", "full")
+        r.region = rec.get("region") or ""
         r.reason = rec.get("partial_reason") if r.status == "partial" else \
             rec.get("suspect_reason") if r.status == "suspect" else None
         r.valid = []      # (line_no, dict)
@@ -448,12 +474,18 @@ def read_runs(paths):
         # sightings: per listing the line with the latest observed_at, then the later line
         r.sees = {}
         for no, d in r.valid:
-            key = (d["marketplace"], d["external_id"])
+            key = (listing_place(d), d["external_id"])
             t = parse_time(d["observed_at"])
             if key not in r.sees or (t, no) > r.sees[key][0]:
                 r.sees[key] = ((t, no), d)
         runs.append(r)
     return runs
+
+
+def listing_place(d):
+    """The first part of a listing's key in the rows: its marketplace, and
+    after a '/' its region when it has one."""
+    return d["marketplace"] + ("/" + d["region"] if d.get("region") else "")
 
 
 def median(values):
@@ -473,7 +505,7 @@ def judge(r, runs):
     if r.status in ("aborted", "partial", "suspect"):
         return r.status, r.reason
     base = sorted([b for b in runs if b.spider == r.spider and b.scope == r.scope
-                   and b.start < r.start and b.status == "complete"],
+                   and b.region == r.region and b.start < r.start and b.status == "complete"],
                   key=lambda b: b.start)[-5:]
     if not base:
         return "complete", None
@@ -508,7 +540,9 @@ def reference(paths):
         for r in runs:
             if not r.delists or key in r.sees:
                 continue
-            covers = any(x.spider == r.spider and x.start < r.start for x in seen_by)
+            region = key[0].split("/", 1)[1] if "/" in key[0] else ""
+            covers = region == r.region and any(x.spider == r.spider and x.start < r.start
+                                                for x in seen_by)
             if covers:
                 events.append((r.start, 0, None))
         events.sort(key=lambda e: (e[0], e[1]))
@@ -630,8 +664,8 @@ def generic_select(rel, columns):
         if name in ("attrs", "platforms", "genres"):
             continue
         if name == "listing_id" or name.endswith("_listing_id"):
-            exprs.append("(select l.marketplace || ':' || l.external_id from core.listing l "
-                         "where l.listing_id = x.%s)" % q)
+            exprs.append("(select %s || ':' || l.external_id from core.listing l "
+                         "where l.listing_id = x.%s)" % (PLACE, q))
         elif name.endswith("_id") and name not in ("external_id", "run_id") and \
                 typ in ("bigint", "integer", "smallint"):
             continue
@@ -672,8 +706,14 @@ order by 1, a.attnum;
     return rels
 
 
+# A listing's marketplace and region as the reference writes them
+# (listing_place); generic_select only runs on schemas that have regions.
+PLACE = "(l.marketplace || case when l.region <> '' then '/' || l.region else '' end)"
+
+
 def dump_sql(cat):
     run_cols = {c for c, _ in cat.get("core.crawl_run", [])}
+    place = PLACE if "region" in {c for c, _ in cat["core.listing"]} else "l.marketplace"
     if "core.listing_last_seen" in cat:
         last_seen_join = "left join core.listing_last_seen s on s.listing_id = l.listing_id"
         last_seen = TS("s.last_seen")
@@ -685,20 +725,20 @@ def dump_sql(cat):
         ("r.%s" % c) if c in run_cols else "'<no column %s>'" % c for c in NEW_RUN_COLUMNS]
     parts = [
         ("listings", """
-select l.marketplace, l.external_id, l.spider, p.product_key, l.url, l.title,
+select %s, l.external_id, l.spider, p.product_key, l.url, l.title,
        %s, %s, %s
 from core.listing l
 left join core.product p on p.product_id = l.product_id
 %s
-order by 1, 2""" % (TS("l.first_seen"), last_seen, TS("l.delisted_at"), last_seen_join)),
+order by 1, 2""" % (place, TS("l.first_seen"), last_seen, TS("l.delisted_at"), last_seen_join)),
         ("price_history", """
-select l.marketplace, l.external_id, %s, %s, h.price, h.list_price, h.currency
+select %s, l.external_id, %s, %s, h.price, h.list_price, h.currency
 from core.price_history h join core.listing l on l.listing_id = h.listing_id
-order by 1, 2, 3""" % (TS("h.valid_from"), TS("h.valid_to"))),
+order by 1, 2, 3""" % (place, TS("h.valid_from"), TS("h.valid_to"))),
         ("availability_history", """
-select l.marketplace, l.external_id, %s, %s, h.availability
+select %s, l.external_id, %s, %s, h.availability
 from core.availability_history h join core.listing l on l.listing_id = h.listing_id
-order by 1, 2, 3""" % (TS("h.valid_from"), TS("h.valid_to"))),
+order by 1, 2, 3""" % (place, TS("h.valid_from"), TS("h.valid_to"))),
         ("crawl_run", "select %s from core.crawl_run r order by 1, 2" % ", ".join(run_exprs)),
         ("crawl_run_record", "select r.spider, r.run_id, %s, %s, r.items from core.crawl_run r order by 1, 2"
          % (TS("r.started_at"), TS("r.finished_at"))),
