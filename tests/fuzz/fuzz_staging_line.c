@@ -137,6 +137,17 @@ static void fuzz_stg_jsonb(struct mc_span s)
 	}
 }
 
+/* A region: "" (none) or 1..MC_STAGING_MAX_REGION of [a-z0-9_-]. */
+static void fuzz_stg_region(struct mc_span s)
+{
+	FUZZ_ASSERT(s.p != NULL);
+	FUZZ_ASSERT(s.n <= MC_STAGING_MAX_REGION);
+	for (size_t i = 0; s.p && i < s.n; i++) {
+		char c = s.p[i];
+		FUZZ_ASSERT((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+	}
+}
+
 static void fuzz_stg_obs(const struct mc_staging_obs *o)
 {
 	fuzz_stg_text(o->marketplace, 100);
@@ -163,6 +174,7 @@ static void fuzz_stg_obs(const struct mc_staging_obs *o)
 		fuzz_stg_text(o->product_key, 200);
 	fuzz_stg_jsonb(o->attrs);
 	FUZZ_ASSERT(o->attrs.n <= MC_STAGING_MAX_ATTRS);
+	fuzz_stg_region(o->region);
 }
 
 static int fuzz_staging_line_one(const uint8_t *data, size_t size)
@@ -210,8 +222,10 @@ static int fuzz_staging_line_one(const uint8_t *data, size_t size)
 	if (mc_staging_parse_run(&p, line, size, &r) == 0) {
 		fuzz_stg_text(r.spider, 100);
 		fuzz_stg_text(r.run_id, 200);
-		FUZZ_ASSERT(fuzz_stg_is(r.status, "complete") || fuzz_stg_is(r.status, "aborted") ||
-			    fuzz_stg_is(r.status, "suspect"));
+		FUZZ_ASSERT(fuzz_stg_is(r.status, "complete") || fuzz_stg_is(r.status, "partial") ||
+			    fuzz_stg_is(r.status, "aborted") || fuzz_stg_is(r.status, "suspect"));
+		FUZZ_ASSERT(fuzz_stg_is(r.scope, "full") || fuzz_stg_is(r.scope, "partial"));
+		fuzz_stg_region(r.region);
 		FUZZ_ASSERT(fuzz_stg_timestamp(r.started_at));
 		FUZZ_ASSERT(fuzz_stg_timestamp(r.finished_at));
 		fuzz_stg_jsonb(r.record);
