@@ -4,6 +4,8 @@
  * at a time, breadth-first, so the order is fixed), and compares every
  * emitted item, field by field and in order, with expected.jsonl.
  * observed_at is the only field left out: it is the time of the run.
+ * Saved pages are matched on method, URL and body (replay.h), so a spider
+ * that POSTs to an API is tested like one that GETs pages.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -162,13 +164,16 @@ static char **read_start_urls(const char *path)
 
 static void usage(FILE *out)
 {
-	fputs("usage: marketcrawl check-spider NAME [--dir DIR] [--print]\n\n"
+	fputs("usage: marketcrawl check-spider NAME [--dir DIR] [--print] [--region CODE]\n\n"
 	      "Replay the saved pages of DIR/NAME (default DIR: tests/spiders) through the\n"
 	      "engine and compare the items with DIR/NAME/expected.jsonl, every field in\n"
-	      "order (observed_at excepted).  Files: pages.tsv (URL<TAB>FILE[<TAB>TYPE]),\n"
-	      "pages/, start_urls, expected.jsonl.  --print writes the items instead of\n"
-	      "comparing (check each one against the page before you save it).\n"
-	      "Exit status: 0 all items match, 1 a difference or an error.\n",
+	      "order (observed_at excepted).  Files: pages.tsv\n"
+	      "(URL<TAB>FILE[<TAB>TYPE[<TAB>METHOD[<TAB>BODY]]], BODY = sha256:HEX or a\n"
+	      "file under pages/ holding the exact request body), pages/, start_urls,\n"
+	      "expected.jsonl.  --print writes the items instead of comparing (check each\n"
+	      "one against the page before you save it).  --region CODE replays one of the\n"
+	      "spider's regions (default: its first, if it has regions).\n"
+	      "Exit status: 0 all items match, 1 a difference or an error, 2 usage.\n",
 	      out);
 }
 
@@ -177,10 +182,11 @@ int mc_cmd_check_spider(int argc, char **argv)
 	static const struct option opts[] = {
 		{"dir", required_argument, NULL, 'd'},
 		{"print", no_argument, NULL, 'p'},
+		{"region", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *dir = "tests/spiders";
+	const char *dir = "tests/spiders", *region = NULL;
 	bool print = false;
 	int ch, rc = MC_EXIT_FAIL;
 	char *base = NULL, *tsv = NULL, *pages = NULL, *starts = NULL, *expected = NULL;
@@ -195,6 +201,7 @@ int mc_cmd_check_spider(int argc, char **argv)
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 'p': print = true; break;
+		case 'r': region = optarg; break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
 		default: usage(stderr); return MC_EXIT_USAGE;
 		}
@@ -206,6 +213,15 @@ int mc_cmd_check_spider(int argc, char **argv)
 	const struct mc_spider *spider = mc_spider_find(argv[optind]);
 	if (!spider) {
 		fprintf(stderr, "marketcrawl check-spider: no spider named '%s'\n", argv[optind]);
+		return MC_EXIT_USAGE;
+	}
+	const struct mc_region *rg = region ? mc_spider_region(spider, region) : NULL;
+	if (region && !rg) {
+		char codes[512];
+		mc_spider_region_codes(spider, codes, sizeof codes);
+		fprintf(stderr, "marketcrawl check-spider: spider '%s' has no region '%s'%s%s%s\n",
+			spider->name, region, codes[0] ? " (its regions: " : "", codes,
+			codes[0] ? ")" : "");
 		return MC_EXIT_USAGE;
 	}
 	base = mc_asprintf("%s/%s", dir, spider->name);
@@ -230,6 +246,8 @@ int mc_cmd_check_spider(int argc, char **argv)
 	struct mc_crawl_opts o;
 	struct mc_crawl_result res;
 	mc_crawl_opts_defaults(&o, spider);
+	if (rg)
+		o.region = rg;
 	o.start_urls = (const char *const *)start_urls;
 	o.replay = replay;
 	o.items_out = out;

@@ -18,7 +18,8 @@ static void usage(FILE *out)
 {
 	fputs("usage: marketcrawl crawl SPIDER [OPTIONS]\n\n"
 	      "Crawl with SPIDER (see `marketcrawl spiders`) and write the items to\n"
-	      "DATA/staging/SPIDER/RUN_ID.jsonl, atomically, with the run record.\n"
+	      "DATA/staging/SPIDER/RUN_ID.jsonl, atomically, with the run record.  A spider\n"
+	      "with regions crawls one per run: --region CODE, else its first.\n"
 	      "Exit status: 0 complete, 8 partial (a limit cut the crawl, pages failed,\n"
 	      "or start URLs were given), 4 suspect, 5 aborted by a signal, 1 failed\n"
 	      "(nothing could be fetched: no file is written), 2 usage.\n\n",
@@ -99,13 +100,17 @@ int mc_cmd_crawl(int argc, char **argv)
 		mc_crawl_cli_release(&cli);
 		return MC_EXIT_USAGE;
 	}
-	if (!any(spider->start_urls) && !any(spider->sitemap_urls) && !cli.start_urls && !cli.sitemaps) {
+	if (mc_crawl_cli_apply(&cli, spider, "crawl") != 0) {
+		mc_crawl_cli_release(&cli);
+		return MC_EXIT_USAGE;
+	}
+	if (!any(spider->start_urls) && !(cli.opts.region && any(cli.opts.region->start_urls)) &&
+	    !any(spider->sitemap_urls) && !cli.start_urls && !cli.sitemaps) {
 		fprintf(stderr, "marketcrawl crawl: spider '%s' has no start URLs of its own: "
 			"give --start-url URL (or --sitemap URL)\n", spider->name);
 		mc_crawl_cli_release(&cli);
 		return MC_EXIT_USAGE;
 	}
-	mc_crawl_cli_apply(&cli, spider);
 	const char *data = mc_data_dir(cli.data_dir);
 	staging_dir = cli.out_dir ? mc_strdup(cli.out_dir) :
 				    mc_asprintf("%s/staging/%s", data, spider->name);

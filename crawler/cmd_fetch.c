@@ -1,8 +1,10 @@
 /*
  * `marketcrawl fetch URL --xpath EXPR --regex PAT`: fetch one page through
- * the same engine as a crawl (robots.txt, User-Agent, limits, charset) and
- * print what each selector matches — the quick way to try selectors while
- * writing a spider.  --spider NAME borrows a spider's settings.
+ * the same engine as a crawl (robots.txt, User-Agent, limits, charset,
+ * cookies) and print what each selector matches — the quick way to try
+ * selectors while writing a spider.  --spider NAME borrows a spider's
+ * settings, headers, cookies and regions; the request options shape the
+ * request (a POST to a JSON API, an extra header).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <libxml/xpath.h>
 
 #include "crawl_cli.h"
+#include "request_cli.h"
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/commands.h"
 #include "marketcrawl/exitcode.h"
@@ -89,9 +92,11 @@ static void usage(FILE *out)
 	      "  --regex PAT     the first match of PAT in the UTF-8 body, and group 1\n"
 	      "  --json XPATH    the JSON inside the node XPATH selects, pretty-printed\n"
 	      "  --body          also print the body\n"
-	      "  --spider NAME   use that spider's settings and allowed domains\n"
-	      "Exit status: 0 when the page was fetched, 1 otherwise.\n\n",
+	      "  --spider NAME   use that spider's settings, allowed domains, headers,\n"
+	      "                  cookies and regions (--region CODE picks one)\n"
+	      "Exit status: 0 when the page was fetched, 1 otherwise, 2 usage.\n\n",
 	      out);
+	mc_request_cli_help(out);
 	mc_crawl_cli_help(out);
 }
 
@@ -135,50 +140,59 @@ int mc_cmd_fetch(int argc, char **argv)
 {
 	struct mc_crawl_cli cli;
 	struct mc_crawl_result res;
+	struct mc_request_cli req;
 	const char *spider_name = NULL;
 	struct mc_spider sp = {.name = "fetch", .marketplace = "fetch"};
 	const char *start[2] = {NULL, NULL};
-	int rc;
+	int rc = MC_EXIT_USAGE;
 
+	memset(&cli, 0, sizeof cli);
+	memset(&req, 0, sizeof req);
 	if (take_selectors(&argc, argv, &spider_name) != 0 ||
+	    mc_request_cli_take(&req, &argc, argv, "fetch") != 0 ||
 	    mc_crawl_cli_parse(&cli, argc, argv) != 0) {
 		usage(stderr);
-		return MC_EXIT_USAGE;
+		goto out;
 	}
-	if (cli.help) {
-		usage(stdout);
-		mc_crawl_cli_release(&cli);
-		return MC_EXIT_OK;
-	}
-	if (cli.nwords != 1) {
-		usage(stderr);
-		mc_crawl_cli_release(&cli);
-		return MC_EXIT_USAGE;
+	if (cli.help || cli.nwords != 1) {
+		usage(cli.help ? stdout : stderr);
+		rc = cli.help ? MC_EXIT_OK : MC_EXIT_USAGE;
+		goto out;
 	}
 	if (spider_name) {
 		const struct mc_spider *base = mc_spider_find(spider_name);
 		if (!base) {
 			fprintf(stderr, "marketcrawl fetch: no spider named '%s'\n", spider_name);
-			mc_crawl_cli_release(&cli);
-			return MC_EXIT_USAGE;
+			goto out;
 		}
 		sp.allowed_domains = base->allowed_domains;
 		sp.settings = base->settings;
+		sp.headers = base->headers;
+		sp.cookies = base->cookies;
+		sp.regions = base->regions;
 	}
 	start[0] = cli.words[0];
 	sp.start_urls = start;
 	sp.parse = on_page;
-	mc_crawl_cli_apply(&cli, &sp);
+	if (mc_crawl_cli_apply(&cli, &sp, "fetch") != 0)
+		goto out;
+	/* The URL given is what is fetched, whatever the region's start URLs. */
+	cli.opts.start_urls = start;
+	cli.opts.start_opts = &req.opts;
 	cli.opts.items_out = stdout;
 	cli.opts.progress = false;
 	cli.opts.delay_ms = 0;
-	rc = mc_crawl_run(&cli.opts, &res);
+	mc_crawl_run(&cli.opts, &res);
+	rc = pages_seen > 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
 	if (pages_seen == 0) {
 		mc_stats_print(&res.stats, stderr);
 		fprintf(stderr, "marketcrawl fetch: no page fetched from %s\n", cli.words[0]);
-		rc = MC_EXIT_FAIL;
+		if (res.reason[0])
+			fprintf(stderr, "marketcrawl fetch: %s\n", res.reason);
 	}
 	mc_crawl_result_release(&res);
+out:
+	mc_request_cli_release(&req);
 	mc_crawl_cli_release(&cli);
-	return rc == MC_EXIT_OK ? MC_EXIT_OK : MC_EXIT_FAIL;
+	return rc;
 }

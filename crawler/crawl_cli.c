@@ -12,6 +12,7 @@
 #include "crawl_cli.h"
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/log.h"
+#include "marketcrawl/registry.h"
 #include "marketcrawl/url.h"
 
 enum {
@@ -22,7 +23,7 @@ enum {
 	OPT_INSECURE, OPT_NO_ROBOTS, OPT_OBEY_CRAWL_DELAY, OPT_NO_CRAWL_DELAY, OPT_MIN_ITEM_RATIO,
 	OPT_MAX_DROP_RATIO, OPT_NO_HEALTH, OPT_LOG_LEVEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FAST,
 	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER, OPT_CA_FILE, OPT_MAX_TIME,
-	OPT_ORIGIN,
+	OPT_ORIGIN, OPT_REGION,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +35,7 @@ static const struct option long_opts[] = {
 	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
 	{"max-time", required_argument, NULL, OPT_MAX_TIME},
 	{"origin", required_argument, NULL, OPT_ORIGIN},
+	{"region", required_argument, NULL, OPT_REGION},
 	{"concurrency", required_argument, NULL, OPT_CONCURRENCY},
 	{"per-host", required_argument, NULL, OPT_PER_HOST},
 	{"delay", required_argument, NULL, OPT_DELAY},
@@ -86,6 +88,9 @@ void mc_crawl_cli_help(FILE *out)
 	      "                          with URLs of its own then makes a partial run\n"
 	      "  --origin URL            fetch the spider's own start and sitemap URLs from\n"
 	      "                          URL's scheme://host[:port] (a mirror, a test server)\n"
+	      "  --region CODE           crawl the spider's region CODE (its start URLs, headers,\n"
+	      "                          cookies, currency); items carry it (default: the\n"
+	      "                          spider's first region, if it has regions)\n"
 	      "  --allow-domain DOMAIN   add to the spider's allowed domains (repeatable)\n"
 	      "  --sitemap URL           start from a sitemap, sitemap index or robots.txt\n"
 	      "                          (repeatable; replaces the spider's; partial as above)\n"
@@ -231,6 +236,14 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_NO_HEALTH:
 			c->no_health = true;
 			continue;
+		case OPT_REGION:
+			if (!mc_region_code_ok(optarg)) {
+				fprintf(stderr, "marketcrawl: --region needs a code of [a-z0-9_-]{1,20}, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			c->region = optarg;
+			continue;
 		case OPT_LOG_LEVEL:
 			if (mc_log_parse_level(optarg) < 0) {
 				fprintf(stderr, "marketcrawl: unknown log level '%s'\n", optarg);
@@ -306,7 +319,27 @@ static void apply_fast(struct mc_crawl_opts *o)
 	o->workers = cpus > 0 && cpus < 64 ? (int)cpus + 1 : 2;
 }
 
-void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider)
+/* --region CODE for `spider` into o->region; -1 after a usage message. */
+static int apply_region(struct mc_crawl_cli *c, const struct mc_spider *spider, const char *cmd)
+{
+	char codes[512];
+
+	if (!c->region)
+		return 0;
+	c->opts.region = mc_spider_region(spider, c->region);
+	if (c->opts.region)
+		return 0;
+	mc_spider_region_codes(spider, codes, sizeof codes);
+	if (codes[0])
+		fprintf(stderr, "marketcrawl %s: spider '%s' has no region '%s' (its regions: %s)\n", cmd,
+			spider->name, c->region, codes);
+	else
+		fprintf(stderr, "marketcrawl %s: spider '%s' has no regions (--region %s)\n", cmd,
+			spider->name, c->region);
+	return -1;
+}
+
+int mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider, const char *cmd)
 {
 	struct mc_crawl_opts *o = &c->opts;
 
@@ -352,6 +385,7 @@ void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider)
 	o->sitemap_filter = c->sitemap_filter;
 	o->origin = c->origin;
 	o->extra_domains = (const char *const *)c->domains;
+	return apply_region(c, spider, cmd);
 }
 
 void mc_crawl_cli_release(struct mc_crawl_cli *c)

@@ -22,6 +22,7 @@ struct mc_crawl_cli {
 	char **sitemaps;      /* NULL-terminated, owned */
 	const char *sitemap_filter;
 	char *origin;         /* --origin, as "scheme://host[:port]" (owned) */
+	const char *region;   /* --region CODE (borrowed from argv), or NULL */
 	bool no_health;
 	bool help;
 	char *words[64];      /* non-option arguments (borrowed from argv) */
@@ -35,8 +36,14 @@ struct mc_crawl_cli {
  * printing the problem (usage error).
  */
 int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv);
-/* Fill c->opts: defaults for `spider`, then every option given. */
-void mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider);
+/*
+ * Fill c->opts: defaults for `spider`, then every option given, and the
+ * region: --region CODE, else the spider's first region (if any).  Returns
+ * 0, or -1 after printing the problem (a usage error: --region names no
+ * region of the spider, or the spider has none; the known codes are
+ * listed).  `cmd` names the command in the message.
+ */
+int mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider, const char *cmd);
 void mc_crawl_cli_release(struct mc_crawl_cli *c);
 /* The option help shared by the commands. */
 void mc_crawl_cli_help(FILE *out);

@@ -10,8 +10,16 @@
  * drain info_read → apply parsed responses → multi_poll.  Politeness is
  * decided by our scheduler, never by queueing inside libcurl, so queued
  * time never counts against libcurl's timeouts.
+ *
+ * Requests: most are plain GETs and carry no spec; the others carry their
+ * method, body, headers and cookies (request.h), kept beside the packed
+ * host queues while they wait.  The spider's and the region's headers and
+ * cookies are merged once per run; one cookie jar (a libcurl share, with
+ * lock callbacks) serves every transfer.  Log lines name a request by
+ * mc_request_label: never its body, never a cookie.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,7 +37,9 @@
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/exitcode.h"
 #include "marketcrawl/log.h"
+#include "marketcrawl/registry.h"
 #include "marketcrawl/seen.h"
+#include "marketcrawl/sha256.h"
 #include "marketcrawl/sitemap.h"
 #include "marketcrawl/url.h"
 #include "page_arena.h"
@@ -47,6 +57,9 @@
 #define AUTOTHROTTLE_MAX_S 60.0
 #define AUTOTHROTTLE_BACKOFF_S 1.0
 #define POLL_MAX_MS 100
+/* Room for a request's name in messages: "METHOD URL (N-byte body)". */
+#define LABEL_MAX 2200
+#define FORM_TYPE "application/x-www-form-urlencoded"
 
 static volatile sig_atomic_t signals_seen;
 
@@ -63,6 +76,10 @@ struct transfer {
 	bool too_large;
 	double started;
 	char error[CURL_ERROR_SIZE]; /* libcurl's detail of a failure ("SSL certificate problem: ...") */
+	/* A request with a spec: its own header list and cookies (owned); NULL
+	 * means the run's defaults. */
+	struct curl_slist *send_headers;
+	char *send_cookies;
 };
 
 struct engine {
@@ -76,6 +93,16 @@ struct engine {
 	struct transfer *in_flight;
 	char robots_agent[64]; /* product token matched in robots.txt */
 	struct mc_stats *stats;
+	struct mc_spec_table specs; /* specs of requests waiting in host queues */
+	/* The spider's headers and cookies with the region's on top (borrowed
+	 * strings; the arrays are owned), as sent with plain requests. */
+	const char **default_headers;
+	const char **default_cookies;
+	struct curl_slist *base_headers; /* default_headers for libcurl, or NULL */
+	char *base_cookies;              /* "a=1; b=2", or NULL */
+	CURLSH *share;                   /* the run's cookie jar */
+	pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+	bool requests_ready;             /* the above are set up */
 	const char *const *domains;
 	char **domain_list; /* spider domains + extra, NULL-terminated (owned) */
 	uint64_t seq;
@@ -194,7 +221,161 @@ static bool is_retry_code(const struct mc_crawl_opts *o, long status)
 	return false;
 }
 
+/* A request's name in messages (mc_request_label). */
+static const char *label_of(const struct mc_request *r, char buf[LABEL_MAX])
+{
+	return mc_request_label(r->url, r->spec, buf, LABEL_MAX);
+}
+
+/* ---- headers, cookies and the jar ---------------------------------------- */
+
+static size_t list_len(const char *const *l)
+{
+	size_t n = 0;
+
+	while (l && l[n])
+		n++;
+	return n;
+}
+
+/*
+ * The entries of `base` not named again in `over`, then those of `over`:
+ * the later list wins by name (headers: `sep` ':' and case-insensitive;
+ * cookies: '=').  A new NULL-terminated array of borrowed strings.
+ */
+static const char **overlay(const char *const *base, const char *const *over, char sep, bool ci)
+{
+	const char **out = mc_calloc(list_len(base) + list_len(over) + 1, sizeof *out);
+	size_t n = 0;
+
+	for (const char *const *b = base; b && *b; b++) {
+		bool replaced = false;
+		for (const char *const *o = over; o && *o && !replaced; o++)
+			replaced = mc_request_same_name(*b, *o, sep, ci);
+		if (!replaced)
+			out[n++] = *b;
+	}
+	for (const char *const *o = over; o && *o; o++)
+		out[n++] = *o;
+	return out;
+}
+
+/* "a=1; b=2" of a cookie list, or NULL when it is empty. */
+static char *cookie_line(const char *const *cookies)
+{
+	struct mc_buf b;
+
+	if (!cookies || !*cookies)
+		return NULL;
+	mc_buf_init(&b, 0);
+	for (const char *const *c = cookies; *c; c++) {
+		if (c != cookies)
+			mc_buf_adds(&b, "; ");
+		mc_buf_adds(&b, *c);
+	}
+	return mc_buf_detach(&b, NULL);
+}
+
+/* The header list of a request with a spec: the defaults, its own headers
+ * over them, and for a POST its content type and no "Expect: 100-continue"
+ * round trip. */
+static struct curl_slist *spec_headers(const struct engine *e, const struct mc_request_spec *spec)
+{
+	const char **all = overlay(e->default_headers, (const char *const *)spec->headers, ':', true);
+	struct curl_slist *list = NULL;
+	bool typed = false;
+
+	for (const char **h = all; *h; h++) {
+		bool is_type = mc_request_same_name(*h, "Content-Type:", ':', true);
+		if (is_type && spec->content_type)
+			continue; /* the body's own type wins */
+		typed |= is_type;
+		list = curl_slist_append(list, *h);
+	}
+	free(all);
+	if (spec->method == MC_POST) {
+		if (!typed) {
+			char *ct = mc_asprintf("Content-Type: %s",
+					       spec->content_type ? spec->content_type : FORM_TYPE);
+			list = curl_slist_append(list, ct);
+			free(ct);
+		}
+		list = curl_slist_append(list, "Expect:");
+	}
+	return list;
+}
+
+static char *spec_cookies(const struct engine *e, const struct mc_request_spec *spec)
+{
+	const char **all = overlay(e->default_cookies, (const char *const *)spec->cookies, '=', false);
+	char *line = cookie_line(all);
+
+	free(all);
+	return line;
+}
+
+/* libcurl's share lock callbacks: one mutex per kind of data.  Transfers
+ * run on the loop thread only, but the jar stays correct whichever thread
+ * a transfer runs on. */
+static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *userp)
+{
+	struct engine *e = userp;
+
+	(void)handle;
+	(void)access;
+	pthread_mutex_lock(&e->share_locks[data]);
+}
+
+static void share_unlock(CURL *handle, curl_lock_data data, void *userp)
+{
+	struct engine *e = userp;
+
+	(void)handle;
+	pthread_mutex_unlock(&e->share_locks[data]);
+}
+
+/* The run's headers and cookies (spider, then region) and its cookie jar. */
+static void setup_requests(struct engine *e)
+{
+	const struct mc_region *rg = e->o->region;
+
+	e->default_headers = overlay(e->o->spider->headers, rg ? rg->headers : NULL, ':', true);
+	e->default_cookies = overlay(e->o->spider->cookies, rg ? rg->cookies : NULL, '=', false);
+	for (const char **h = e->default_headers; *h; h++)
+		e->base_headers = curl_slist_append(e->base_headers, *h);
+	e->base_cookies = cookie_line(e->default_cookies);
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&e->share_locks[i], NULL);
+	e->requests_ready = true;
+	if (e->o->replay)
+		return;
+	e->share = curl_share_init();
+	curl_share_setopt(e->share, CURLSHOPT_LOCKFUNC, share_lock);
+	curl_share_setopt(e->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+	curl_share_setopt(e->share, CURLSHOPT_USERDATA, e);
+	curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+}
+
 /* ---- the frontier ------------------------------------------------------- */
+
+/* Host queues pack plain requests only: a spec waits in e->specs. */
+static void queue_push(struct engine *e, struct mc_host *h, struct mc_request *r)
+{
+	if (r->spec) {
+		mc_spec_table_put(&e->specs, r->seq, r->spec);
+		r->spec = NULL;
+	}
+	mc_queue_push(&h->queue, r);
+}
+
+static struct mc_request *queue_pop(struct engine *e, struct mc_host *h)
+{
+	struct mc_request *r = mc_queue_pop(&h->queue);
+
+	if (r && e->specs.count)
+		r->spec = mc_spec_table_take(&e->specs, r->seq);
+	return r;
+}
 
 static double host_delay(const struct mc_crawl_opts *o)
 {
@@ -230,29 +411,32 @@ static void enqueue(struct engine *e, struct mc_request *r)
 			h->robots_req = rr;
 		}
 	}
-	mc_queue_push(&h->queue, r);
+	queue_push(e, h, r);
 	e->queued++;
 }
 
-/* Offsite, depth and duplicate filters, then enqueue.  Takes `url`. */
-static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char *data,
-			struct mc_rcstr *referer, int depth, int priority, bool dont_filter,
-			int redirects)
+/*
+ * The duplicate, offsite and depth filters, counted in the stats.  NULL
+ * when the request may be made (it is then in the seen-set), else why not.
+ * A plain GET (or a GET with headers) is keyed by its URL alone; POST and
+ * HEAD by method, URL and body (mc_seen_add_request).
+ */
+static const char *filter(struct engine *e, const char *url, const struct mc_request_spec *spec,
+			  int depth, bool dont_filter)
 {
-	struct mc_request *r;
 	size_t len = strlen(url);
+	bool keyed = spec && spec->method != MC_GET;
+	char label[LABEL_MAX];
 
 	/* Most links of a store page were seen before: the cheap test first. */
-	if (!dont_filter && mc_seen_contains(e->seen, url, len)) {
+	if (!keyed && !dont_filter && mc_seen_contains(e->seen, url, len)) {
 		e->stats->duplicates++;
-		free(url);
-		return;
+		return "duplicate";
 	}
 	if (offsite(e, url)) {
 		e->stats->offsite++;
-		mc_debug("offsite: %s", url);
-		free(url);
-		return;
+		mc_debug("offsite: %s", mc_request_label(url, spec, label, sizeof label));
+		return "offsite";
 	}
 	if (e->o->max_depth >= 0 && depth > e->o->max_depth) {
 		int own = e->o->spider->settings.max_depth;
@@ -261,11 +445,32 @@ static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char 
 		 * caller's tighter limit cut the crawl. */
 		if (own <= 0 || depth <= own)
 			e->stats->depth_limited_by_option++;
+		return "too deep";
+	}
+	if (!keyed) {
+		mc_seen_add(e->seen, url, len);
+	} else if (!mc_seen_add_request(e->seen, mc_method_name(spec->method), url, spec->body,
+					spec->body_len) && !dont_filter) {
+		e->stats->duplicates++;
+		return "duplicate";
+	}
+	return NULL;
+}
+
+/* The filters, then enqueue.  Takes `url` and `spec`. */
+static void add_request(struct engine *e, char *url, mc_parse_fn cb, const char *data,
+			struct mc_request_spec *spec, struct mc_rcstr *referer, int depth,
+			int priority, bool dont_filter, int redirects)
+{
+	struct mc_request *r;
+
+	if (filter(e, url, spec, depth, dont_filter)) {
 		free(url);
+		mc_request_spec_free(spec);
 		return;
 	}
-	mc_seen_add(e->seen, url, len);
 	r = mc_request_new(url, cb, data, referer);
+	r->spec = spec;
 	r->depth = depth;
 	r->priority = priority;
 	r->dont_filter = dont_filter;
@@ -338,7 +543,7 @@ static void sitemap_done(struct engine *e, struct mc_request *r, const char *bod
 		}
 		free(m);
 		e->stats->sitemap_urls++;
-		add_request(e, u, cb, NULL, referer, r->depth + 1, 0, false, 0);
+		add_request(e, u, cb, NULL, NULL, referer, r->depth + 1, 0, false, 0);
 	}
 	mc_rcstr_unref(referer);
 	mc_sitemap_release(&sm);
@@ -354,7 +559,7 @@ static void promote_due_retries(struct engine *e, double now)
 			r->host->robots_req = r;
 			r->host->robots_state = MC_ROBOTS_NEEDED;
 		} else {
-			mc_queue_push(&r->host->queue, r);
+			queue_push(e, r->host, r);
 			e->queued++;
 		}
 	}
@@ -402,6 +607,16 @@ static void start_transfer(struct engine *e, struct mc_request *r);
 static void deliver(struct engine *e, struct mc_request *r, long status, const char *url,
 		    char *headers, char *body, size_t len, const char *content_type);
 
+/* Free a transfer and what it owns, except its request and easy handle. */
+static void transfer_free(struct transfer *t)
+{
+	mc_buf_release(&t->body);
+	mc_buf_release(&t->headers);
+	curl_slist_free_all(t->send_headers);
+	free(t->send_cookies);
+	free(t);
+}
+
 static CURL *make_easy(struct engine *e, struct transfer *t)
 {
 	const struct mc_crawl_opts *o = e->o;
@@ -436,6 +651,22 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 	}
 	if (t->req->referer)
 		curl_easy_setopt(c, CURLOPT_REFERER, &t->req->referer->s[0]);
+	/* The run's cookie jar: Set-Cookie is kept for every later transfer;
+	 * "" enables the engine without reading any file, and none is written. */
+	curl_easy_setopt(c, CURLOPT_SHARE, e->share);
+	curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
+	if (t->send_headers || e->base_headers)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->send_headers ? t->send_headers : e->base_headers);
+	if (t->send_cookies || e->base_cookies)
+		curl_easy_setopt(c, CURLOPT_COOKIE, t->send_cookies ? t->send_cookies : e->base_cookies);
+	if (t->req->spec && t->req->spec->method == MC_POST) {
+		/* Not copied by libcurl: the request owns the body until the
+		 * transfer is done. */
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->req->spec->body_len);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->req->spec->body ? t->req->spec->body : "");
+	} else if (t->req->spec && t->req->spec->method == MC_HEAD) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	}
 	/* Pages: redirects are ours (offsite, robots and dedup apply to the
 	 * target).  robots.txt: RFC 9309 asks to follow at least five. */
 	if (t->req->is_robots) {
@@ -445,34 +676,60 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 	return c;
 }
 
+/* A request answered from the saved pages (replay.h) instead of the network. */
+static void replay_transfer(struct engine *e, struct mc_request *r)
+{
+	const struct mc_request_spec *sp = r->spec;
+	enum mc_method method = sp ? sp->method : MC_GET;
+	char *body = NULL, *hdr;
+	size_t len = 0;
+	const char *ctype = NULL;
+	char label[LABEL_MAX];
+
+	r->host->active--;
+	if (mc_replay_fetch(e->o->replay, mc_method_name(method), r->url, sp ? sp->body : NULL,
+			    sp ? sp->body_len : 0, &body, &len, &ctype) != 0) {
+		const char *what = label_of(r, label);
+		e->stats->status[404]++;
+		mc_stats_error(e->stats, what, "http_4xx", 404, MC_END_GONE);
+		if (sp && sp->body_len) {
+			/* The digest a pages.tsv row needs to match this body
+			 * (saved pages are test data; the body itself is not shown). */
+			struct mc_sha256 h;
+			char hex[65];
+			mc_sha256_init(&h);
+			mc_sha256_update(&h, sp->body, sp->body_len);
+			mc_sha256_final_hex(&h, hex);
+			mc_warn("not in the saved pages (404): %s, body sha256:%s", what, hex);
+		} else {
+			mc_warn("not in the saved pages (404): %s", what);
+		}
+		mc_request_free(r);
+		return;
+	}
+	if (method == MC_HEAD)
+		len = 0;
+	e->stats->status[200]++;
+	if (r->is_sitemap) {
+		sitemap_done(e, r, body, len);
+		free(body);
+		mc_request_free(r);
+		return;
+	}
+	hdr = mc_asprintf("Content-Type: %s\n", ctype);
+	deliver(e, r, 200, r->url, hdr, body, len, ctype);
+}
+
 static void start_transfer(struct engine *e, struct mc_request *r)
 {
 	struct transfer *t;
+	char label[LABEL_MAX];
 
 	e->stats->requests++;
 	r->host->active++;
+	mc_debug("fetch %s", label_of(r, label));
 	if (e->o->replay) {
-		char *body = NULL;
-		size_t len = 0;
-		const char *ctype = NULL;
-		char *hdr;
-		r->host->active--;
-		if (mc_replay_fetch(e->o->replay, r->url, &body, &len, &ctype) != 0) {
-			e->stats->status[404]++;
-			mc_stats_error(e->stats, r->url, "http_4xx", 404, MC_END_GONE);
-			mc_warn("not in the saved pages (404): %s", r->url);
-			mc_request_free(r);
-			return;
-		}
-		e->stats->status[200]++;
-		if (r->is_sitemap) {
-			sitemap_done(e, r, body, len);
-			free(body);
-			mc_request_free(r);
-			return;
-		}
-		hdr = mc_asprintf("Content-Type: %s\n", ctype);
-		deliver(e, r, 200, r->url, hdr, body, len, ctype);
+		replay_transfer(e, r);
 		return;
 	}
 	t = mc_calloc(1, sizeof *t);
@@ -481,17 +738,20 @@ static void start_transfer(struct engine *e, struct mc_request *r)
 	t->started = mc_now();
 	mc_buf_init(&t->body, 0);
 	mc_buf_init(&t->headers, 64 * 1024);
+	if (r->spec) {
+		t->send_headers = spec_headers(e, r->spec);
+		t->send_cookies = spec_cookies(e, r->spec);
+	}
 	t->easy = make_easy(e, t);
 	if (!t->easy || curl_multi_add_handle(e->multi, t->easy) != CURLM_OK) {
-		mc_error("cannot start a transfer for %s", r->url);
-		mc_stats_error(e->stats, r->url, "internal", 0, MC_END_FAILED);
+		const char *what = label_of(r, label);
+		mc_error("cannot start a transfer for %s", what);
+		mc_stats_error(e->stats, what, "internal", 0, MC_END_FAILED);
 		r->host->active--;
 		if (t->easy)
 			curl_easy_cleanup(t->easy);
-		mc_buf_release(&t->body);
-		mc_buf_release(&t->headers);
 		mc_request_free(r);
-		free(t);
+		transfer_free(t);
 		return;
 	}
 	t->next = e->in_flight;
@@ -566,12 +826,13 @@ static void schedule(struct engine *e)
 			h->robots_state = MC_ROBOTS_FETCHING;
 			e->stats->robots_fetched += r->attempts == 0;
 		} else {
-			r = mc_queue_pop(&h->queue);
+			r = queue_pop(e, h);
 			r->host = h;
 			e->queued--;
 			if (h->robots && !mc_robots_allowed(h->robots, r->url)) {
+				char label[LABEL_MAX];
 				e->stats->robots_denied++;
-				mc_debug("robots.txt denies %s", r->url);
+				mc_debug("robots.txt denies %s", label_of(r, label));
 				mc_request_free(r);
 				continue;
 			}
@@ -638,12 +899,14 @@ static void retry_or_fail(struct engine *e, struct mc_request *r, const char *ca
 			  double retry_after)
 {
 	struct mc_host *h = r->host;
+	char label[LABEL_MAX];
+	const char *what = label_of(r, label);
 
 	if (r->attempts < e->o->max_retries && e->stop_scheduling) {
 		/* Not a failure of the page: the run stopped before its retry. */
-		mc_stats_error(e->stats, r->url, cause, status, MC_END_STOPPED);
+		mc_stats_error(e->stats, what, cause, status, MC_END_STOPPED);
 		e->stats->not_made += !r->is_robots;
-		mc_info("not retrying %s (%s): the run is stopping", r->url, cause);
+		mc_info("not retrying %s (%s): the run is stopping", what, cause);
 		mc_request_free(r);
 		return;
 	}
@@ -659,13 +922,13 @@ static void retry_or_fail(struct engine *e, struct mc_request *r, const char *ca
 		r->attempts++;
 		r->not_before = mc_now() + wait;
 		e->stats->retries++;
-		mc_debug("retry %d of %s in %.2fs (%s)", r->attempts, r->url, wait, cause);
+		mc_debug("retry %d of %s in %.2fs (%s)", r->attempts, what, wait, cause);
 		mc_heap_push(&e->delayed, r);
 		return;
 	}
 	e->stats->retries_exhausted += r->attempts > 0;
-	mc_stats_error(e->stats, r->url, cause, status, MC_END_FAILED);
-	mc_warn("giving up on %s after %d attempt%s: %s", r->url, r->attempts + 1,
+	mc_stats_error(e->stats, what, cause, status, MC_END_FAILED);
+	mc_warn("giving up on %s after %d attempt%s: %s", what, r->attempts + 1,
 		r->attempts ? "s" : "", cause);
 	if (r->is_robots) {
 		/* RFC 9309 2.3.1.4: unreachable robots.txt means disallow all. */
@@ -738,39 +1001,46 @@ static const char *curl_cause(CURLcode rc, bool too_large, bool *retryable)
 	}
 }
 
-/* A 3xx with Location: queue the target as a new request of the same kind. */
+/* A 3xx with Location: queue the target as a new request of the same kind
+ * (a POST answered 301, 302 or 303 becomes a GET, see
+ * mc_request_spec_redirect). */
 static void follow_redirect(struct engine *e, struct mc_request *r, const char *effective,
-			    CURL *easy)
+			    CURL *easy, long status)
 {
 	char *loc = NULL;
 	char *target;
+	char label[LABEL_MAX];
+	const char *what = label_of(r, label);
 
 	curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &loc);
 	if (!loc) {
-		mc_stats_error(e->stats, r->url, "bad_redirect", 0, MC_END_REFUSED);
+		mc_stats_error(e->stats, what, "bad_redirect", 0, MC_END_REFUSED);
 		mc_request_free(r);
 		return;
 	}
 	target = mc_url_normalize(loc, effective);
 	if (!target) {
-		mc_stats_error(e->stats, r->url, "bad_redirect", 0, MC_END_REFUSED);
-		mc_warn("refused redirect from %s to %s (not http/https)", r->url, loc);
+		mc_stats_error(e->stats, what, "bad_redirect", 0, MC_END_REFUSED);
+		mc_warn("refused redirect from %s to %s (not http/https)", what, loc);
 		mc_request_free(r);
 		return;
 	}
 	if (r->redirects >= MAX_REDIRECTS) {
-		mc_stats_error(e->stats, r->url, "redirect_limit", 0, MC_END_FAILED);
-		mc_warn("too many redirects from %s", r->url);
+		mc_stats_error(e->stats, what, "redirect_limit", 0, MC_END_FAILED);
+		mc_warn("too many redirects from %s", what);
 		free(target);
 		mc_request_free(r);
 		return;
 	}
 	e->stats->redirects++;
-	if (r->is_sitemap)
+	if (r->is_sitemap) {
 		add_sitemap(e, target, r->depth);
-	else
-		add_request(e, target, r->cb, r->data, r->referer, r->depth, r->priority,
+	} else {
+		struct mc_request_spec *spec = mc_request_spec_redirect(r->spec, status);
+		r->spec = NULL;
+		add_request(e, target, r->cb, r->data, spec, r->referer, r->depth, r->priority,
 			    r->dont_filter, r->redirects + 1);
+	}
 	mc_request_free(r);
 }
 
@@ -804,6 +1074,7 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	char *eff = NULL;
 	char *ctype = NULL;
 	bool retryable;
+	char label[LABEL_MAX];
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 	curl_multi_remove_handle(e->multi, easy);
@@ -822,8 +1093,9 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 			retry_or_fail(e, r, cause, 0, -1);
 		else {
 			/* Oversize robots.txt cannot happen (we cut it); others fail. */
-			mc_stats_error(e->stats, r->url, cause, 0, MC_END_FAILED);
-			mc_warn("%s: %s (%s)", r->url, cause,
+			const char *what = label_of(r, label);
+			mc_stats_error(e->stats, what, cause, 0, MC_END_FAILED);
+			mc_warn("%s: %s (%s)", what, cause,
 				t->error[0] ? t->error : curl_easy_strerror(rc));
 			if (r->is_robots) {
 				r->host->robots = mc_robots_disallow_all();
@@ -853,7 +1125,7 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 		goto out;
 	}
 	if (status >= 300 && status < 400) {
-		follow_redirect(e, r, eff, easy);
+		follow_redirect(e, r, eff, easy, status);
 		goto out;
 	}
 	if (r->is_sitemap && status >= 200 && status < 300) {
@@ -863,9 +1135,10 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	}
 	if (status < 200 || status >= 300) {
 		/* 404 and 410 are answers ("the page is gone"); the rest lost a page. */
-		mc_stats_error(e->stats, r->url, http_cause(status), status,
+		const char *what = label_of(r, label);
+		mc_stats_error(e->stats, what, http_cause(status), status,
 			       status == 404 || status == 410 ? MC_END_GONE : MC_END_FAILED);
-		mc_info("HTTP %ld: %s", status, r->url);
+		mc_info("HTTP %ld: %s", status, what);
 		mc_request_free(r);
 		goto out;
 	}
@@ -874,12 +1147,27 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	deliver(e, r, status, eff ? eff : r->url, mc_buf_detach(&t->headers, NULL), body, len, ctype);
 out:
 	curl_easy_cleanup(easy);
-	mc_buf_release(&t->body);
-	mc_buf_release(&t->headers);
-	free(t);
+	transfer_free(t);
 }
 
 /* ---- responses ---------------------------------------------------------- */
+
+/* `marketcrawl parse`: one line about a request a callback follows, after
+ * the filters a crawl would apply (it then counts as seen, as in a crawl). */
+static void print_follow(struct engine *e, const char *url, mc_parse_fn cb,
+			 const struct mc_request_spec *spec, int depth, bool dont_filter)
+{
+	const char *dropped = filter(e, url, spec, depth, dont_filter);
+	const char *name = mc_spider_callback_name(e->o->spider, cb);
+
+	fprintf(e->o->follows_out, "follow %s %s %s", mc_method_name(spec ? spec->method : MC_GET),
+		url, name ? name : "(unnamed callback)");
+	if (spec && spec->body_len)
+		fprintf(e->o->follows_out, " (%zu-byte body)", spec->body_len);
+	if (dropped)
+		fprintf(e->o->follows_out, " (dropped: %s)", dropped);
+	fputc('\n', e->o->follows_out);
+}
 
 /* Apply what a parse callback produced, then free the response. */
 static void finish_response(struct engine *e, struct mc_response *res)
@@ -901,8 +1189,16 @@ static void finish_response(struct engine *e, struct mc_response *res)
 	struct mc_rcstr *referer = res->follows ? mc_rcstr_new(res->url) : NULL;
 	for (struct mc_followed *f = res->follows; f; f = f->next) {
 		char *url = f->url;
+		struct mc_request_spec *spec = f->spec;
 		f->url = NULL;
-		add_request(e, url, f->cb, f->data, referer, res->depth + 1, f->priority,
+		f->spec = NULL;
+		if (e->o->follows_out) {
+			print_follow(e, url, f->cb, spec, res->depth + 1, f->dont_filter);
+			free(url);
+			mc_request_spec_free(spec);
+			continue;
+		}
+		add_request(e, url, f->cb, f->data, spec, referer, res->depth + 1, f->priority,
 			    f->dont_filter, 0);
 	}
 	mc_rcstr_unref(referer);
@@ -916,6 +1212,7 @@ static void deliver(struct engine *e, struct mc_request *r, long status, const c
 	struct mc_response *res = mc_malloc(sizeof *res);
 
 	mc_response_init(res, e->o->spider);
+	res->region = e->o->region;
 	res->url = mc_url_normalize(url, NULL);
 	if (!res->url)
 		res->url = mc_strdup(r->url);
@@ -1011,12 +1308,11 @@ static void abort_in_flight(struct engine *e)
 		curl_multi_remove_handle(e->multi, t->easy);
 		curl_easy_cleanup(t->easy);
 		t->req->host->active--;
-		mc_stats_error(e->stats, t->req->url, "aborted", 0, MC_END_STOPPED);
+		char label[LABEL_MAX];
+		mc_stats_error(e->stats, label_of(t->req, label), "aborted", 0, MC_END_STOPPED);
 		e->stats->not_made += !t->req->is_robots;
 		mc_request_free(t->req);
-		mc_buf_release(&t->body);
-		mc_buf_release(&t->headers);
-		free(t);
+		transfer_free(t);
 	}
 	e->active = 0;
 }
@@ -1108,15 +1404,21 @@ static json_t *run_record(const struct mc_crawl_opts *o, const struct mc_crawl_r
 			  const char *started_at)
 {
 	char finished[40];
-	json_t *rec;
+	json_t *rec, *rest;
 
 	utc_now(finished, sizeof finished, false);
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "spider", o->spider->name,
-			"run_id", r->run_id, "started_at", started_at, "finished_at", finished,
-			"status", mc_run_status_name(r->status), "scope",
-			o->spider->scope == MC_SCOPE_FULL ? "full" : "partial", "pages",
-			(json_int_t)r->stats.responses, "items", (json_int_t)r->stats.items, "errors",
-			(json_int_t)mc_named_total(&r->stats.errors));
+	/* The region, when the run has one, right after the spider. */
+	rec = json_pack("{s:s}", "spider", o->spider->name);
+	if (o->region)
+		json_object_set_new(rec, "region", json_string(o->region->code));
+	rest = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "run_id", r->run_id,
+			 "started_at", started_at, "finished_at", finished, "status",
+			 mc_run_status_name(r->status), "scope",
+			 o->spider->scope == MC_SCOPE_FULL ? "full" : "partial", "pages",
+			 (json_int_t)r->stats.responses, "items", (json_int_t)r->stats.items, "errors",
+			 (json_int_t)mc_named_total(&r->stats.errors));
+	json_object_update(rec, rest);
+	json_decref(rest);
 	if (r->status == MC_RUN_PARTIAL)
 		json_object_set_new(rec, "partial_reason", json_string(r->reason));
 	else if (r->status == MC_RUN_SUSPECT)
@@ -1140,19 +1442,39 @@ static char *own_url(const struct mc_crawl_opts *o, const char *url)
 	return n;
 }
 
+/* The spider's own start URLs: its region's, when the region has some. */
+static const char *const *own_start_urls(const struct mc_crawl_opts *o)
+{
+	if (o->region && o->region->start_urls)
+		return o->region->start_urls;
+	return o->spider->start_urls;
+}
+
+/* How start requests are made (checked in check_requests). */
+static const struct mc_follow_opts *start_opts(const struct mc_crawl_opts *o)
+{
+	return o->start_opts ? o->start_opts : o->spider->start_opts;
+}
+
 static void seed(struct engine *e)
 {
 	const struct mc_crawl_opts *o = e->o;
-	const char *const *urls = o->start_urls ? o->start_urls : o->spider->start_urls;
+	const char *const *urls = o->start_urls ? o->start_urls : own_start_urls(o);
+	const struct mc_follow_opts *so = start_opts(o);
+	mc_parse_fn cb = o->start_cb ? o->start_cb : o->spider->parse;
+	char why[256];
 
 	for (const char *const *u = urls; u && *u; u++) {
 		char *url = o->start_urls ? mc_url_normalize(*u, NULL) : own_url(o, *u);
+		struct mc_request_spec *spec;
 		if (!url) {
 			mc_error("start URL is not a valid http(s) URL: %s", *u);
 			e->stats->bad_links++;
 			continue;
 		}
-		add_request(e, url, o->spider->parse, NULL, NULL, 0, 0, true, 0);
+		mc_request_spec_from(so, &spec, why, sizeof why);
+		add_request(e, url, cb, so ? so->data : NULL, spec, NULL, 0, so ? so->priority : 0,
+			    true, 0);
 	}
 	urls = o->sitemap_urls ? o->sitemap_urls : o->spider->sitemap_urls;
 	for (const char *const *u = urls; u && *u; u++) {
@@ -1211,7 +1533,7 @@ static void partial_reasons(const struct engine *e, struct mc_crawl_result *r)
 	const struct mc_stats *s = e->stats;
 	/* URLs given by the caller change what a spider with URLs of its own
 	 * walks; a spider without any (schemaorg) is meant to be given them. */
-	bool own = given(o->spider->start_urls) || given(o->spider->sitemap_urls),
+	bool own = given(own_start_urls(o)) || given(o->spider->sitemap_urls),
 	     starts = own && given(o->start_urls), sitemaps = own && given(o->sitemap_urls);
 
 	if (s->not_made > 0 && e->stopped_by == STOP_PAGES) {
@@ -1282,6 +1604,47 @@ static int exit_status(enum mc_run_status status)
 	return MC_EXIT_FAIL;
 }
 
+/*
+ * What a run sends besides URLs must be right before anything is sent: the
+ * region's code, the spider's and the region's headers and cookies, and
+ * the start options.  False with `why` (naming a header or cookie, never
+ * its value).
+ */
+static bool check_requests(const struct mc_crawl_opts *o, char *why, size_t whysz)
+{
+	const struct mc_region *rg = o->region;
+	const char *const *headers[] = {o->spider->headers, rg ? rg->headers : NULL};
+	const char *const *cookies[] = {o->spider->cookies, rg ? rg->cookies : NULL};
+	struct mc_request_spec *spec;
+
+	if (rg && !mc_region_code_ok(rg->code)) {
+		snprintf(why, whysz, "region code \"%s\" is not [a-z0-9_-]{1,20}",
+			 rg->code ? rg->code : "(null)");
+		return false;
+	}
+	for (int i = 0; i < 2; i++) {
+		for (const char *const *h = headers[i]; h && *h; h++)
+			if (!mc_request_header_ok(*h, why, whysz))
+				return false;
+		for (const char *const *c = cookies[i]; c && *c; c++)
+			if (!mc_request_cookie_ok(*c, why, whysz))
+				return false;
+	}
+	if (mc_request_spec_from(start_opts(o), &spec, why, whysz) != 0)
+		return false;
+	mc_request_spec_free(spec);
+	return true;
+}
+
+/* The name of the run's health reference: one per spider and region. */
+static const char *health_name(const struct mc_crawl_opts *o, char *buf, size_t bufsz)
+{
+	if (!o->region)
+		return o->spider->name;
+	snprintf(buf, bufsz, "%s@%s", o->spider->name, o->region->code);
+	return buf;
+}
+
 static void engine_release(struct engine *e)
 {
 	struct mc_request *r;
@@ -1295,8 +1658,18 @@ static void engine_release(struct engine *e)
 	mc_heap_release(&e->delayed);
 	mc_host_table_release(&e->hosts);
 	mc_seen_free(e->seen);
+	mc_spec_table_release(&e->specs);
 	if (e->multi)
 		curl_multi_cleanup(e->multi);
+	/* Every easy handle is gone: the jar has no user left. */
+	if (e->share)
+		curl_share_cleanup(e->share);
+	for (int i = 0; e->requests_ready && i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&e->share_locks[i]);
+	curl_slist_free_all(e->base_headers);
+	free(e->base_cookies);
+	free(e->default_headers);
+	free(e->default_cookies);
 	for (char **d = e->domain_list; d && *d; d++)
 		free(*d);
 	free(e->domain_list);
@@ -1308,7 +1681,7 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 {
 	struct engine e;
 	struct sigaction sa, old_int, old_term;
-	char started_at[40];
+	char started_at[40], why[256], state_name[128];
 	json_t *rec;
 	struct mc_health_note health = {NULL, NULL};
 
@@ -1332,6 +1705,12 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 		utc_now(compact, sizeof compact, true);
 		snprintf(r->run_id, sizeof r->run_id, "%s-%d", compact, (int)getpid());
 	}
+	r->status = MC_RUN_FAILED;
+	if (!check_requests(o, why, sizeof why)) {
+		add_reason(r, "spider %s: %s", o->spider->name, why);
+		goto out;
+	}
+	setup_requests(&e);
 	if (!o->replay) {
 		e.multi = curl_multi_init();
 		curl_multi_setopt(e.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
@@ -1340,7 +1719,6 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 	}
 	if (o->workers > 0)
 		e.pool = mc_parse_pool_new(o->workers, e.multi);
-	r->status = MC_RUN_FAILED;
 	if (!o->items_out) {
 		e.writer = mc_staging_open(o->staging_dir, o->spider->name, r->run_id, started_at);
 		if (!e.writer) {
@@ -1363,7 +1741,8 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 
 	decide_status(&e, r);
 	if (r->status == MC_RUN_COMPLETE && o->state_dir &&
-	    mc_health_judge(o->state_dir, o->spider->name, o->spider->scope, r->stats.items,
+	    mc_health_judge(o->state_dir, health_name(o, state_name, sizeof state_name),
+			    o->spider->scope, r->stats.items,
 			    mc_named_total(&r->stats.dropped), o->min_item_ratio, o->max_drop_ratio,
 			    r->reason, sizeof r->reason))
 		r->status = MC_RUN_SUSPECT;
@@ -1381,7 +1760,8 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 	 * either fails with only its .part or succeeds completely.  Only a
 	 * complete, healthy run becomes the next run's reference. */
 	if (r->status == MC_RUN_COMPLETE && o->state_dir)
-		mc_health_prepare(o->state_dir, o->spider->name, o->spider->scope, r->run_id,
+		mc_health_prepare(o->state_dir, health_name(o, state_name, sizeof state_name),
+				  o->spider->scope, r->run_id,
 				  r->stats.items, mc_named_total(&r->stats.dropped), &health);
 	if (e.writer) {
 		rec = run_record(o, r, started_at);
@@ -1416,6 +1796,7 @@ void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spi
 
 	memset(o, 0, sizeof *o);
 	o->spider = spider;
+	o->region = spider->regions && spider->regions[0].code ? &spider->regions[0] : NULL;
 	o->concurrency = s->concurrency > 0 ? s->concurrency : 16;
 	o->per_host = s->per_host > 0 ? s->per_host : 2;
 	o->delay_ms = s->delay_ms > 0 ? s->delay_ms : 250;

@@ -3,7 +3,11 @@
  * politely (global and per-host limits, delays, robots.txt), retries what
  * deserves it, hands 2xx responses to spider callbacks (inline or on a
  * small pool of parser threads), and streams accepted items into a staging
- * file.  Used by the crawl, fetch, check-spider and run commands.
+ * file.  Requests carry a method, body, headers and cookies; the spider's
+ * (and its region's) headers and cookies go with every request, and one
+ * cookie jar, shared by every transfer of the run, keeps what servers set.
+ * Bodies and cookie values are never logged nor written anywhere.
+ * Used by the crawl, fetch, parse, check-spider and run commands.
  */
 #ifndef MC_ENGINE_H
 #define MC_ENGINE_H
@@ -29,6 +33,16 @@ struct mc_crawl_opts {
 	 * The run still reads the spider's whole start set. */
 	const char *origin;
 	const char *sitemap_filter;      /* NULL = the spider's */
+	/* The region of the run (one of the spider's, or NULL): its start URLs,
+	 * headers, cookies and currency, and the `region` of every item and of
+	 * the run record.  mc_crawl_opts_defaults sets the spider's first. */
+	const struct mc_region *region;
+	mc_parse_fn start_cb;            /* callback of the start URLs; NULL = spider->parse */
+	/* How the start URLs are requested; NULL = the spider's start_opts. */
+	const struct mc_follow_opts *start_opts;
+	/* `marketcrawl parse`: the requests callbacks follow are printed here,
+	 * one line each, instead of being crawled; NULL = crawl them. */
+	FILE *follows_out;
 	const char *const *extra_domains; /* added to allowed_domains; may be NULL */
 	const char *staging_dir;         /* directory of the staging file */
 	FILE *items_out;                 /* write items here instead (no staging file) */

@@ -3,7 +3,10 @@
  * validates it against the staging contract (docs/staging-format.md) and
  * serialises it as one JSON line into the response, with the keys always in
  * the same order.  Invalid items are dropped, counted by reason and logged
- * with their URL.  Items live in the response arena until emitted.
+ * with their URL.  Items live in the response arena until emitted.  The
+ * run's region is not the spider's to set: every item of a run with a
+ * region carries it (right after `marketplace`), and its currency is the
+ * default for prices that name none.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -118,11 +121,19 @@ void mc_item_url(struct mc_item *it, const char *href)
 		it->invalid = "bad_url";
 }
 
+/* The region's currency, for prices that name none; NULL when no region. */
+static const char *region_currency(const struct mc_item *it)
+{
+	return it->res->region ? it->res->region->currency : NULL;
+}
+
 bool mc_item_prices(struct mc_item *it, const char *price, const char *list_price,
 		    const char *currency_hint)
 {
 	struct mc_price p, lp;
 
+	if (!currency_hint)
+		currency_hint = region_currency(it);
 	if (!price || !mc_price_parse(price, currency_hint, 0, &p)) {
 		if (!it->invalid)
 			it->invalid = "bad_price";
@@ -147,7 +158,7 @@ void mc_item_price_exact(struct mc_item *it, const char *price, const char *list
 {
 	set_field(&it->price, price);
 	set_field(&it->list_price, list_price);
-	set_field(&it->currency, currency);
+	set_field(&it->currency, currency ? currency : region_currency(it));
 }
 
 void mc_item_attr(struct mc_item *it, const char *key, const char *value)
@@ -289,6 +300,8 @@ bool mc_item_emit(struct mc_item *it)
 	if (!reason) {
 		obj = json_object();
 		put(obj, "marketplace", it->marketplace, &reason);
+		if (res->region)
+			put(obj, "region", res->region->code, &reason);
 		put(obj, "external_id", it->external_id, &reason);
 		put(obj, "url", it->url, &reason);
 		put(obj, "title", it->title, &reason);

@@ -13,6 +13,7 @@
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/commands.h"
 #include "marketcrawl/exitcode.h"
+#include "version.h"
 
 struct command {
 	const char *name;
@@ -29,6 +30,7 @@ static const struct command commands[] = {
 	{"run", mc_cmd_run, "crawl, load and etl in one go (for one cron line)"},
 	{"db", mc_cmd_db, "database schema: migrate | status"},
 	{"fetch", mc_cmd_fetch, "fetch one page and try XPath / regex selectors on it"},
+	{"parse", mc_cmd_parse, "run one spider callback on a live page, print items and requests"},
 	{"check-spider", mc_cmd_check_spider, "run a spider on its saved pages, diff the items"},
 	{"new-spider", mc_cmd_new_spider, "write a skeleton spider and its test folder"},
 };
@@ -44,7 +46,8 @@ static void usage(FILE *out)
 	fprintf(out, "usage: marketcrawl COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n`marketcrawl COMMAND --help` describes each command.\n");
+	fprintf(out, "\n`marketcrawl COMMAND --help` describes each command; `marketcrawl --version`\n"
+		     "prints the version, the commit and the library versions.\n");
 }
 
 int main(int argc, char **argv)
@@ -66,6 +69,10 @@ int main(int argc, char **argv)
 	 * thread; we report what matters ourselves. */
 	xmlSetGenericErrorFunc(NULL, quiet);
 	xmlThrDefSetGenericErrorFunc(NULL, quiet);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		rc = mc_version_print(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+		goto out;
+	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			rc = commands[i].run(argc - 1, argv + 1);

@@ -1,8 +1,16 @@
 /*
- * Replay of saved pages for offline spider tests: a map from URL to a file
- * (tests/spiders/NAME/pages.tsv: "URL<TAB>FILE[<TAB>CONTENT-TYPE]").  The
- * engine answers requests from it instead of the network: listed URLs
- * with 200 and the file, others with 404.
+ * Replay of saved pages for offline spider tests: a map from requests to
+ * files, read from tests/spiders/NAME/pages.tsv, one row per request:
+ *
+ *     URL<TAB>FILE[<TAB>CONTENT-TYPE[<TAB>METHOD[<TAB>BODY]]]
+ *
+ * CONTENT-TYPE empty or "-" means text/html; METHOD is GET (the default,
+ * also for "" or "-"), POST or HEAD; BODY is the exact request body a row
+ * answers: "sha256:HEX" (its digest) or the name of a file under the pages
+ * directory holding it ("" or "-": no body).  Rows of three columns are
+ * what the format always was.  The engine answers requests from the map
+ * instead of the network: a request that matches a row's method, URL and
+ * body gets 200 and the file, any other 404.
  */
 #ifndef MC_REPLAY_H
 #define MC_REPLAY_H
@@ -11,18 +19,20 @@
 
 struct mc_replay;
 
-/* Load `tsv`; FILE paths are relative to `pages_dir`.  NULL after logging
- * the file and line of the problem. */
+/* Load `tsv`; FILE and body-file paths are relative to `pages_dir`.  NULL
+ * after logging the file and line of the problem. */
 struct mc_replay *mc_replay_load(const char *tsv, const char *pages_dir);
 void mc_replay_free(struct mc_replay *r);
 
 /*
- * Look up `url` (normalised).  On a hit returns 0, a new buffer with the
- * file's bytes in `*body` (caller frees), its length and its content type
- * (owned by the map).  Returns -1 when the URL is not in the map or the
- * file cannot be read (logged).
+ * Look up the request `method` ("GET", "POST", "HEAD") `url` (normalised)
+ * with `req_len` bytes of body at `req_body` (NULL/0: none).  On a hit
+ * returns 0, a new buffer with the file's bytes in `*body` (caller frees),
+ * its length and its content type (owned by the map).  Returns -1 when no
+ * row matches or the file cannot be read (logged).
  */
-int mc_replay_fetch(const struct mc_replay *r, const char *url, char **body, size_t *len,
+int mc_replay_fetch(const struct mc_replay *r, const char *method, const char *url,
+		    const void *req_body, size_t req_len, char **body, size_t *len,
 		    const char **content_type);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * The spider-facing side of a response: accessors, XPath / regex / JSON
- * selectors, link following.  Everything a helper returns is kept in the
+ * selectors, link following (with the request's spec checked and copied
+ * here, on the parser thread).  Everything a helper returns is kept in the
  * response's arena and released in one place (mc_response_release) when
  * the callback returns, so spiders never free anything.
  */
@@ -20,6 +21,7 @@
 #include "marketcrawl/url.h"
 #include "page_arena.h"
 #include "regex_cache.h"
+#include "request.h"
 #include "response_internal.h"
 #include "xpath_cache.h"
 
@@ -29,6 +31,7 @@ void mc_response_init(struct mc_response *res, const struct mc_spider *spider)
 {
 	memset(res, 0, sizeof *res);
 	res->spider = spider;
+	res->region = NULL;
 	res->follows_tail = &res->follows;
 	res->log_budget = LOG_LINES_PER_RESPONSE;
 	mc_buf_init(&res->items, 0);
@@ -53,6 +56,7 @@ void mc_response_release_parse(struct mc_response *res)
 		xmlFreeDoc(res->doc);
 	res->xpath = NULL;
 	res->doc = NULL;
+	res->json = NULL; /* its reference went with the cleanups */
 	mc_url_release(&res->base);
 	res->base_tried = false;
 	res->base_ok = false;
@@ -71,13 +75,33 @@ void mc_response_release_parse(struct mc_response *res)
 	mc_page_arena_end();
 }
 
+/* A JSON media type (application/json, text/json, application/x-ndjson,
+ * anything +json), which is UTF-8 whatever its bytes say (RFC 8259). */
+static bool is_json_media(const char *ct)
+{
+	size_t n;
+
+	if (!ct)
+		return false;
+	n = strcspn(ct, "; \t");
+	return (n == 16 && strncasecmp(ct, "application/json", n) == 0) ||
+	       (n == 9 && strncasecmp(ct, "text/json", n) == 0) ||
+	       (n == 20 && strncasecmp(ct, "application/x-ndjson", n) == 0) ||
+	       (n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0);
+}
+
 void mc_response_run(struct mc_response *res, mc_parse_fn cb)
 {
 	char charset[64];
 	size_t invalid = 0;
 
 	mc_page_arena_begin();
-	mc_charset_detect(res->raw, res->raw_len, res->content_type, charset, sizeof charset);
+	/* A JSON body is never sniffed for <meta charset>: a results_html
+	 * string inside it must not decide how the whole body is read. */
+	if (is_json_media(res->content_type) && !strcasestr(res->content_type, "charset="))
+		snprintf(charset, sizeof charset, "utf-8");
+	else
+		mc_charset_detect(res->raw, res->raw_len, res->content_type, charset, sizeof charset);
 	if (mc_charset_unchanged(res->raw, res->raw_len, charset)) {
 		/* Most pages: already what the spider must see, keep the bytes. */
 		res->body = res->raw;
@@ -100,6 +124,7 @@ void mc_response_release(struct mc_response *res)
 		res->follows = f->next;
 		free(f->url);
 		free(f->data);
+		mc_request_spec_free(f->spec);
 		free(f);
 	}
 	mc_buf_release(&res->items);
@@ -161,6 +186,11 @@ const char *mc_response_data(const struct mc_response *res)
 	return res->data;
 }
 
+const struct mc_region *mc_response_region(const struct mc_response *res)
+{
+	return res->region;
+}
+
 const char *mc_response_body(const struct mc_response *res, size_t *len)
 {
 	if (len)
@@ -216,6 +246,31 @@ xmlDocPtr mc_response_doc(struct mc_response *res)
 	if (res->doc)
 		res->xpath = xmlXPathNewContext(res->doc);
 	return res->doc;
+}
+
+static void decref(void *p)
+{
+	json_decref(p);
+}
+
+json_t *mc_response_json(struct mc_response *res)
+{
+	json_error_t err;
+
+	if (res->json_tried)
+		return res->json;
+	res->json_tried = true;
+	if (!res->body || res->body_len == 0)
+		return NULL;
+	res->json = json_loadb(res->body, res->body_len, JSON_DECODE_ANY, &err);
+	if (!res->json) {
+		if (res->log_budget-- > 0)
+			mc_warn("%s: the body is not JSON (line %d: %s) (%s)",
+				res->spider ? res->spider->name : "spider", err.line, err.text, res->url);
+		return NULL;
+	}
+	mc_response_defer(res, decref, res->json);
+	return res->json;
 }
 
 /* Evaluate `expr` against `ctx` (or the root); NULL when invalid. */
@@ -319,6 +374,33 @@ struct mc_nodes mc_xpath_nodes(struct mc_response *res, xmlNodePtr ctx, const ch
 	return nodes;
 }
 
+json_t *mc_xpath_strings(struct mc_response *res, xmlNodePtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr obj = xpath_eval(res, ctx, expr);
+	json_t *list;
+	int n;
+
+	if (!obj)
+		return NULL;
+	list = json_array();
+	n = obj->type == XPATH_NODESET ? (obj->nodesetval ? obj->nodesetval->nodeNr : 0) : 1;
+	for (int i = 0; i < n; i++) {
+		xmlChar *s = obj->type == XPATH_NODESET ?
+				     xmlXPathCastNodeToString(obj->nodesetval->nodeTab[i]) :
+				     xmlXPathCastToString(obj);
+		json_t *v = s && squeeze_space((char *)s) ? json_string((const char *)s) : NULL;
+		if (v)
+			json_array_append_new(list, v);
+		xmlFree(s);
+	}
+	xmlXPathFreeObject(obj);
+	if (json_array_size(list) == 0) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
+}
+
 const char *mc_attr(struct mc_response *res, xmlNodePtr node, const char *name)
 {
 	xmlChar *v;
@@ -369,11 +451,6 @@ const char *mc_regex(struct mc_response *res, const char *pattern, const char *s
 		return NULL;
 	mc_response_defer(res, free, m);
 	return m;
-}
-
-static void decref(void *p)
-{
-	json_decref(p);
 }
 
 json_t *mc_script_json(struct mc_response *res, const char *xpath)
@@ -447,6 +524,8 @@ void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
 	       const struct mc_follow_opts *opts)
 {
 	struct mc_followed *f;
+	struct mc_request_spec *spec;
+	char why[256];
 	char *url;
 
 	if (!href || !cb)
@@ -456,9 +535,18 @@ void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
 		res->bad_links++;
 		return;
 	}
+	if (mc_request_spec_from(opts, &spec, why, sizeof why) != 0) {
+		res->bad_links++;
+		if (res->log_budget-- > 0)
+			mc_warn("%s: request not made: %s (%s)",
+				res->spider ? res->spider->name : "spider", why, url);
+		free(url);
+		return;
+	}
 	f = mc_calloc(1, sizeof *f);
 	f->url = url;
 	f->cb = cb;
+	f->spec = spec;
 	if (opts) {
 		f->data = opts->data ? mc_strdup(opts->data) : NULL;
 		f->priority = opts->priority;

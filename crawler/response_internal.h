@@ -15,11 +15,13 @@
 #include "marketcrawl/url.h"
 
 struct mc_stats;
+struct mc_request_spec;
 
 /* One link the callback asked for, handed back to the engine. */
 struct mc_followed {
 	char *url;  /* absolute, as given (the engine normalises) */
 	char *data; /* may be NULL */
+	struct mc_request_spec *spec; /* NULL: a plain GET (owned) */
 	mc_parse_fn cb;
 	int priority;
 	bool dont_filter;
@@ -42,6 +44,7 @@ struct mc_drop_count {
 
 struct mc_response {
 	const struct mc_spider *spider;
+	const struct mc_region *region; /* the run's, or NULL */
 	char *url;            /* final URL (owned) */
 	long status;
 	int depth;
@@ -58,6 +61,8 @@ struct mc_response {
 	xmlDocPtr doc;        /* parsed lazily */
 	xmlXPathContextPtr xpath;
 	bool doc_tried;
+	json_t *json;         /* the body as JSON, parsed lazily (a deferred reference) */
+	bool json_tried;
 	struct mc_url base;   /* `url` parsed, for joining links (owned) */
 	bool base_tried, base_ok;
 
@@ -73,7 +78,7 @@ struct mc_response {
 	long log_budget;             /* cap on log lines per response */
 };
 
-/* Initialise an empty response owned by the caller. */
+/* Initialise an empty response owned by the caller (region NULL). */
 void mc_response_init(struct mc_response *res, const struct mc_spider *spider);
 /* Free the arena, document and follow list; keep nothing.  Items and
  * follows must have been taken by the engine before. */

@@ -4,12 +4,20 @@
  * Why it exists: it is the one shop that welcomes crawlers, so it is where
  * a full catalogue crawl (list pages → product pages → next list page) can
  * be run for real, and its saved pages test that path offline.
- * Catalogue pages only lead on: they show neither the UPC nor the stock
- * count, so they emit nothing and follow every book and the "next" link.
- * Book pages emit one item: the UPC as external_id, the price including
- * tax, the availability with its count, the star rating and the category.
- * A start URL may be either kind of page; the content decides.
- * The module keeps no state between callbacks.
+ *
+ * The frontier is every listing the site has: the all-books listing (the
+ * start page, index.html = page 1 of 50, then its "next" links) and the 50
+ * categories of the side bar, each followed through its own "next" links
+ * to its last page.  The all-books listing alone reaches every book; the
+ * categories are walked too, so that a book is reached from two listings
+ * and the run does not rest on either one.  The engine's duplicate filter
+ * fetches each book URL once (every listing links the same
+ * catalogue/<book>/index.html), so a run emits each book once.
+ * Listing pages only lead on: they show neither the UPC nor the stock
+ * count, so they emit nothing.  Book pages emit one item: the UPC as
+ * external_id, the price including tax, the availability with its count,
+ * the star rating and the category.  A start URL may be either kind of
+ * page; the content decides.  The module keeps no state between callbacks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +42,7 @@ const struct mc_spider mc_spider_books_toscrape = {
 	.start_urls = start_urls,
 	.allowed_domains = allowed_domains,
 	.parse = parse_page,
-	/* index.html is page 1 of all 1000 books; "next" leads through all 50. */
+	/* Every listing page to its last "next", every book: the catalogue. */
 	.scope = MC_SCOPE_FULL,
 	.settings = {
 		.per_host = 4,
@@ -103,9 +111,13 @@ static void parse_book(struct mc_response *res)
 	mc_item_emit(it);
 }
 
+/* A listing page (the all-books listing or a category): its books, then
+ * its next page.  The pager says "Page N of M"; a page before the last
+ * without a "next" link would end the walk early, so it is logged. */
 static void parse_catalogue(struct mc_response *res)
 {
-	int books;
+	const char *pager, *page, *pages;
+	int books, next;
 
 	if (mc_response_status(res) != 200) {
 		mc_response_log(res, "HTTP %ld; catalogue page skipped", mc_response_status(res));
@@ -115,15 +127,34 @@ static void parse_catalogue(struct mc_response *res)
 			      parse_book);
 	if (books == 0)
 		mc_response_log(res, "no books on this catalogue page");
-	mc_follow_all(res, "//ul[contains(@class,'pager')]/li[contains(@class,'next')]/a/@href",
-		      parse_catalogue);
+	next = mc_follow_all(res, "//ul[contains(@class,'pager')]/li[contains(@class,'next')]/a/@href",
+			     parse_catalogue);
+	pager = mc_xpath_text(res, NULL, "//ul[contains(@class,'pager')]/li[contains(@class,'current')]");
+	page = mc_regex(res, "^Page ([0-9]+) of [0-9]+$", pager, 1);
+	pages = mc_regex(res, "^Page [0-9]+ of ([0-9]+)$", pager, 1);
+	if (next == 0 && page && pages && strcmp(page, pages) != 0)
+		mc_response_log(res, "pager says page %s of %s but has no next link; listing cut short",
+				page, pages);
 }
 
-/* A start URL: a book page (article.product_page) or a catalogue page. */
+/*
+ * A start URL: a book page (article.product_page) or a listing page.  A
+ * listing start page also leads to the categories of its side bar (the
+ * nested list under "Books"; "Books" itself, catalogue/category/books_1/,
+ * is the all-books listing again under another URL, so it is left out).
+ */
 static void parse_page(struct mc_response *res)
 {
-	if (mc_xpath_nodes(res, NULL, "//article[contains(@class,'product_page')]").count > 0)
+	int categories;
+
+	if (mc_xpath_nodes(res, NULL, "//article[contains(@class,'product_page')]").count > 0) {
 		parse_book(res);
-	else
-		parse_catalogue(res);
+		return;
+	}
+	categories = mc_follow_all(res,
+				   "//div[contains(@class,'side_categories')]/ul/li/ul/li/a/@href",
+				   parse_catalogue);
+	if (categories == 0)
+		mc_response_log(res, "no category links on the start page");
+	parse_catalogue(res);
 }

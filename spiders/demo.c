@@ -21,10 +21,11 @@
  * page took half as long as parsing it.
  *
  * Like every spider it keeps no state between callbacks and frees nothing:
- * all strings the helpers return belong to the response.
+ * all strings the helpers return belong to the response.  Its callbacks are
+ * named in a table, so `marketcrawl parse URL --spider demo --callback
+ * parse_product` runs one of them on a live page.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "marketcrawl/spider.h"
 
@@ -44,6 +45,13 @@ static const char *const allowed_domains[] = {
 	NULL,
 };
 
+static const struct mc_callback callbacks[] = {
+	{"parse_index", parse_index},
+	{"parse_listing", parse_listing},
+	{"parse_product", parse_product},
+	{NULL, NULL},
+};
+
 const struct mc_spider mc_spider_demo = {
 	.name = "demo",
 	.marketplace = "demo", /* each item names its store instead */
@@ -52,6 +60,7 @@ const struct mc_spider mc_spider_demo = {
 	.parse = parse_index,
 	/* Index → every listing page of both stores → every product. */
 	.scope = MC_SCOPE_FULL,
+	.callbacks = callbacks,
 	/* Engine defaults (polite); the demo script adds --fast for its local
 	 * server, never do that against someone else's site. */
 };
@@ -79,51 +88,19 @@ static void parse_listing(struct mc_response *res)
 		      parse_listing);
 }
 
-/* "in_stock", "OutOfStock", "https://schema.org/PreOrder"... → the enum. */
-static enum mc_availability availability_of(const char *text)
-{
-	char word[32];
-	size_t n = 0;
-
-	if (!text)
-		return MC_AVAIL_UNKNOWN;
-	if (strrchr(text, '/'))
-		text = strrchr(text, '/') + 1;
-	for (; *text && n + 1 < sizeof word; text++)
-		if (*text != '_' && *text != '-' && *text != ' ')
-			word[n++] = (char)(*text | 0x20); /* ASCII lower case */
-	word[n] = '\0';
-	if (strcmp(word, "instock") == 0)
-		return MC_AVAIL_IN_STOCK;
-	if (strcmp(word, "outofstock") == 0 || strcmp(word, "soldout") == 0)
-		return MC_AVAIL_OUT_OF_STOCK;
-	if (strcmp(word, "preorder") == 0)
-		return MC_AVAIL_PREORDER;
-	return MC_AVAIL_UNKNOWN;
-}
-
 /*
  * Attributes both stores have, found with store-specific XPath:
- * `platform_xpath` (relative to `ctx`) selects one element per platform
- * whose attribute `platform_attr` holds its id; `discount` is the badge text
- * ("-50%", "Save 50%"); `release` an ISO date.
+ * `platform_xpath` (relative to `ctx`) selects the attribute holding each
+ * platform's id; `discount` is the badge text ("-50%", "Save 50%");
+ * `release` an ISO date.
  */
 static void set_attrs(struct mc_response *res, struct mc_item *it, xmlNodePtr ctx,
-		      const char *platform_xpath, const char *platform_attr,
-		      const char *discount, const char *release)
+		      const char *platform_xpath, const char *discount, const char *release)
 {
-	struct mc_nodes nodes = mc_xpath_nodes(res, ctx, platform_xpath);
 	const char *pct = mc_regex(res, "([0-9]{1,3})\\s*%", discount, 1);
 
-	if (nodes.count > 0) {
-		json_t *list = json_array();
-		for (size_t i = 0; i < nodes.count; i++) {
-			const char *id = mc_attr(res, nodes.nodes[i], platform_attr);
-			if (id)
-				json_array_append_new(list, json_string(id));
-		}
-		mc_item_attr_json(it, "platforms", list);
-	}
+	/* No platform shown: no key (mc_xpath_strings gives NULL). */
+	mc_item_attr_json(it, "platforms", mc_xpath_strings(res, ctx, platform_xpath));
 	if (pct)
 		mc_item_attr_json(it, "discount_pct", json_integer(strtol(pct, NULL, 10)));
 	mc_item_attr(it, "release_date", release);
@@ -155,8 +132,8 @@ static void fill_store_a(struct mc_response *res, struct mc_item *it)
 	mc_item_prices(it, mc_xpath_text(res, box, "div/span[contains(@class, 'price--final')]"),
 		       mc_xpath_text(res, box, "div/s[contains(@class, 'price--list')]"),
 		       mc_xpath_str(res, box, "div/span[contains(@class, 'price--final')]/@data-currency"));
-	mc_item_availability(it, availability_of(mc_attr(res, box, "data-availability")));
-	set_attrs(res, it, p, "ul[@class='platforms']/li", "data-platform",
+	mc_item_availability(it, mc_availability_parse(mc_attr(res, box, "data-availability")));
+	set_attrs(res, it, p, "ul[@class='platforms']/li/@data-platform",
 		  mc_xpath_text(res, box, "div/span[contains(@class, 'badge--discount')]"),
 		  mc_xpath_str(res, p, "table[@class='facts']/tr/td/time/@datetime"));
 }
@@ -174,8 +151,8 @@ static void fill_store_b(struct mc_response *res, struct mc_item *it, json_t *ld
 	mc_item_prices(it, mc_json_str(res, ld, "offers.price"),
 		       mc_xpath_text(res, p, "div[@class='pdp-price']/span[@class='was']/del"),
 		       mc_json_str(res, ld, "offers.priceCurrency"));
-	mc_item_availability(it, availability_of(mc_json_str(res, ld, "offers.availability")));
-	set_attrs(res, it, p, "dl/dt[. = 'Platforms']/following-sibling::dd[1]/span", "data-id",
+	mc_item_availability(it, mc_availability_parse(mc_json_str(res, ld, "offers.availability")));
+	set_attrs(res, it, p, "dl/dt[. = 'Platforms']/following-sibling::dd[1]/span/@data-id",
 		  mc_xpath_text(res, p, "div[@class='pdp-price']/span[@class='save']"),
 		  mc_xpath_str(res, p, "dl/dt[. = 'Release date']/following-sibling::dd[1]/time/@datetime"));
 }

@@ -217,22 +217,17 @@ static void parse_next_data(struct mc_response *res)
  * per-request data when a page followed the API, else from the URL. */
 static void parse_api(struct mc_response *res)
 {
-	size_t len;
-	const char *body = mc_response_body(res, &len);
 	const char *locale = mc_response_data(res);
-	json_error_t err;
-	json_t *root = json_loadb(body, len, 0, &err);
+	json_t *root = mc_response_json(res);
 	json_t *data = json_object_get(root, "data");
 	const char *key;
 	json_t *value;
 
-	if (!root) {
-		mc_response_log(res, "invalid JSON (line %d: %s)", err.line, err.text);
-		return;
-	}
+	if (!root)
+		return; /* mc_response_json said why */
 	if (!json_is_object(data)) {
 		mc_response_log(res, "JSON without a \"data\" object");
-		goto out;
+		return;
 	}
 	if (!locale || !mc_regex(res, "^[a-z]{2}-[a-z]{2}$", locale, 0))
 		locale = url_locale(res);
@@ -241,8 +236,6 @@ static void parse_api(struct mc_response *res)
 		if (json_is_array(products))
 			emit_all(res, products, locale);
 	}
-out:
-	json_decref(root);
 }
 
 static void parse_page(struct mc_response *res)

@@ -191,30 +191,16 @@ static bool page_currency(struct mc_response *res, xmlNodePtr page, char out[4])
  * data-price-final (the amount in hundredths, in every currency, KRW
  * included).  A mismatch means the text was misread, e.g. a decimal comma
  * taken for a thousands separator: it is logged, the text still wins.
+ * Both sides are canonical decimals, so they compare as strings.
  */
 static void check_price_final(struct mc_response *res, const struct offer *o, const char *hint)
 {
+	const char *want = mc_price_minor(res, o->price_final, 2);
 	struct mc_price p;
-	long long whole = 0, frac = 0, want;
-	int frac_digits = 0;
-	const char *s;
-	char *end;
 
-	if (!o->price_final || !mc_price_parse(o->final_text, hint, 0, &p))
+	if (!want || !mc_price_parse(o->final_text, hint, 0, &p))
 		return;
-	want = strtoll(o->price_final, &end, 10);
-	/* Both sides fit a long long: at most 15 integer digits are compared. */
-	if (end == o->price_final || *end != '\0' || strcspn(p.amount, ".") > 15)
-		return;
-	for (s = p.amount; *s >= '0' && *s <= '9'; s++)
-		whole = whole * 10 + (*s - '0');
-	if (*s == '.')
-		s++;
-	for (; *s >= '0' && *s <= '9' && frac_digits < 2; s++, frac_digits++)
-		frac = frac * 10 + (*s - '0');
-	for (; frac_digits < 2; frac_digits++)
-		frac *= 10;
-	if (whole * 100 + frac != want)
+	if (strcmp(p.amount, want) != 0)
 		mc_response_log(res, "price \"%s\" read as %s, but data-price-final is %s",
 				o->final_text, p.amount, o->price_final);
 }
@@ -440,20 +426,17 @@ static htmlDocPtr parse_fragment(struct mc_response *res, json_t *html)
 }
 
 /* The search results JSON: every row of results_html, then the next page. */
-static void parse_results_json(struct mc_response *res, const char *body, size_t len)
+static void parse_results_json(struct mc_response *res)
 {
-	json_error_t err;
-	json_t *root = json_loadb(body, len, 0, &err);
+	json_t *root = mc_response_json(res);
 	json_t *html = json_object_get(root, "results_html");
 	const char *success = mc_json_str(res, root, "success");
 	htmlDocPtr frag = NULL;
 	xmlNodePtr page = NULL;
 	struct mc_nodes rows = {0, NULL};
 
-	if (!root) {
-		mc_response_log(res, "search results are not JSON (line %d: %s)", err.line, err.text);
-		goto out;
-	}
+	if (!root)
+		return; /* mc_response_json said why */
 	if (!success || strcmp(success, "1") != 0 || !json_is_string(html)) {
 		mc_response_log(res, "search results with success=%s and %s results_html",
 				success ? success : "(none)", json_is_string(html) ? "a" : "no");
@@ -469,7 +452,6 @@ static void parse_results_json(struct mc_response *res, const char *body, size_t
 out:
 	if (frag)
 		xmlFreeDoc(frag);
-	json_decref(root);
 }
 
 /*
@@ -510,11 +492,11 @@ static void parse_app(struct mc_response *res, xmlNodePtr block)
 	if (url)
 		mc_item_url(it, url);
 	set_prices(res, it, &o, NULL);
-	/* "Pre-Purchase" / "Pre-order" buttons sell a game not yet released. */
-	if (button && mc_regex(res, "(?i)^pre-?(purchase|order)", button, 0))
-		mc_item_availability(it, MC_AVAIL_PREORDER);
-	else
-		mc_item_availability(it, MC_AVAIL_IN_STOCK);
+	/* "Pre-Purchase" / "Pre-order" buttons sell a game not yet released;
+	 * any other button on the page's own purchase block sells it now. */
+	mc_item_availability(it, mc_availability_parse(button) == MC_AVAIL_PREORDER ?
+					 MC_AVAIL_PREORDER :
+					 MC_AVAIL_IN_STOCK);
 	mc_item_attr(it, "type", "app");
 	mc_item_attr(it, "package_id", sub);
 	if (o.discount_pct > 0)
@@ -537,8 +519,7 @@ static void parse_page(struct mc_response *res)
 {
 	struct mc_nodes rows, block;
 	const char *count;
-	size_t len;
-	const char *body = mc_response_body(res, &len);
+	const char *body = mc_response_body(res, NULL);
 
 	if (mc_response_status(res) != 200) {
 		mc_response_log(res, "HTTP %ld; nothing to read", mc_response_status(res));
@@ -546,7 +527,7 @@ static void parse_page(struct mc_response *res)
 	}
 	/* An HTML page never starts with '{'; the results JSON always does. */
 	if (body[strspn(body, " \t\r\n")] == '{') {
-		parse_results_json(res, body, len);
+		parse_results_json(res);
 		return;
 	}
 	if (!mc_response_doc(res)) {

@@ -9,6 +9,7 @@
 int mc_cmd_spiders(int argc, char **argv);      /* crawler/cmd_spiders.c */
 int mc_cmd_crawl(int argc, char **argv);        /* crawler/cmd_crawl.c */
 int mc_cmd_fetch(int argc, char **argv);        /* crawler/cmd_fetch.c */
+int mc_cmd_parse(int argc, char **argv);        /* crawler/cmd_parse.c */
 int mc_cmd_check_spider(int argc, char **argv); /* crawler/cmd_check_spider.c */
 int mc_cmd_new_spider(int argc, char **argv);   /* crawler/cmd_new_spider.c */
 int mc_cmd_db(int argc, char **argv);           /* crawler/cmd_db.c */

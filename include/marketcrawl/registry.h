@@ -6,6 +6,9 @@
 #ifndef MC_REGISTRY_H
 #define MC_REGISTRY_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "marketcrawl/spider.h"
 
 /* NULL-terminated, sorted by file name. */
@@ -13,5 +16,23 @@ extern const struct mc_spider *const mc_spiders[];
 
 /* The spider called `name`, or NULL. */
 const struct mc_spider *mc_spider_find(const char *name);
+
+/*
+ * A spider's callbacks by name (crawler/spider_lookup.c): its `callbacks`
+ * table, then "parse" and "sitemap_parse" for the callbacks the struct
+ * names.  NULL when unknown.
+ */
+mc_parse_fn mc_spider_callback(const struct mc_spider *spider, const char *name);
+/* The name of `fn` as above, or NULL when the spider does not name it. */
+const char *mc_spider_callback_name(const struct mc_spider *spider, mc_parse_fn fn);
+/* Every callback name of the spider, ", "-separated, into `out` (cut to
+ * fit), for "known callbacks: ..." messages. */
+void mc_spider_callback_names(const struct mc_spider *spider, char *out, size_t outsz);
+/* The spider's region `code`, or NULL (also for a spider without regions). */
+const struct mc_region *mc_spider_region(const struct mc_spider *spider, const char *code);
+/* Whether `code` is a valid region code: [a-z0-9_-]{1,20}. */
+bool mc_region_code_ok(const char *code);
+/* Every region code, ", "-separated, into `out` ("" when none). */
+void mc_spider_region_codes(const struct mc_spider *spider, char *out, size_t outsz);
 
 #endif

@@ -3,7 +3,8 @@
  * deliberately broken or hostile response (error statuses, Retry-After,
  * stalls, resets, truncation, bad chunking, redirect games, endless and
  * huge bodies, charset trouble), and --fail503 turns a share of all
- * requests into 503s.  One table maps a name to a handler, so a new mode is
+ * requests into 503s.  The router (mc_httpd_route) also sends /echo to
+ * echo.c and everything else to files.c.  One table maps a name to a handler, so a new mode is
  * one function and one row (docs/fixture-server.md tells how).  Generated
  * bodies are streamed, never built in memory, so a 10 GB page costs
  * nothing.  HTML fault pages carry the marker <title>mc-fault: NAME</title>.
@@ -720,6 +721,8 @@ enum mc_httpd_next mc_httpd_route(struct mc_httpd_conn *c, struct mc_httpd_req *
 
 		return mc_httpd_respond(c, req, 503, "text/plain", body, sizeof body - 1);
 	}
+	if (strcmp(req->path, "/echo") == 0 || strncmp(req->path, "/echo/", 6) == 0)
+		return mc_httpd_echo(c, req);
 	if (strncmp(req->path, "/fault/", 7) != 0)
 		return mc_httpd_serve_file(c, req, req->path);
 	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {

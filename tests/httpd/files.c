@@ -1,10 +1,12 @@
 /*
  * Static files for the fixture server: ROOT/path (a directory means its
- * index.html), a Content-Type from the extension, and the optional sidecar
+ * index.html), a Content-Type from the extension, the optional sidecar
  * FILE.headers that sets the status and adds or overrides headers (this is
- * how a test makes robots.txt answer 500, serves a pre-gzipped body, or
- * declares a charset).  Bodies go out with sendfile(2), so large fixtures
- * cost no copies.  Never serves a .headers file itself, never follows a
+ * how a test makes robots.txt answer 500, serves a pre-gzipped body,
+ * declares a charset or sets cookies), and the optional FILE.rules that
+ * refuses requests without what they must carry (rules.c).  GET, HEAD and
+ * POST all get the file.  Bodies go out with sendfile(2), so large
+ * fixtures cost no copies.  Never serves a sidecar itself, never follows a
  * ".." segment (http.c refuses those before we get here).
  */
 #include <errno.h>
@@ -114,7 +116,9 @@ static int sidecar_line(char *line, size_t n, struct mc_httpd_resp *r, char *err
 		snprintf(err, errsz, "%s is set by the server, not by a sidecar", name);
 		return -1;
 	}
-	if (mc_httpd_resp_set(r, name, value) < 0) {
+	/* Each Set-Cookie line is one more cookie, never a replacement. */
+	if ((strcasecmp(name, "Set-Cookie") == 0 ? mc_httpd_resp_add(r, name, value) :
+						    mc_httpd_resp_set(r, name, value)) < 0) {
 		snprintf(err, errsz, "more than %d headers", MC_HTTPD_MAX_HEADERS);
 		return -1;
 	}
@@ -204,14 +208,15 @@ enum mc_httpd_next mc_httpd_serve_file(struct mc_httpd_conn *c, struct mc_httpd_
 				       const char *path)
 {
 	struct mc_httpd_resp r;
+	struct mc_httpd_verdict verdict;
 	struct stat st;
 	char err[256];
-	char *full = NULL, *sidecar = NULL;
+	char *full = NULL, *sidecar = NULL, *rules = NULL, *dir = NULL;
 	int fd = -1, bodyless;
 	enum mc_httpd_next next = MC_HTTPD_CLOSE;
 
 	mc_httpd_resp_init(&r, 200);
-	if (ends_with(path, ".headers")) {
+	if (ends_with(path, ".headers") || ends_with(path, ".rules")) {
 		next = plain(c, req, 404);
 		goto out;
 	}
@@ -229,6 +234,24 @@ enum mc_httpd_next mc_httpd_serve_file(struct mc_httpd_conn *c, struct mc_httpd_
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		next = plain(c, req, 404);
+		goto out;
+	}
+	rules = mc_httpd_xasprintf("%s.rules", full);
+	dir = mc_httpd_xasprintf("%.*s", (int)(strrchr(full, '/') - full), full);
+	mc_httpd_check_rules(req, rules, dir, &verdict);
+	if (verdict.status) {
+		char *msg = mc_httpd_xasprintf("%d %s: %s\n", verdict.status,
+					       mc_httpd_reason(verdict.status), verdict.reason);
+		if (verdict.status == 500)
+			fprintf(stderr, "httpd: bad rules %s: %s\n", rules, verdict.reason);
+		mc_httpd_resp_set(&r, "Content-Type", "text/plain");
+		r.status = verdict.status;
+		if (verdict.status == 405)
+			mc_httpd_resp_set(&r, "Allow", verdict.allow);
+		if (mc_httpd_send_head(c, req, &r, (long long)strlen(msg), (long long)strlen(msg)) == 0 &&
+		    (req->head || mc_httpd_write(c, msg, strlen(msg)) == 0) && mc_httpd_flush(c, 0) == 0)
+			next = MC_HTTPD_KEEP;
+		free(msg);
 		goto out;
 	}
 	mc_httpd_resp_set(&r, "Content-Type", mime_type(full));
@@ -258,6 +281,8 @@ out:
 		close(fd);
 	free(full);
 	free(sidecar);
+	free(rules);
+	free(dir);
 	mc_httpd_resp_release(&r);
 	return next;
 }

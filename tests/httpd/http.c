@@ -1,8 +1,9 @@
 /*
  * HTTP/1.1 on one connection for the fixture server: read requests (also
- * pipelined ones, answered in order), reject malformed ones with 400, hand
- * well-formed GET/HEAD requests to the router, and write responses.  Owns
- * the request log format.  Strict on purpose: a request the crawler should
+ * pipelined ones, answered in order), reject malformed ones with 400, keep
+ * the headers and body of well-formed GET/HEAD/POST requests (answering
+ * "Expect: 100-continue"), hand them to the router, and write responses.
+ * Owns the request log format.  Strict on purpose: a request the crawler should
  * never send (bad request line, missing Host, bare CR, obs-fold) is
  * refused, so a client bug shows up as a 400 in the test rather than as a
  * silently tolerated request.
@@ -21,7 +22,8 @@
 
 /* The request line and headers of one request must fit in this. */
 #define HEAD_MAX (16 * 1024)
-/* Request bodies are read and discarded; larger ones are refused (413). */
+/* Request bodies are read and kept for the handler; larger ones are
+ * refused (413). */
 #define BODY_MAX (1024 * 1024)
 
 static const struct {
@@ -73,12 +75,25 @@ int mc_httpd_resp_set(struct mc_httpd_resp *r, const char *name, const char *val
 			return 0;
 		}
 	}
+	return mc_httpd_resp_add(r, name, value);
+}
+
+int mc_httpd_resp_add(struct mc_httpd_resp *r, const char *name, const char *value)
+{
 	if (r->nhdr == MC_HTTPD_MAX_HEADERS)
 		return -1;
 	r->name[r->nhdr] = mc_httpd_xstrdup(name);
 	r->value[r->nhdr] = mc_httpd_xstrdup(value);
 	r->nhdr++;
 	return 0;
+}
+
+const char *mc_httpd_req_header(const struct mc_httpd_req *req, const char *name, size_t nth)
+{
+	for (size_t i = 0; i < req->nhdr; i++)
+		if (strcasecmp(req->hname[i], name) == 0 && nth-- == 0)
+			return req->hvalue[i];
+	return NULL;
 }
 
 void mc_httpd_log(struct mc_httpd_conn *c, struct mc_httpd_req *req, int status,
@@ -203,7 +218,7 @@ enum mc_httpd_next mc_httpd_respond(struct mc_httpd_conn *c, struct mc_httpd_req
 	if (ctype)
 		mc_httpd_resp_set(&r, "Content-Type", ctype);
 	if (status == 405)
-		mc_httpd_resp_set(&r, "Allow", "GET, HEAD");
+		mc_httpd_resp_set(&r, "Allow", "GET, HEAD, POST");
 	if (mc_httpd_send_head(c, req, &r, (long long)len, (long long)len) < 0)
 		goto out;
 	if (!req->head && mc_httpd_write(c, body, len) < 0)
@@ -284,6 +299,7 @@ struct head_info {
 	int conn_keep_alive;
 	long long clen;   /* -1: none */
 	int chunked;      /* any Transfer-Encoding */
+	int expect_continue; /* "Expect: 100-continue" */
 };
 
 static int hex_value(char ch)
@@ -362,8 +378,9 @@ static void connection_tokens(const char *v, size_t n, struct head_info *hi)
 	}
 }
 
-/* Parse one header line [p, p+n) (no line ending).  Returns 0 or a status. */
-static int parse_header(const char *p, size_t n, struct head_info *hi)
+/* Parse one header line [p, p+n) (no line ending) and keep it in req.
+ * Returns 0 or a status. */
+static int parse_header(const char *p, size_t n, struct mc_httpd_req *req, struct head_info *hi)
 {
 	const char *colon = memchr(p, ':', n);
 	const char *v;
@@ -388,7 +405,15 @@ static int parse_header(const char *p, size_t n, struct head_info *hi)
 		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
 			return 400;
 	}
-	if (name_len == 4 && strncasecmp(p, "host", 4) == 0) {
+	if (req->nhdr == MC_HTTPD_MAX_REQ_HEADERS)
+		return 431;
+	req->hname[req->nhdr] = mc_httpd_xasprintf("%.*s", (int)name_len, p);
+	req->hvalue[req->nhdr] = mc_httpd_xasprintf("%.*s", (int)vn, v);
+	req->nhdr++;
+	if (name_len == 6 && strncasecmp(p, "expect", 6) == 0 && vn == 12 &&
+	    strncasecmp(v, "100-continue", 12) == 0) {
+		hi->expect_continue = 1;
+	} else if (name_len == 4 && strncasecmp(p, "host", 4) == 0) {
 		hi->hosts++;
 	} else if (name_len == 10 && strncasecmp(p, "connection", 10) == 0) {
 		connection_tokens(v, vn, hi);
@@ -467,7 +492,7 @@ static int parse_head(const char *p, size_t n, struct mc_httpd_req *req, struct 
 			return 400;
 		if (len == 0)
 			break;
-		rc = first ? parse_request_line(p, len, req, hi) : parse_header(p, len, hi);
+		rc = first ? parse_request_line(p, len, req, hi) : parse_header(p, len, req, hi);
 		if (rc)
 			return rc;
 		first = 0;
@@ -525,18 +550,24 @@ static ssize_t fill(struct mc_httpd_conn *c)
 	return n;
 }
 
-/* Consume a request body of `n` bytes.  0 or -1. */
-static int discard_body(struct mc_httpd_conn *c, long long n)
+/* Read a request body of `n` bytes into req->body.  0 or -1. */
+static int read_body(struct mc_httpd_conn *c, struct mc_httpd_req *req, long long n)
 {
-	while (n > 0) {
-		size_t avail = c->in_len - c->in_off;
-		size_t take = (long long)avail < n ? avail : (size_t)n;
+	size_t got = 0;
 
+	req->body = mc_httpd_xmalloc((size_t)n + 1);
+	while ((long long)got < n) {
+		size_t avail = c->in_len - c->in_off;
+		size_t take = (long long)avail < n - (long long)got ? avail : (size_t)(n - (long long)got);
+
+		memcpy(req->body + got, c->in + c->in_off, take);
 		c->in_off += take;
-		n -= (long long)take;
-		if (n > 0 && fill(c) <= 0)
+		got += take;
+		if ((long long)got < n && fill(c) <= 0)
 			return -1;
 	}
+	req->body[got] = '\0';
+	req->body_len = got;
 	return 0;
 }
 
@@ -591,9 +622,17 @@ static enum mc_httpd_next serve_one(struct mc_httpd_conn *c)
 	}
 	req.head = strcmp(req.method, "HEAD") == 0;
 	req.keep_alive = hi.minor == 1 ? !hi.conn_close : hi.conn_keep_alive && !hi.conn_close;
-	if (hi.clen > 0 && discard_body(c, hi.clen) < 0)
+	/* RFC 9110 10.1.1: a client waiting for "100 Continue" gets it before
+	 * it sends the body (unless the body is already here). */
+	if (hi.expect_continue && hi.minor == 1 && hi.clen > 0 &&
+	    (long long)(c->in_len - c->in_off) < hi.clen) {
+		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+		if (mc_httpd_write(c, cont, sizeof cont - 1) < 0 || mc_httpd_flush(c, 0) < 0)
+			goto out;
+	}
+	if (hi.clen > 0 && read_body(c, &req, hi.clen) < 0)
 		goto out;
-	if (!req.head && strcmp(req.method, "GET") != 0) {
+	if (!req.head && strcmp(req.method, "GET") != 0 && strcmp(req.method, "POST") != 0) {
 		next = refuse(c, &req, 405);
 		goto out;
 	}
@@ -608,6 +647,11 @@ out:
 		next = MC_HTTPD_CLOSE;
 	free(req.target);
 	free(req.path);
+	free(req.body);
+	for (size_t i = 0; i < req.nhdr; i++) {
+		free(req.hname[i]);
+		free(req.hvalue[i]);
+	}
 	return next;
 }
 

@@ -2,15 +2,18 @@
  * The test HTTP fixture server (build/tests/httpd): a small HTTP/1.1 server
  * on 127.0.0.1 that serves a directory and answers /fault/... paths with
  * deliberately broken responses, so the crawler's failure paths are
- * exercised against real sockets.  It is a test tool, linked with libc and
+ * exercised against real sockets.  It also checks what the crawler sends:
+ * FILE.rules sidecars refuse requests without a required method, header,
+ * cookie or body, and /echo answers with the request as JSON.  It is a test tool, linked with libc and
  * pthreads only: it never links the marketcrawl objects, so it carries its
  * own tiny allocation helpers with the same out-of-memory policy (print a
  * line and exit 1; callers never check for NULL).
  *
  * Modules: main.c (options, listener, one thread per connection, signals),
  * http.c (request parsing, response writing, request log), files.c (static
- * files, MIME types, FILE.headers sidecars), faults.c (the /fault/ table and
- * the global --fail503 mode).  docs/fixture-server.md is the user manual.
+ * files, MIME types, FILE.headers sidecars), rules.c (FILE.rules sidecars),
+ * echo.c (/echo), faults.c (the /fault/ table, the global --fail503 mode
+ * and the router).  docs/fixture-server.md is the user manual.
  */
 #ifndef MC_HTTPD_H
 #define MC_HTTPD_H
@@ -48,9 +51,16 @@ struct mc_httpd_conn {
 #define MC_HTTPD_IN_CAP (64 * 1024)
 #define MC_HTTPD_OUT_CAP (64 * 1024)
 
+#define MC_HTTPD_MAX_REQ_HEADERS 64
+
 /* One parsed request; strings are owned by the request. */
 struct mc_httpd_req {
 	char method[16];
+	size_t nhdr;       /* request headers in order, names and values as sent */
+	char *hname[MC_HTTPD_MAX_REQ_HEADERS];
+	char *hvalue[MC_HTTPD_MAX_REQ_HEADERS];
+	char *body;        /* the request body (NUL-terminated copy), or NULL */
+	size_t body_len;
 	char *target;      /* request-target exactly as received (for the log) */
 	char *path;        /* percent-decoded path, starts with '/' */
 	const char *query; /* raw query string (after '?') inside target, or NULL */
@@ -97,6 +107,12 @@ void mc_httpd_resp_release(struct mc_httpd_resp *r);
 /* Add a header, or replace the value of one with the same name (case
  * insensitive).  Returns 0, or -1 when the table is full. */
 int mc_httpd_resp_set(struct mc_httpd_resp *r, const char *name, const char *value);
+/* Add a header even when one of that name exists (Set-Cookie).  0 or -1. */
+int mc_httpd_resp_add(struct mc_httpd_resp *r, const char *name, const char *value);
+
+/* The value of the `nth` (0-based) request header called `name` (case
+ * insensitive), or NULL. */
+const char *mc_httpd_req_header(const struct mc_httpd_req *req, const char *name, size_t nth);
 
 /*
  * Append one line "METHOD TARGET STATUS BYTES" to the request log (if any),
@@ -138,13 +154,37 @@ int mc_httpd_pause(struct mc_httpd *srv, long ms);
 
 /* files.c --------------------------------------------------------------- */
 
-/* Serve ROOT/path (decoded, starts with '/'), with its sidecar. */
+/* Serve ROOT/path (decoded, starts with '/'), with its sidecars. */
 enum mc_httpd_next mc_httpd_serve_file(struct mc_httpd_conn *c, struct mc_httpd_req *req,
 				       const char *path);
 
+/* rules.c --------------------------------------------------------------- */
+
+/* What checking a FILE.rules sidecar decided. */
+struct mc_httpd_verdict {
+	int status;        /* 0: every rule holds; else the status to answer */
+	char reason[256];  /* for the body and, for a bad sidecar (500), stderr */
+	char allow[64];    /* with 405: the methods the rules allow */
+};
+
+/*
+ * Check the request against `rules_path` (FILE.rules) if it exists: the
+ * rules' directory is `dir` (for Body-File).  Fills `v`; v->status 0 means
+ * serve the file.
+ */
+void mc_httpd_check_rules(const struct mc_httpd_req *req, const char *rules_path, const char *dir,
+			  struct mc_httpd_verdict *v);
+
+/* echo.c ---------------------------------------------------------------- */
+
+/* /echo and /echo/...: the request (method, target, headers, cookies,
+ * body) as a JSON object. */
+enum mc_httpd_next mc_httpd_echo(struct mc_httpd_conn *c, struct mc_httpd_req *req);
+
 /* faults.c -------------------------------------------------------------- */
 
-/* Answer a well-formed GET/HEAD: --fail503, then /fault/..., then files. */
+/* Answer a well-formed GET/HEAD/POST: --fail503, then /fault/..., /echo,
+ * then files. */
 enum mc_httpd_next mc_httpd_route(struct mc_httpd_conn *c, struct mc_httpd_req *req);
 /* Free the per-URL /fault/flaky/ counters. */
 void mc_httpd_faults_release(struct mc_httpd *srv);

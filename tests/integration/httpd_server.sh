@@ -2,6 +2,7 @@
 # The test HTTP fixture server (tests/httpd, docs/fixture-server.md) is
 # itself tested here, because every crawler integration test trusts it:
 # static files, sidecars, keep-alive and pipelining, malformed requests,
+# POST, FILE.rules (method, header, cookie, body), Set-Cookie, /echo,
 # every /fault/ mode with its exact status, headers and body length, the
 # request log, --fail503 determinism, and a clean exit 0 on SIGTERM (under
 # `make SANITIZE=address,undefined check` that exit status also proves no
@@ -92,9 +93,69 @@ fetch "$U/page.html" -I
 check_eq "$CODE $(hdr Content-Length) $(headbody)" "200 $(wc -c <"$www/page.html" | tr -d ' ') none" \
 	"HEAD: same Content-Length, no body"
 fetch "$U/page.html" -X POST -d 'a=1'
-check_eq "$CODE $(hdr Allow)" "405 GET, HEAD" "POST: 405 with Allow"
+check_eq "$CODE" 200 "POST: a file is served"
+check "POST: body is the file" cmp -s "$T/b" "$www/page.html"
 fetch "$U/page.html" -X DELETE
-check_eq "$CODE" 405 "DELETE: 405"
+check_eq "$CODE $(hdr Allow)" "405 GET, HEAD, POST" "DELETE: 405 with Allow"
+
+# ---- what a client sends: FILE.rules, Set-Cookie, /echo ---------------------
+printf '{"items":[]}\n' >"$www/api.json"
+printf '# the API wants a POST with a key, an age-gate cookie and this body\nMethod: POST\nHeader: X-Api-Key: k1\nCookie: birthtime=0\nBody-File: api.body\n' \
+	>"$www/api.json.rules"
+printf '{"query":"{ items }","variables":{"n":2}}' >"$www/api.body"
+body=$(cat "$www/api.body")
+fetch "$U/api.json" -H 'X-Api-Key: k1' -b 'a=b; birthtime=0' -H 'Content-Type: application/json' -d "$body"
+check_eq "$CODE" 200 "rules: a request with everything required is served"
+check "rules: the body is the file" cmp -s "$T/b" "$www/api.json"
+fetch "$U/api.json"
+check_eq "$CODE $(hdr Allow)" "405 POST" "rules: Method refuses GET with 405 and Allow"
+fetch "$U/api.json" -b 'birthtime=0' -d "$body"
+check_eq "$CODE" 403 "rules: a missing header is 403"
+check "rules: the reason names the header" grep -q 'no header X-Api-Key' "$T/b"
+fetch "$U/api.json" -H 'X-Api-Key: k2' -b 'birthtime=0' -d "$body"
+check_eq "$CODE" 403 "rules: a header with another value is 403"
+fetch "$U/api.json" -H 'X-Api-Key: k1' -b 'birthtime=1' -d "$body"
+check_eq "$CODE" 403 "rules: a cookie with another value is 403"
+fetch "$U/api.json" -H 'X-Api-Key: k1' -b 'birthtime=0' -d "$body "
+check_eq "$CODE" 400 "rules: another body is 400"
+fetch "$U/api.json" -H 'X-Api-Key: k1' -b 'birthtime=0' -H 'Expect: 100-continue' -d "$body"
+check_eq "$CODE" 200 "rules: Expect: 100-continue is answered, then the body read"
+printf 'Method: GET\nBody: \n' >"$www/page2.html.rules"
+printf '<p>2</p>\n' >"$www/page2.html"
+fetch "$U/page2.html" -I
+check_eq "$CODE" 200 "rules: GET allows HEAD; an empty Body rule wants no body"
+fetch "$U/api.json.rules"
+check_eq "$CODE" 404 "a .rules file is never served"
+printf 'Frobnicate: x\n' >"$www/bad.html.rules"
+printf 'x' >"$www/bad.html"
+fetch "$U/bad.html"
+check_eq "$CODE" 500 "malformed rules: 500"
+printf 'Set-Cookie: sid=abc; Path=/\nSet-Cookie: lang=de\nX-One: 1\n' >"$www/login.html.headers"
+printf '<p>hi</p>\n' >"$www/login.html"
+fetch "$U/login.html"
+check_eq "$(tr -d '\r' <"$T/h" | grep -i '^Set-Cookie:' | paste -sd'|' -)" \
+	"Set-Cookie: sid=abc; Path=/|Set-Cookie: lang=de" "sidecar: every Set-Cookie line is sent"
+curl -s --max-time 20 -c "$T/jar" -b "$T/jar" -o /dev/null "$U/login.html"
+fetch "$U/echo/after-login" -b "$T/jar"
+check_eq "$(jq -c '.cookies | sort' "$T/b" | tr -d '\n')" '[["lang","de"],["sid","abc"]]' \
+	"Set-Cookie round trip seen by /echo"
+printf '{"a":"é","n":[1,2]}\n' >"$T/post.json"
+fetch "$U/echo?x=%7B1%7D" -H 'Content-Type: application/json' -H 'X-Twice: 1' -H 'X-Twice: 2' \
+	--data-binary "@$T/post.json"
+check_eq "$(hdr Content-Type)" "application/json" "echo: answers JSON"
+check_eq "$(jq -r '.method + " " + .target' "$T/b")" "POST /echo?x=%7B1%7D" "echo: method and target as sent"
+check_eq "$(jq -j '.body' "$T/b" | cmp - "$T/post.json" && echo same)" "same" "echo: the body byte for byte"
+check_eq "$(jq '.body_bytes' "$T/b")" "$(wc -c <"$T/post.json" | tr -d ' ')" "echo: body_bytes"
+check_eq "$(jq -r '[.headers[] | select(.[0] == "X-Twice") | .[1]] | join(",")' "$T/b")" "1,2" \
+	"echo: headers in order, repeated ones kept"
+check_eq "$(jq -r '.headers[] | select(.[0] == "Content-Type") | .[1]' "$T/b")" "application/json" \
+	"echo: the content type"
+printf 'a\001b\377c' >"$T/odd.bin"
+fetch "$U/echo" --data-binary "@$T/odd.bin"
+check_eq "$(jq -r '.body' "$T/b" | od -An -c | tr -s ' ')" "$(printf 'a\001b\303\277c\n' | od -An -c | tr -s ' ')" \
+	"echo: control and non-UTF-8 bytes escaped (valid JSON)"
+fetch "$U/echo/x" -I
+check_eq "$CODE $(headbody)" "200 none" "echo: HEAD gets headers only"
 
 # ---- traversal -------------------------------------------------------------
 fetch "$U/../../etc/passwd" --path-as-is
@@ -142,7 +203,7 @@ check_eq "$(echo "$out" | statuses) $(echo "$out" | grep '^Connection:')" "200 C
 out=$(raw 'GET /page.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /page.html HTTP/1.0\r\n\r\n')
 check_eq "$(echo "$out" | statuses)" "200 200" "HTTP/1.0 keep-alive on request"
 out=$(raw 'POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhelloGET /note.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
-check_eq "$(echo "$out" | statuses)" "405 200" "request body skipped, next request parsed"
+check_eq "$(echo "$out" | statuses)" "404 200" "request body read, next request parsed"
 
 # ---- malformed requests ----------------------------------------------------
 for req in 'garbage\r\n\r\n' 'GET /page.html HTTP/1.1\r\n\r\n' 'GET /page.html\r\n\r\n' \

@@ -1,9 +1,13 @@
 # The five-minute path: `marketcrawl new-spider` in a copy of the source
-# tree writes a spider that builds, is listed, crawls the demo store through
-# the fixture server with the right items, and passes its offline contract
-# test once the author has saved a page and written the expected item
-# (taken here from the generator's ground truth, not from the spider).
-# Also: the installed binary works outside the source tree.
+# tree (as from a tarball: no .git) writes a generic skeleton — placeholder
+# selectors for common markup, nothing of the demo store, no port — and a
+# test directory whose example pages fit it, so that the tree builds
+# (-Werror) and `check-spider` passes at once, offline.  The same spider
+# crawls those pages over HTTP from the fixture server: the port is given at
+# crawl time (--origin), never written into the spider or pages.tsv.  A
+# start URL with characters special in C (" \ and the trigraph ??=) is
+# escaped, builds and is listed as given.  Also: the installed binary works
+# outside the source tree.
 . "$(dirname "$0")/../lib.sh"
 
 src=$T/src
@@ -11,58 +15,96 @@ mkdir -p "$src"
 tar -C "$MC_ROOT" --exclude=./build --exclude=./var --exclude=./.git --exclude=./marketcrawl \
 	-cf - . | tar -C "$src" -xf -
 
-"$MC_GEN_SITE" demo "$T/site" --version 1 >/dev/null
-start_httpd "$T/site"
-
 cd "$src" || exit 1
 # The copy is built plainly, whatever build (sanitizer or not) runs the suite.
 unset MAKEFLAGS MFLAGS MAKELEVEL
-"$MC_BIN" new-spider shop --start-url "$HTTPD_URL/" >"$T/new.out" 2>&1
+start=https://shop.example/games/
+spd=tests/spiders/shop
+"$MC_BIN" new-spider shop --start-url "$start" >"$T/new.out" 2>&1
 check_eq "$?" 0 "new-spider exits 0"
 check "spider source written" test -f spiders/shop.c
-check "test folder written" test -d tests/spiders/shop/pages -a -f tests/spiders/shop/pages.tsv \
-	-a -f tests/spiders/shop/start_urls -a -f tests/spiders/shop/expected.jsonl \
-	-a -f tests/spiders/shop/VERIFIED.md
-"$MC_BIN" new-spider shop --start-url "$HTTPD_URL/" >/dev/null 2>"$T/again.err"
+check "test folder written" test -d $spd/pages -a -f $spd/pages.tsv -a -f $spd/start_urls \
+	-a -f $spd/expected.jsonl -a -f $spd/VERIFIED.md
+check_eq "$(cat $spd/start_urls)" "$start" "start_urls holds the start URL"
+check_eq "$(grep -c . $spd/expected.jsonl) $(grep -vc '^#' $spd/pages.tsv)" "2 4" \
+	"two expected items from four example pages (two listing pages, two products)"
+check_eq "$(grep -v '^#' $spd/pages.tsv | cut -f 1 | grep -vc '^https://shop\.example/games/')" 0 \
+	"every saved page is mapped under the start URL, with no port"
+check "the skeleton has none of the demo store's markup and no fixture host or port" \
+	sh -c "! grep -nE 'product-card|price--|data-sku|data-availability|page-1|127\\.0\\.0\\.1|localhost|://[^/\"]*:[0-9]' \
+		spiders/shop.c $spd/pages.tsv $spd/start_urls $spd/expected.jsonl"
+check "the skeleton reads common markup: JSON-LD Product, rel=next, og:title, marked PLACEHOLDER" \
+	sh -c "grep -q 'mc_script_json(res' spiders/shop.c && grep -q \"@rel='next'\" spiders/shop.c &&
+		grep -q 'og:title' spiders/shop.c && test \$(grep -c PLACEHOLDER spiders/shop.c) -ge 5"
+check "the skeleton claims partial scope, with the note on when to claim full" \
+	sh -c "grep -q '^	.scope = MC_SCOPE_PARTIAL,' spiders/shop.c &&
+		grep -q 'MC_SCOPE_FULL only when a run reads the whole catalogue' spiders/shop.c"
+
+# files_sum: the generated files and their contents.
+files_sum() { find spiders/shop.c $spd -type f | sort | xargs md5sum; }
+sum=$(files_sum)
+"$MC_BIN" new-spider shop --start-url "$start" >/dev/null 2>"$T/again.err"
 check_eq "$?" 1 "a second new-spider refuses to overwrite"
-"$MC_BIN" new-spider 'Bad-Name' --start-url "$HTTPD_URL/" >/dev/null 2>&1
+check_eq "$(files_sum)" "$sum" "... and changes nothing"
+"$MC_BIN" new-spider demo --start-url "$start" >/dev/null 2>"$T/demo.err"
+rc=$?
+check_eq "$rc $(ls -d tests/spiders/demo 2>/dev/null)" "1 " \
+	"new-spider over an existing spider source refuses before writing anything"
+check "... and says which file exists" grep -q 'spiders/demo.c exists' "$T/demo.err"
+"$MC_BIN" new-spider 'Bad-Name' --start-url "$start" >/dev/null 2>&1
 check_eq "$?" 2 "an invalid name is a usage error"
+"$MC_BIN" new-spider nourl --start-url 'ftp://shop.example/' >/dev/null 2>"$T/nourl.err"
+check_eq "$?" 2 "a start URL that is not http(s) is a usage error"
+
+# Characters that end or bend a C string: a quote in the host (valid in a
+# URL host), a backslash and "??=" in the query.
+odd='https://ex"ample.com/games/?q=a??=b\c'
+"$MC_BIN" new-spider odd --start-url "$odd" >"$T/odd.out" 2>&1
+check_eq "$?" 0 "new-spider accepts a start URL with a quote, a backslash and ??="
+check "... and escapes them in the C string" \
+	grep -qF '{"https://ex\"ample.com/games/\?q=a\?\?=b\\c", NULL}' spiders/odd.c
 
 make -s -j2 SANITIZE= build/marketcrawl >"$T/make.out" 2>&1
-check_eq "$?" 0 "the tree with the new spider builds (-Werror)"
+check_eq "$?" 0 "the tree with both new spiders builds (-Werror)"
 tail -n 20 "$T/make.out" | sed 's/^/# /'
 bin=$src/build/marketcrawl
-check "the new spider is listed" sh -c "'$bin' spiders | grep -q '^shop '"
+"$bin" spiders >"$T/spiders.out"
+check_eq "$(awk '$1 == "shop" { print $3 " " $4 }' "$T/spiders.out")" "partial $start" \
+	"shop is listed, partial, with its start URL"
+check_eq "$(awk '$1 == "odd" { print $4 }' "$T/spiders.out")" "$(cat tests/spiders/odd/start_urls)" \
+	"odd is listed with its start URL byte for byte"
+check_eq "$("$bin" --version | sed -n 2p)" "commit unknown" \
+	"built outside a git checkout, --version says the commit is unknown"
 
-"$bin" crawl shop --data-dir "$T/data" --delay 0 --no-progress >"$T/crawl.out" 2>"$T/crawl.err"
-check_eq "$?" 0 "the scaffold crawls the demo store"
-file=$(ls "$T"/data/staging/shop/*.jsonl)
-# Prices compared as numbers: the parser writes "10" for "10.00".
-want=$(awk -F'\t' 'NR > 1 && $1 == "demo-a" {print $2 " " ($5 + 0) " " $7}' "$T/site/expected.tsv" | sort)
-got=$(sed '1d;$d' "$file" | jq -r '.external_id + " " + .price + " " + .currency' | sort)
-check_eq "$got" "$want" "every store-A product with its price and currency"
-
-# The author saves the start page, the first listing page and one product
-# page, and writes the expected item from what the page shows.
-spd=tests/spiders/shop
-cp "$T/site/index.html" $spd/pages/index.html
-cp "$T/site/a/games/page-1.html" $spd/pages/page-1.html
-id=$(grep -o 'href="\.\./game/g[0-9]*\.html"' $spd/pages/page-1.html | head -n 1 | sed 's/.*game\/\(g[0-9]*\).*/\1/')
-cp "$T/site/a/game/$id.html" $spd/pages/$id.html
-printf '%s/\tindex.html\n%s/a/games/page-1.html\tpage-1.html\n%s/a/game/%s.html\t%s.html\n' \
-	"$HTTPD_URL" "$HTTPD_URL" "$HTTPD_URL" "$id" "$id" >> $spd/pages.tsv
-awk -F'\t' -v u="$HTTPD_URL" -v id="$id" 'NR > 1 && $2 == id {
-	lp = ($6 == "") ? "null" : "\"" ($6 + 0) "\""
-	printf "{\"marketplace\":\"shop\",\"external_id\":\"%s\",\"url\":\"%s%s\",\"title\":\"%s\",\"price\":\"%s\",\"list_price\":%s,\"currency\":\"%s\",\"availability\":\"%s\",\"product_key\":null,\"attrs\":{\"release_date\":\"%s\"}}\n",
-		$2, u, $9, $4, $5 + 0, lp, $7, $8, $12 }' "$T/site/expected.tsv" > $spd/expected.jsonl
-stop_httpd "$HTTPD_PID"
+# Offline: no server is running.
 "$bin" check-spider shop >"$T/check.out" 2>&1
-check_eq "$?" 0 "the scaffold's offline contract test passes (server stopped: replay only)"
-grep -v 'not in the saved pages' "$T/check.out" | sed 's/^/# /' | head -n 20
-sed -i 's/"price":"[0-9.]*"/"price":"1.00"/' $spd/expected.jsonl
+check_eq "$?" 0 "the skeleton passes its offline contract test right after generation"
+sed 's/^/# /' "$T/check.out" | head -n 20
+"$bin" check-spider odd >"$T/check_odd.out" 2>&1
+check_eq "$?" 0 "so does the spider with the odd start URL"
+check_eq "$(grep -c 'not in the saved pages' "$T/check.out" "$T/check_odd.out" | awk -F: '{ n += $2 } END { print n }')" \
+	0 "every page the skeleton asks for is saved"
+cp $spd/expected.jsonl "$T/expected.jsonl"
+sed -i '2s/"price":"5"/"price":"1.00"/' $spd/expected.jsonl
 "$bin" check-spider shop >"$T/check2.out" 2>&1
 check_eq "$?" 1 "a wrong expectation fails the contract test"
-check "the diff names the field" grep -q 'price: expected "1.00"' "$T/check2.out"
+check "the diff names the field" grep -q 'price: expected "1.00", got "5"' "$T/check2.out"
+cp "$T/expected.jsonl" $spd/expected.jsonl
+
+# Online: the example pages served at the start URL's paths, crawled with
+# the spider's own start URL moved to the fixture server.
+mkdir -p "$T/site/games"
+cp $spd/pages/example-listing-1.html "$T/site/games/index.html"
+cp $spd/pages/example-listing-2.html $spd/pages/example-product-*.html "$T/site/games/"
+start_httpd "$T/site"
+"$bin" crawl shop --origin "$HTTPD_URL" --allow-domain 127.0.0.1 --data-dir "$T/data" --delay 0 \
+	--no-progress >"$T/crawl.out" 2>"$T/crawl.err"
+check_eq "$?" 0 "the skeleton crawls its example pages over HTTP (--origin: no port in the spider)"
+stop_httpd "$HTTPD_PID"
+file=$(ls "$T"/data/staging/shop/*.jsonl)
+got=$(sed '1d;$d' "$file" | jq -c 'del(.observed_at)' | sort)
+want=$(sed "s|https://shop\\.example/|$HTTPD_URL/|" $spd/expected.jsonl | jq -c . | sort)
+check_eq "$got" "$want" "the crawl emits the expected items, at the served URLs"
 
 # Installed outside the source tree: the SQL is embedded.
 make -s SANITIZE= install DESTDIR="$T/inst" PREFIX=/usr >/dev/null 2>&1

@@ -1,27 +1,25 @@
 #!/usr/bin/env bash
-# The four marketplace spiders (steam, gog, playstation, books_toscrape)
-# against their saved real pages, offline.
+# Every spider's offline test, and facts about the bundled marketplace
+# spiders' saved pages.
 #
-# 1. `marketcrawl check-spider NAME` for each: every item, field by field,
-#    against tests/spiders/NAME/expected.jsonl.
-# 2. Facts asserted independently of expected.jsonl, page by page: each
-#    saved page is replayed alone (a private copy of the test directory with
-#    one start URL) and a few hand-checked values are looked up in the
-#    emitted items.  A wrong expected.jsonl cannot make these pass.
-# 3. check-spider must fail when an expectation is wrong.
+# 1. Discovery: every tests/spiders/NAME/ with a pages.tsv is a spider test,
+#    and `marketcrawl check-spider NAME` runs for each: every item, field by
+#    field, against tests/spiders/NAME/expected.jsonl.  A test directory
+#    whose spider is not compiled in fails; a compiled-in spider without a
+#    test directory is a "# " note, except the bundled spiders that have
+#    always had one (steam, gog, playstation, books_toscrape).
+# 2. check-spider must fail when an expectation is wrong: for every test, a
+#    private copy with item 1's price changed fails, naming the field.
+# 3. Facts asserted independently of expected.jsonl, page by page, for the
+#    spiders that have them (facts_NAME below): each saved page is replayed
+#    alone (a private copy of the test directory with one start URL) and a
+#    few hand-checked values are looked up in the emitted items.  A wrong
+#    expected.jsonl cannot make these pass.
 . "$(dirname "$0")/../lib.sh"
 cd "$MC_ROOT" || exit 1
 
-spiders=(steam gog playstation books_toscrape)
-
-for s in "${spiders[@]}"; do
-	if mc check-spider "$s" >"$T/$s.check" 2>&1; then
-		ok "check-spider $s: $(tail -n 1 "$T/$s.check")"
-	else
-		not_ok "check-spider $s: $(tail -n 1 "$T/$s.check")"
-		grep -v '^marketcrawl: \(info\|warn\)' "$T/$s.check" | head -n 12 | sed 's/^/# /'
-	fi
-done
+# The bundled spiders whose tests must never go missing.
+required=(steam gog playstation books_toscrape)
 
 # only SPIDER URL: the items of the saved page at URL alone, one per line
 # (compact JSON, the fixed key order of the staging format, no observed_at).
@@ -47,7 +45,70 @@ count() { if [ -z "$1" ]; then echo 0; else grep -c . <<<"$1"; fi; }
 # prices LINE: "price list_price currency" as raw JSON values.
 prices() { echo "$(field "$1" price) $(field "$1" list_price) $(field "$1" currency)"; }
 
-# ---- steam ---------------------------------------------------------------
+# ---- 1. discovery and the contract tests ---------------------------------
+compiled=" $(mc spiders | awk '{ printf "%s ", $1 }')"
+check "marketcrawl spiders lists the compiled-in spiders" test "$compiled" != " "
+tests=()
+for d in tests/spiders/*/; do
+	s=$(basename "$d")
+	if [ ! -f "$d/pages.tsv" ]; then
+		echo "# tests/spiders/$s/ has no pages.tsv: not a spider test, skipped"
+	elif [[ $compiled != *" $s "* ]]; then
+		not_ok "tests/spiders/$s/ has no spider: '$s' is not a compiled-in spider" \
+			"(marketcrawl spiders:${compiled% }); add spiders/$s.c or remove the directory"
+	else
+		tests+=("$s")
+	fi
+done
+echo "# spider tests found: ${tests[*]} (${#tests[@]})"
+for s in $compiled; do
+	[ -f "tests/spiders/$s/pages.tsv" ] ||
+		echo "# $s: compiled in, but no offline test (tests/spiders/$s/pages.tsv)"
+done
+for s in "${required[@]}"; do
+	check "bundled spider $s keeps its offline test (tests/spiders/$s/pages.tsv)" \
+		test -f "tests/spiders/$s/pages.tsv"
+done
+
+for s in "${tests[@]}"; do
+	if mc check-spider "$s" >"$T/$s.check" 2>&1; then
+		ok "check-spider $s: $(tail -n 1 "$T/$s.check")"
+	else
+		not_ok "check-spider $s: $(tail -n 1 "$T/$s.check")"
+		grep -v '^marketcrawl: \(info\|warn\)' "$T/$s.check" | head -n 12 | sed 's/^/# /'
+	fi
+done
+
+# ---- 2. the contract test can fail ----------------------------------------
+for s in "${tests[@]}"; do
+	dir=$T/wrong/$s
+	mkdir -p "$dir"
+	ln -s "$MC_ROOT/tests/spiders/$s/pages" "$dir/pages"
+	cp "tests/spiders/$s/pages.tsv" "tests/spiders/$s/start_urls" "$dir/"
+	first=$(grep -m 1 . "tests/spiders/$s/expected.jsonl")
+	if [ -z "$first" ]; then
+		not_ok "tests/spiders/$s/expected.jsonl expects no item: the test checks nothing"
+		continue
+	fi
+	price=$(jq -r .price <<<"$first")
+	# Item 1 with one more digit on its price; every other line unchanged.
+	{
+		jq -c '.price += "1"' <<<"$first"
+		awk 'found || !NF { print; next } { found = 1 }' "tests/spiders/$s/expected.jsonl"
+	} >"$dir/expected.jsonl"
+	if mc check-spider --dir "$T/wrong" "$s" >"$T/$s.wrong" 2>&1; then
+		not_ok "check-spider $s fails on a wrong expected price"
+	else
+		check "check-spider $s fails on a wrong expected price of item 1, naming the field" \
+			grep -qF "price: expected \"${price}1\", got \"$price\"" "$T/$s.wrong"
+	fi
+done
+
+# ---- 3. facts, page by page ------------------------------------------------
+# facts_NAME runs after the discovery found tests/spiders/NAME/ (the end of
+# this file); a facts_NAME without its test directory fails.
+
+# ---- steam
 # The catalogue: three saved pages of the search results JSON (tag 1254552,
 # total_count 116), at the URLs their source project requests.
 steam_start='https://store.steampowered.com/search/results/?query=&start=0&count=50&dynamic_data=&force_infinite=1&category1=998,994,992,997&tags=1254552&ndl=1&snr=1_7_7_230_7&infinite=1'
@@ -68,134 +129,142 @@ steam_replay() {
 }
 steam_ids() { sed -n 's/.*"external_id":"\([^"]*\)".*/\1/p' <<<"$1" | tr '\n' ' '; }
 
-d=$(steam_pages '')
-out=$(steam_replay "$d" "$steam_start")
-check_eq "$(count "$out")" 103 \
-	"steam: the results JSON, 50 + 50 + 16 rows = total_count 116, yields 103 items (13 rows show no price)"
-check_eq "$(steam_ids "$(sed -n '1p;2p;49p;50p;93p;94p;103p' <<<"$out")")" \
-	"2140330 1226160 774901 236690 1553880 683600 2513510 " \
-	"steam: items in page order (first and last priced row of each page)"
-check_eq "$(grep -c 'shows no price; skipped' "$d/log")" 13 "steam: the 13 rows without a price are logged, not emitted"
-check_eq "$(grep -c 'not in the saved pages' "$d/log")" 0 "steam: start=50 and start=100 were saved: no 404 in the replay"
-check_eq "$(grep -cE 'start=(116|150)&' "$d/log")" 0 \
-	"steam: paging stops at total_count: no fourth page (start=116 or start=150) is requested"
-check_eq "$(prices "$(item "$out" 1226160)") $(field "$(item "$out" 1226160)" discount_pct)" \
-	'"20.82" "24.5" "EUR" 15' "steam: College Bowl 24,50€ → 20,82€, -15%"
-check_eq "$(prices "$(item "$out" 2140330)") $(field "$(item "$out" 2140330)" discount_pct)" \
-	'"69.99" null "EUR" ' "steam: Madden NFL 24 at full price 69,99€: no list price, no discount"
-check_eq "$(prices "$(item "$out" 2393810)")" '"0" null "EUR"' "steam: a Free row of the JSON is 0 EUR"
-check_eq "$(field "$(item "$out" sub/192166)" type)" '"sub"' "steam: the package row is sub/192166"
+facts_steam() {
+	local d out it default n
+	d=$(steam_pages '')
+	out=$(steam_replay "$d" "$steam_start")
+	check_eq "$(count "$out")" 103 \
+		"steam: the results JSON, 50 + 50 + 16 rows = total_count 116, yields 103 items (13 rows show no price)"
+	check_eq "$(steam_ids "$(sed -n '1p;2p;49p;50p;93p;94p;103p' <<<"$out")")" \
+		"2140330 1226160 774901 236690 1553880 683600 2513510 " \
+		"steam: items in page order (first and last priced row of each page)"
+	check_eq "$(grep -c 'shows no price; skipped' "$d/log")" 13 "steam: the 13 rows without a price are logged, not emitted"
+	check_eq "$(grep -c 'not in the saved pages' "$d/log")" 0 "steam: start=50 and start=100 were saved: no 404 in the replay"
+	check_eq "$(grep -cE 'start=(116|150)&' "$d/log")" 0 \
+		"steam: paging stops at total_count: no fourth page (start=116 or start=150) is requested"
+	check_eq "$(prices "$(item "$out" 1226160)") $(field "$(item "$out" 1226160)" discount_pct)" \
+		'"20.82" "24.5" "EUR" 15' "steam: College Bowl 24,50€ → 20,82€, -15%"
+	check_eq "$(prices "$(item "$out" 2140330)") $(field "$(item "$out" 2140330)" discount_pct)" \
+		'"69.99" null "EUR" ' "steam: Madden NFL 24 at full price 69,99€: no list price, no discount"
+	check_eq "$(prices "$(item "$out" 2393810)")" '"0" null "EUR"' "steam: a Free row of the JSON is 0 EUR"
+	check_eq "$(field "$(item "$out" sub/192166)" type)" '"sub"' "steam: the package row is sub/192166"
 
-# The 404 of an unsaved page shows in the log: without page 3 it is asked for.
-d=$(steam_pages '/start100\.json/d')
-out=$(steam_replay "$d" "$steam_start")
-check_eq "$(count "$out") $(grep -c "not in the saved pages (404): .*start=100&" "$d/log")" "93 1" \
-	"steam: with page 3 unsaved, its request is a logged 404 (so no 404 above means none was asked for)"
-# A page without rows ends the paging before total_count (generated page).
-d=$(steam_pages 's/[a-z0-9_]*start100\.json/no_rows.json/')
-printf '{"success":1,"results_html":"\\r\\n<!-- List Items -->\\r\\n<!-- End List Items -->\\r\\n","total_count":116,"start":100}' \
-	>"$d/steam/pages/no_rows.json"
-out=$(steam_replay "$d" "$steam_start")
-check_eq "$(count "$out") $(grep -c 'no rows at start=100 of total_count 116; paging ends' "$d/log") $(grep -cE 'start=(116|150)&' "$d/log")" \
-	"93 1 0" "steam: a results page without rows ends the paging, logged"
+	# The 404 of an unsaved page shows in the log: without page 3 it is asked for.
+	d=$(steam_pages '/start100\.json/d')
+	out=$(steam_replay "$d" "$steam_start")
+	check_eq "$(count "$out") $(grep -c "not in the saved pages (404): .*start=100&" "$d/log")" "93 1" \
+		"steam: with page 3 unsaved, its request is a logged 404 (so no 404 above means none was asked for)"
+	# A page without rows ends the paging before total_count (generated page).
+	d=$(steam_pages 's/[a-z0-9_]*start100\.json/no_rows.json/')
+	printf '{"success":1,"results_html":"\\r\\n<!-- List Items -->\\r\\n<!-- End List Items -->\\r\\n","total_count":116,"start":100}' \
+		>"$d/steam/pages/no_rows.json"
+	out=$(steam_replay "$d" "$steam_start")
+	check_eq "$(count "$out") $(grep -c 'no rows at start=100 of total_count 116; paging ends' "$d/log") $(grep -cE 'start=(116|150)&' "$d/log")" \
+		"93 1 0" "steam: a results page without rows ends the paging, logged"
 
-# The default start URL pages the same way: the saved pages served at its
-# start=0/50/100 (only in this private copy) give the same 103 items.
-default=$(mc spiders | awk '$1 == "steam" { print $NF }')
-check "steam: the default start URL is the results JSON of every game (category1=998) from start=0" \
-	grep -qE '^https://store\.steampowered\.com/search/results/\?(.*&)?start=0&count=50&.*category1=998&.*infinite=1$' <<<"$default"
-d=$(steam_pages '/search\/results\/?query=&/d')
-for n in 0 50 100; do
-	printf '%s\t%s\tapplication/json\n' "$(sed "s/start=0&/start=$n\&/" <<<"$default")" \
-		"$(printf 'search_results_infinite_tag1254552_start%03d.json' "$n")" >>"$d/steam/pages.tsv"
+	# The default start URL pages the same way: the saved pages served at its
+	# start=0/50/100 (only in this private copy) give the same 103 items.
+	default=$(mc spiders | awk '$1 == "steam" { print $NF }')
+	check "steam: the default start URL is the results JSON of every game (category1=998) from start=0" \
+		grep -qE '^https://store\.steampowered\.com/search/results/\?(.*&)?start=0&count=50&.*category1=998&.*infinite=1$' <<<"$default"
+	d=$(steam_pages '/search\/results\/?query=&/d')
+	for n in 0 50 100; do
+		printf '%s\t%s\tapplication/json\n' "$(sed "s/start=0&/start=$n\&/" <<<"$default")" \
+			"$(printf 'search_results_infinite_tag1254552_start%03d.json' "$n")" >>"$d/steam/pages.tsv"
+	done
+	out=$(steam_replay "$d" "$default")
+	check_eq "$(count "$out") $(grep -c 'not in the saved pages' "$d/log")" "103 0" \
+		"steam: from the default start URL, start is replaced in place (start=50, start=100): 103 items, no 404"
+
+	# The plain search (supportedlang=english, "showing 1 - 50 of 171986").
+	out=$(only steam 'https://store.steampowered.com/search/?supportedlang=english')
+	check_eq "$(count "$out")" 50 "steam: the plain search page yields 50 items"
+	check_eq "$(prices "$(item "$out" 1245620)") $(field "$(item "$out" 1245620)" discount_pct)" \
+		'"59.99" null "EUR" ' "steam: ELDEN RING at full price 59,99€ (no_discount block)"
+	check_eq "$(prices "$(item "$out" 1085660)")" '"0" null "EUR"' "steam: Destiny 2 'Free' is 0 EUR"
+	check_eq "$(prices "$(item "$out" 2552430)") $(field "$(item "$out" 2552430)" discount_pct)" \
+		'"34.49" "49.99" "EUR" 31' "steam: KINGDOM HEARTS 49,99€ → 34,49€, -31%"
+
+	out=$(only steam 'https://store.steampowered.com/search/?sort_by=Price_ASC&specials=1&supportedlang=english')
+	check_eq "$(count "$out")" 50 "steam: SteamPage.html (old layout) yields 50 items"
+	it=$(item "$out" 1180660)
+	check_eq "$(prices "$it")" '"0" "0" "EUR"' "steam: 'Tell Me Why' <strike>0,--€</strike><br>Free is price 0 with a list price, EUR"
+	check_eq "$(field "$it" discount_pct)" 100 "steam: 'Tell Me Why' has discount_pct 100"
+	check_eq "$(prices "$(item "$out" 1266670)")" '"4.19" "16.79" "EUR"' \
+		"steam: <strike>16,79€</strike><br>4,19€ is 4.19 with list 16.79 (decimal comma)"
+	check_eq "$(field "$(item "$out" bundle/4402)" type)" '"bundle"' "steam: the bundle row is kept as bundle/4402"
+	check_eq "$(field "$(item "$out" 1154350)" release_date)" '"2019-10-08"' "steam: '8 Oct, 2019' becomes 2019-10-08"
+	check "steam: zzzzz shows the win, mac and linux icons" \
+		grep -qF '"platforms":["windows","mac","linux"]' <<<"$(item "$out" 1154350)"
+
+	out=$(only steam 'https://store.steampowered.com/search/?maxprice=free&specials=1')
+	check_eq "$(count "$out")" 2 "steam: Steam.html (discount_block layout) yields 2 items"
+	check_eq "$(prices "$(item "$out" 1507530)")" '"0" "4.99" "EUR"' "steam: 100% off 4,99€ → 0,00€"
+	check_eq "$(prices "$(item "$out" 3161090)")" '"0" "10.9" "EUR"' "steam: 100% off 10,90€ → 0,00€"
+
+	out=$(only steam 'https://store.steampowered.com/search/?maxprice=free&os=linux&supportedlang=english%2Cswedish&specials=1&ndl=1')
+	check_eq "$(count "$out")" 0 "steam: the empty result page yields no item"
+
+	out=$(only steam 'https://store.steampowered.com/search/results/?query&start=0&count=25&specials=1&cc=kr&l=koreana')
+	check_eq "$(count "$out")" 25 "steam: the AJAX results fragment yields 25 items"
+	check_eq "$(head -n 1 <<<"$out" | sed -n 's/.*"external_id":"\([0-9]*\)".*/\1/p')" 1478500 \
+		"steam: the fragment's first row is app 1478500"
+	check_eq "$(prices "$(item "$out" 1478500)")" '"16350" "21800" "KRW"' "steam: Big Walk ₩ 21,800 → ₩ 16,350"
+	check_eq "$(field "$(item "$out" 1478500)" discount_pct)" 25 "steam: Big Walk is 25% off"
+
+	out=$(only steam 'https://store.steampowered.com/app/1284190/The_Planet_Crafter/')
+	check_eq "$(count "$out")" 1 "steam: the app page yields one item (no DLC or bundle item)"
+	check_eq "$(prices "$out")" '"11.99" "19.99" "GBP"' \
+		"steam: app page main block £19.99 → £11.99, not the bundles (£16.81, £14.43) or DLC (£11.68)"
+}
+
+# ---- gog
+facts_gog() {
+	local out give
+	out=$(only gog 'https://www.gog.com/en/')
+	give=$(grep -F '"giveaway":true' <<<"$out")
+	check_eq "$(count "$give")" 1 "gog: gog_has_games.html has exactly one giveaway item"
+	check_eq "$(field "$give" external_id) $(field "$give" title) $(prices "$give")" \
+		'"1439548178" "STASIS" "0" null "SEK"' "gog: the giveaway is STASIS (product 1439548178), price 0 SEK"
+	check_eq "$(prices "$(item "$out" 1376131651)")" '"292" "649" "SEK"' \
+		"gog: SEK&nbsp;649.00 / SEK&nbsp;292.00 → list 649, price 292"
+	check_eq "$(count "$out")" 77 "gog: has-games page: 77 distinct priced products (giveaway included)"
+	out=$(only gog 'https://www.gog.com/en/?fixture=no-giveaway')
+	check_eq "$(count "$(grep -F '"giveaway"' <<<"$out")")" 0 "gog: gog_no_games.html has no giveaway item"
+	check_eq "$(count "$out")" 72 "gog: no-games page: 72 distinct priced products"
+	check_eq "$(prices "$(item "$out" 1700809445)")" '"0" null "SEK"' "gog: the free mod S.T.A.L.K.E.R. Anomaly is 0 SEK"
+}
+
+# ---- playstation
+facts_playstation() {
+	local out it
+	out=$(only playstation 'https://store.playstation.com/ko-kr/pages/deals')
+	check_eq "$(count "$out")" 12 "playstation: the __NEXT_DATA__ deals page yields 12 products"
+	it=$(item "$out" HP9000-PPSA08340_00-MARVELSPIDERMAN2)
+	check_eq "$(prices "$it")" '"33516" "79800" "KRW"' "playstation: Spider-Man 2 33,516원 with list 79,800원"
+	check_eq "$(field "$it" discount_pct)" 57 "playstation: Spider-Man 2 discountText -57%"
+	out=$(only playstation "$(sed -n 2p tests/spiders/playstation/start_urls)")
+	check_eq "$(count "$out")" 30 "playstation: the categoryGridRetrieve JSON yields 30 products"
+	check_eq "$(prices "$(item "$out" UB0876-PPSA24033_00-0357412205143914)")" '"10800" null "KRW"' \
+		"playstation: an undiscounted grid product has no list price"
+}
+
+# ---- books_toscrape
+facts_books_toscrape() {
+	local out
+	out=$(only books_toscrape 'http://books.toscrape.com/index.html')
+	check_eq "$(count "$out")" 1 "books: the catalogue page leads to the one saved book (19 others and page 2 are 404)"
+	check_eq "$(field "$out" external_id) $(prices "$out")" '"a897fe39b1053632" "51.77" null "GBP"' \
+		"books: UPC a897fe39b1053632, £51.77 incl. tax"
+	check_eq "$(field "$out" stock_count) $(field "$out" rating) $(field "$out" availability)" \
+		'22 3 "in_stock"' "books: In stock (22 available), three stars"
+}
+
+for s in "${tests[@]}"; do
+	if declare -F "facts_$s" >/dev/null; then
+		"facts_$s"
+	fi
 done
-out=$(steam_replay "$d" "$default")
-check_eq "$(count "$out") $(grep -c 'not in the saved pages' "$d/log")" "103 0" \
-	"steam: from the default start URL, start is replaced in place (start=50, start=100): 103 items, no 404"
-
-# The plain search (supportedlang=english, "showing 1 - 50 of 171986").
-out=$(only steam 'https://store.steampowered.com/search/?supportedlang=english')
-check_eq "$(count "$out")" 50 "steam: the plain search page yields 50 items"
-check_eq "$(prices "$(item "$out" 1245620)") $(field "$(item "$out" 1245620)" discount_pct)" \
-	'"59.99" null "EUR" ' "steam: ELDEN RING at full price 59,99€ (no_discount block)"
-check_eq "$(prices "$(item "$out" 1085660)")" '"0" null "EUR"' "steam: Destiny 2 'Free' is 0 EUR"
-check_eq "$(prices "$(item "$out" 2552430)") $(field "$(item "$out" 2552430)" discount_pct)" \
-	'"34.49" "49.99" "EUR" 31' "steam: KINGDOM HEARTS 49,99€ → 34,49€, -31%"
-
-out=$(only steam 'https://store.steampowered.com/search/?sort_by=Price_ASC&specials=1&supportedlang=english')
-check_eq "$(count "$out")" 50 "steam: SteamPage.html (old layout) yields 50 items"
-it=$(item "$out" 1180660)
-check_eq "$(prices "$it")" '"0" "0" "EUR"' "steam: 'Tell Me Why' <strike>0,--€</strike><br>Free is price 0 with a list price, EUR"
-check_eq "$(field "$it" discount_pct)" 100 "steam: 'Tell Me Why' has discount_pct 100"
-check_eq "$(prices "$(item "$out" 1266670)")" '"4.19" "16.79" "EUR"' \
-	"steam: <strike>16,79€</strike><br>4,19€ is 4.19 with list 16.79 (decimal comma)"
-check_eq "$(field "$(item "$out" bundle/4402)" type)" '"bundle"' "steam: the bundle row is kept as bundle/4402"
-check_eq "$(field "$(item "$out" 1154350)" release_date)" '"2019-10-08"' "steam: '8 Oct, 2019' becomes 2019-10-08"
-check "steam: zzzzz shows the win, mac and linux icons" \
-	grep -qF '"platforms":["windows","mac","linux"]' <<<"$(item "$out" 1154350)"
-
-out=$(only steam 'https://store.steampowered.com/search/?maxprice=free&specials=1')
-check_eq "$(count "$out")" 2 "steam: Steam.html (discount_block layout) yields 2 items"
-check_eq "$(prices "$(item "$out" 1507530)")" '"0" "4.99" "EUR"' "steam: 100% off 4,99€ → 0,00€"
-check_eq "$(prices "$(item "$out" 3161090)")" '"0" "10.9" "EUR"' "steam: 100% off 10,90€ → 0,00€"
-
-out=$(only steam 'https://store.steampowered.com/search/?maxprice=free&os=linux&supportedlang=english%2Cswedish&specials=1&ndl=1')
-check_eq "$(count "$out")" 0 "steam: the empty result page yields no item"
-
-out=$(only steam 'https://store.steampowered.com/search/results/?query&start=0&count=25&specials=1&cc=kr&l=koreana')
-check_eq "$(count "$out")" 25 "steam: the AJAX results fragment yields 25 items"
-check_eq "$(head -n 1 <<<"$out" | sed -n 's/.*"external_id":"\([0-9]*\)".*/\1/p')" 1478500 \
-	"steam: the fragment's first row is app 1478500"
-check_eq "$(prices "$(item "$out" 1478500)")" '"16350" "21800" "KRW"' "steam: Big Walk ₩ 21,800 → ₩ 16,350"
-check_eq "$(field "$(item "$out" 1478500)" discount_pct)" 25 "steam: Big Walk is 25% off"
-
-out=$(only steam 'https://store.steampowered.com/app/1284190/The_Planet_Crafter/')
-check_eq "$(count "$out")" 1 "steam: the app page yields one item (no DLC or bundle item)"
-check_eq "$(prices "$out")" '"11.99" "19.99" "GBP"' \
-	"steam: app page main block £19.99 → £11.99, not the bundles (£16.81, £14.43) or DLC (£11.68)"
-
-# ---- gog -----------------------------------------------------------------
-out=$(only gog 'https://www.gog.com/en/')
-give=$(grep -F '"giveaway":true' <<<"$out")
-check_eq "$(count "$give")" 1 "gog: gog_has_games.html has exactly one giveaway item"
-check_eq "$(field "$give" external_id) $(field "$give" title) $(prices "$give")" \
-	'"1439548178" "STASIS" "0" null "SEK"' "gog: the giveaway is STASIS (product 1439548178), price 0 SEK"
-check_eq "$(prices "$(item "$out" 1376131651)")" '"292" "649" "SEK"' \
-	"gog: SEK&nbsp;649.00 / SEK&nbsp;292.00 → list 649, price 292"
-check_eq "$(count "$out")" 77 "gog: has-games page: 77 distinct priced products (giveaway included)"
-out=$(only gog 'https://www.gog.com/en/?fixture=no-giveaway')
-check_eq "$(count "$(grep -F '"giveaway"' <<<"$out")")" 0 "gog: gog_no_games.html has no giveaway item"
-check_eq "$(count "$out")" 72 "gog: no-games page: 72 distinct priced products"
-check_eq "$(prices "$(item "$out" 1700809445)")" '"0" null "SEK"' "gog: the free mod S.T.A.L.K.E.R. Anomaly is 0 SEK"
-
-# ---- playstation -----------------------------------------------------------
-out=$(only playstation 'https://store.playstation.com/ko-kr/pages/deals')
-check_eq "$(count "$out")" 12 "playstation: the __NEXT_DATA__ deals page yields 12 products"
-it=$(item "$out" HP9000-PPSA08340_00-MARVELSPIDERMAN2)
-check_eq "$(prices "$it")" '"33516" "79800" "KRW"' "playstation: Spider-Man 2 33,516원 with list 79,800원"
-check_eq "$(field "$it" discount_pct)" 57 "playstation: Spider-Man 2 discountText -57%"
-out=$(only playstation "$(sed -n 2p tests/spiders/playstation/start_urls)")
-check_eq "$(count "$out")" 30 "playstation: the categoryGridRetrieve JSON yields 30 products"
-check_eq "$(prices "$(item "$out" UB0876-PPSA24033_00-0357412205143914)")" '"10800" null "KRW"' \
-	"playstation: an undiscounted grid product has no list price"
-
-# ---- books_toscrape ----------------------------------------------------------
-out=$(only books_toscrape 'http://books.toscrape.com/index.html')
-check_eq "$(count "$out")" 1 "books: the catalogue page leads to the one saved book (19 others and page 2 are 404)"
-check_eq "$(field "$out" external_id) $(prices "$out")" '"a897fe39b1053632" "51.77" null "GBP"' \
-	"books: UPC a897fe39b1053632, £51.77 incl. tax"
-check_eq "$(field "$out" stock_count) $(field "$out" rating) $(field "$out" availability)" \
-	'22 3 "in_stock"' "books: In stock (22 available), three stars"
-
-# ---- the contract test can fail --------------------------------------------
-mkdir -p "$T/broken/books_toscrape"
-ln -s "$MC_ROOT/tests/spiders/books_toscrape/pages" "$T/broken/books_toscrape/pages"
-cp tests/spiders/books_toscrape/pages.tsv tests/spiders/books_toscrape/start_urls "$T/broken/books_toscrape/"
-sed 's/"price":"51.77"/"price":"51.78"/' tests/spiders/books_toscrape/expected.jsonl \
-	>"$T/broken/books_toscrape/expected.jsonl"
-if mc check-spider --dir "$T/broken" books_toscrape >"$T/broken.log" 2>&1; then
-	not_ok "check-spider fails on a wrong expected price"
-else
-	check "check-spider fails on a wrong expected price, naming the field" \
-		grep -q 'price: expected "51.78", got "51.77"' "$T/broken.log"
-fi
+for f in $(declare -F | awk '$3 ~ /^facts_/ { sub(/^facts_/, "", $3); print $3 }'); do
+	check "facts_$f ran: tests/spiders/$f/ was found" grep -qw -- "$f" <<<"${tests[*]}"
+done

@@ -2,7 +2,10 @@
  * The engine with spiders written for the test, over the replay path (no
  * network, one request at a time, so the order is exact): per-request data
  * and referer depth, priorities against breadth-first order, dont_filter
- * revisits, --max-pages, --max-depth and the item stream.
+ * revisits, --max-pages, --max-depth and the item stream; pages.tsv rows
+ * matched on method and body (digest or body file), HEAD, start requests
+ * made as POSTs; regions (start URLs, currency, the `region` of items and
+ * of the run record); and the follow list `marketcrawl parse` prints.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include "../../crawler/replay.h"
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/buf.h"
+#include "marketcrawl/sha256.h"
 #include "testlib.h"
 
 static char dir[] = "/tmp/mc-replay-XXXXXX";
@@ -63,12 +67,256 @@ static void root(struct mc_response *res)
 }
 
 static const char *const starts[] = {"http://replay.test/index.html", NULL};
+static const struct mc_callback callbacks[] = {{"root", root}, {"leaf", leaf}, {NULL, NULL}};
 static const struct mc_spider spider = {
 	.name = "replaytest",
 	.marketplace = "replay",
 	.start_urls = starts,
 	.parse = root,
+	.callbacks = callbacks,
 };
+
+/* ---- methods and bodies ----------------------------------------------------- */
+
+/* An API answer: record which saved file answered ("which"), or "-". */
+static void api(struct mc_response *res)
+{
+	const char *which = mc_json_str(res, mc_response_json(res), "which");
+	size_t len;
+
+	mc_response_body(res, &len);
+	mc_buf_printf(&order, "%s ", which ? which : len ? "?" : "(empty)");
+}
+
+static void api_root(struct mc_response *res)
+{
+	static const struct mc_follow_opts one = {.method = MC_POST, .body = "{\"page\":1}",
+						  .content_type = "application/json"};
+	static const struct mc_follow_opts two = {.method = MC_POST, .body = "{\"page\":2}",
+						  .content_type = "application/json"};
+	static const struct mc_follow_opts three = {.method = MC_POST, .body = "{\"page\":3}"};
+	static const struct mc_follow_opts head = {.method = MC_HEAD};
+
+	mc_buf_printf(&order, "start(%s) ", mc_response_data(res) ? mc_response_data(res) : "-");
+	mc_follow(res, "/api", api, &one);
+	mc_follow(res, "/api", api, &two);
+	mc_follow(res, "/api", api, &three); /* no row for this body: 404 */
+	mc_follow(res, "/api", api, NULL);   /* the GET row */
+	mc_follow(res, "/api", api, &head);  /* the HEAD row */
+	mc_follow(res, "/api", api, &one);   /* duplicate */
+}
+
+static const struct mc_follow_opts start_post = {.method = MC_POST, .body = "start=1",
+						  .data = "from start_opts"};
+static const char *const api_starts[] = {"http://replay.test/start", NULL};
+static const struct mc_spider api_spider = {
+	.name = "apitest",
+	.marketplace = "replay",
+	.start_urls = api_starts,
+	.start_opts = &start_post,
+	.parse = api_root,
+};
+
+static void sha_hex(const char *s, char hex[65])
+{
+	struct mc_sha256 h;
+
+	mc_sha256_init(&h);
+	mc_sha256_update(&h, s, strlen(s));
+	mc_sha256_final_hex(&h, hex);
+}
+
+static void test_methods(void)
+{
+	char one[65], start[65];
+	struct mc_crawl_opts o;
+	struct mc_crawl_result r;
+
+	write_file("one.json", "{\"which\":\"post one\"}");
+	write_file("two.json", "{\"which\":\"post two\"}");
+	write_file("get.json", "{\"which\":\"get\"}");
+	write_file("start.html", "<html><body>start</body></html>");
+	write_file("two.body", "{\"page\":2}");
+	sha_hex("{\"page\":1}", one);
+	sha_hex("start=1", start);
+	char *tsv = mc_asprintf("# URL TYPE METHOD BODY\n"
+				"http://replay.test/start\tstart.html\t-\tPOST\tsha256:%s\n"
+				"http://replay.test/api\tone.json\tapplication/json\tPOST\tsha256:%s\n"
+				"http://replay.test/api\ttwo.json\tapplication/json\tPOST\ttwo.body\n"
+				"http://replay.test/api\tget.json\tapplication/json\n"
+				"http://replay.test/api\tget.json\tapplication/json\tHEAD\n",
+				start, one);
+	write_file("api.tsv", tsv);
+	free(tsv);
+	char *path = mc_asprintf("%s/api.tsv", dir);
+	struct mc_replay *rp = mc_replay_load(path, dir);
+	CHECK(rp != NULL, "replay: rows with METHOD and BODY columns load");
+	mc_buf_reset(&order);
+	mc_crawl_opts_defaults(&o, &api_spider);
+	o.replay = rp;
+	o.items_out = tmpfile();
+	o.concurrency = o.per_host = 1;
+	o.delay_ms = 0;
+	mc_crawl_run(&o, &r);
+	CHECK_STR(order.data, "start(from start_opts) post one post two get (empty) ",
+		  "replay matches method and body: a POST start request, two bodies, GET, HEAD");
+	CHECK_INT(r.stats.status[404], 1, "replay: a body no row names is 404");
+	CHECK_INT(r.stats.duplicates, 1, "the same POST body twice is one request");
+	mc_crawl_result_release(&r);
+	fclose(o.items_out);
+	mc_replay_free(rp);
+
+	write_file("bad.tsv", "http://replay.test/x\tone.json\t-\tPUT\n");
+	free(path);
+	path = mc_asprintf("%s/bad.tsv", dir);
+	CHECK(mc_replay_load(path, dir) == NULL, "replay: an unknown method is refused");
+	write_file("bad.tsv", "http://replay.test/x\tone.json\t-\tPOST\tsha256:abc\n");
+	CHECK(mc_replay_load(path, dir) == NULL, "replay: a short digest is refused");
+	free(path);
+}
+
+/* ---- regions ------------------------------------------------------------------ */
+
+static void region_item(struct mc_response *res)
+{
+	struct mc_item *it = mc_item_new(res);
+	const struct mc_region *rg = mc_response_region(res);
+
+	mc_item_external_id(it, rg ? rg->code : "none");
+	mc_item_title(it, "Regional");
+	mc_item_prices(it, "12,50", NULL, NULL); /* no currency in the text: the region's */
+	mc_item_emit(it);
+}
+
+static const char *const de_starts[] = {"http://replay.test/de/index.html", NULL};
+static const char *const fr_starts[] = {"http://replay.test/fr/index.html", NULL};
+static const struct mc_region regions[] = {
+	{.code = "de", .start_urls = de_starts, .currency = "EUR"},
+	{.code = "ch", .currency = "CHF"}, /* the spider's own start URLs */
+	{.code = "fr", .start_urls = fr_starts, .currency = "EUR"},
+	{NULL},
+};
+static const char *const region_default_starts[] = {"http://replay.test/index.html", NULL};
+static const struct mc_spider region_spider = {
+	.name = "regiontest",
+	.marketplace = "replay",
+	.start_urls = region_default_starts,
+	.parse = region_item,
+	.regions = regions,
+};
+
+/* Run the region spider in `region` (NULL: the default) into a staging
+ * file; returns its text (caller frees). */
+static char *region_run(const struct mc_replay *rp, const char *code, struct mc_crawl_result *r)
+{
+	struct mc_crawl_opts o;
+	char *out = mc_asprintf("%s/staging-%s", dir, code ? code : "default");
+
+	mc_crawl_opts_defaults(&o, &region_spider);
+	for (const struct mc_region *rg = regions; code && rg->code; rg++)
+		if (strcmp(rg->code, code) == 0)
+			o.region = rg;
+	o.replay = rp;
+	o.staging_dir = out;
+	o.observed_at = "2026-11-22T00:00:00.000Z";
+	o.concurrency = o.per_host = 1;
+	o.delay_ms = 0;
+	mc_crawl_run(&o, r);
+	char *cmd = mc_asprintf("cat '%s'/*.jsonl", out);
+	FILE *p = popen(cmd, "r");
+	struct mc_buf b;
+	char chunk[4096];
+	size_t n;
+	mc_buf_init(&b, 0);
+	mc_buf_adds(&b, "");
+	for (n = fread(chunk, 1, sizeof chunk, p); n > 0; n = fread(chunk, 1, sizeof chunk, p))
+		mc_buf_add(&b, chunk, n);
+	pclose(p);
+	free(cmd);
+	free(out);
+	return mc_buf_detach(&b, NULL);
+}
+
+static void test_regions(void)
+{
+	struct mc_crawl_result r;
+
+	write_file("regions.tsv", "http://replay.test/de/index.html\tindex.html\n"
+				  "http://replay.test/fr/index.html\tindex.html\n"
+				  "http://replay.test/index.html\tindex.html\n");
+	char *path = mc_asprintf("%s/regions.tsv", dir);
+	struct mc_replay *rp = mc_replay_load(path, dir);
+	free(path);
+
+	char *text = region_run(rp, "fr", &r);
+	CHECK(strstr(text, "{\"marketplace\":\"replay\",\"region\":\"fr\",\"external_id\":\"fr\","
+			   "\"url\":\"http://replay.test/fr/index.html\"") != NULL,
+	      "region fr: its start URL, and the item's region right after marketplace");
+	CHECK(strstr(text, "\"price\":\"12.5\",\"list_price\":null,\"currency\":\"EUR\"") != NULL,
+	      "region fr: a price without currency takes the region's");
+	CHECK(strstr(text, "{\"run\":{\"spider\":\"regiontest\",\"region\":\"fr\",\"run_id\"") != NULL,
+	      "region fr: the run record carries the region after the spider");
+	CHECK(r.status == MC_RUN_COMPLETE, "a region's own start URLs make a complete run");
+	mc_crawl_result_release(&r);
+	free(text);
+
+	text = region_run(rp, NULL, &r);
+	CHECK(strstr(text, "\"region\":\"de\",\"external_id\":\"de\",\"url\":\"http://replay.test/de/") != NULL,
+	      "no region given: the spider's first region");
+	mc_crawl_result_release(&r);
+	free(text);
+
+	text = region_run(rp, "ch", &r);
+	CHECK(strstr(text, "\"region\":\"ch\",\"external_id\":\"ch\",\"url\":\"http://replay.test/index.html\"") &&
+		      strstr(text, "\"currency\":\"CHF\""),
+	      "a region without start URLs: the spider's own, with the region's currency");
+	mc_crawl_result_release(&r);
+	free(text);
+	mc_replay_free(rp);
+}
+
+/* ---- the follow list of `marketcrawl parse` ------------------------------------------ */
+
+static void test_follows_out(const struct mc_replay *rp)
+{
+	struct mc_crawl_opts o;
+	struct mc_crawl_result r;
+	FILE *out = tmpfile(), *items = tmpfile();
+	char text[1024];
+	size_t n;
+
+	mc_buf_reset(&order);
+	mc_crawl_opts_defaults(&o, &spider);
+	o.replay = rp;
+	o.items_out = items;
+	o.follows_out = out;
+	o.start_cb = leaf;
+	o.start_urls = (const char *const[]){"http://replay.test/a.html", NULL};
+	o.delay_ms = 0;
+	mc_crawl_run(&o, &r);
+	CHECK_STR(order.data, "a.html@0 ", "start_cb: the start URL goes to the callback given");
+	mc_crawl_result_release(&r);
+
+	o.start_cb = root;
+	o.start_urls = NULL;
+	mc_buf_reset(&order);
+	mc_crawl_run(&o, &r);
+	rewind(out);
+	n = fread(text, 1, sizeof text - 1, out);
+	text[n] = '\0';
+	CHECK_STR(text,
+		  "follow GET http://replay.test/a.html leaf\n"
+		  "follow GET http://replay.test/b.html leaf\n"
+		  "follow GET http://replay.test/c.html leaf\n"
+		  "follow GET http://replay.test/a.html leaf (dropped: duplicate)\n"
+		  "follow GET http://replay.test/a.html leaf\n"
+		  "follow GET http://replay.test/deep.html root\n",
+		  "follows_out: every request the callback asks for, named, none crawled");
+	CHECK_STR(order.data, "index.html@0 ", "follows_out: only the start page is fetched");
+	mc_crawl_result_release(&r);
+	fclose(out);
+	fclose(items);
+}
 
 static long run(const struct mc_replay *rp, int max_pages, int max_depth, long *items)
 {
@@ -127,6 +375,10 @@ int main(void)
 
 	run(rp, 0, 0, &items);
 	CHECK_STR(order.data, "index.html@0 ", "--max-depth 0: only the start page");
+
+	test_follows_out(rp);
+	test_methods();
+	test_regions();
 
 	mc_replay_free(rp);
 	free(tsv_path);
