@@ -17,7 +17,11 @@
  *     price), on full search pages (paged by their `>` button) and on
  *     fragments;
  *   - the app detail page, where only the first purchase block of the game
- *     itself is read.
+ *     itself is read;
+ *   - the store's countries: a region per country (`--region de`) asks for
+ *     its prices with `cc=` (and English texts with `l=english`, which the
+ *     parsing below reads), and names the currency of prices that show none;
+ *   - the age gate of app pages, passed by the cookies every request carries.
  * What it must never do: report a demo, DLC, soundtrack or bundle offer of
  * an app page as the game's price (those blocks are skipped, see
  * docs/spiders.md), invent a price for a row that shows none, or keep state
@@ -39,13 +43,61 @@
 static void parse_page(struct mc_response *res);
 
 /*
- * The whole catalogue of games (category1=998), as the search page's
- * infinite scroll asks for it, ordered by release date: a price change does
- * not move a row, so offset pages stay aligned during a long run.
+ * The whole catalogue of games (category1=998) of one country, as the
+ * search page's infinite scroll asks for it, ordered by release date: a
+ * price change does not move a row, so offset pages stay aligned during a
+ * long run.  `cc` picks the country whose prices Steam shows (without it,
+ * the country of the crawler's IP address); `l=english` keeps the texts the
+ * parser reads ("Free", "27 Aug, 2020") the same in every country.  The
+ * next pages keep both (follow_next_results changes only start and count).
  */
+#define SEARCH_URL(cc)                                                                      \
+	"https://store.steampowered.com/search/results/?query=&start=0&count=50&dynamic_data=" \
+	"&sort_by=Released_DESC&force_infinite=1&category1=998&ndl=1&infinite=1&cc=" cc       \
+	"&l=english"
+
+/* A country of the store: its search, and the currency of its prices for
+ * texts that name none ("Free") or name an ambiguous one ("$", "¥"). */
+#define REGION(cc, currency_code)                                                      \
+	{                                                                              \
+		.code = cc, .start_urls = (const char *const[]){SEARCH_URL(cc), NULL}, \
+		.currency = currency_code,                                             \
+	}
+
+/*
+ * The first is the default (a run without --region): keep it first, or the
+ * listings of a cron line without --region change identity.  Canada is not
+ * here: the price parser reads its "CDN$ 19.99" as Namibian dollars.
+ */
+static const struct mc_region regions[] = {
+	REGION("us", "USD"),
+	REGION("gb", "GBP"),
+	REGION("de", "EUR"),
+	REGION("fr", "EUR"),
+	REGION("pl", "PLN"),
+	REGION("br", "BRL"),
+	REGION("jp", "JPY"),
+	REGION("kr", "KRW"),
+	REGION("au", "AUD"),
+	{NULL},
+};
+
+/* The default region's search, the one `marketcrawl spiders` lists. */
 static const char *const start_urls[] = {
-	"https://store.steampowered.com/search/results/?query=&start=0&count=50&dynamic_data="
-	"&sort_by=Released_DESC&force_infinite=1&category1=998&ndl=1&infinite=1",
+	SEARCH_URL("us"),
+	NULL,
+};
+
+/*
+ * Steam's age check (an app page of a mature game redirects to
+ * /agecheck/app/ID without them): a birth date of 1 January 1979, as
+ * birthtime (epoch seconds) and as the check page writes it (day, month
+ * from 0, year), and the "show mature content" choice.
+ */
+static const char *const age_gate_cookies[] = {
+	"birthtime=283996800",
+	"lastagecheckage=1-0-1979",
+	"wants_mature_content=1",
 	NULL,
 };
 
@@ -68,6 +120,8 @@ const struct mc_spider mc_spider_steam = {
 		.per_host = 2,
 		.delay_ms = 1000,
 	},
+	.cookies = age_gate_cookies,
+	.regions = regions,
 };
 
 /* The prices of one offer, as the page shows them (texts owned by the response). */
@@ -208,8 +262,9 @@ static void check_price_final(struct mc_response *res, const struct offer *o, co
 /*
  * Set price, list price and currency from `o`.  The currency hint is the
  * currency of the offer's own texts, else the one of `page` (see
- * page_currency; a "Free" row names none).  An unparsable price leaves the
- * item invalid ("bad_price").
+ * page_currency; a "Free" row names none), else the run's region's (a NULL
+ * hint: "$" alone is the region's dollar, "¥" its yen).  An unparsable
+ * price leaves the item invalid ("bad_price").
  */
 static void set_prices(struct mc_response *res, struct mc_item *it, const struct offer *o,
 		       xmlNodePtr page)

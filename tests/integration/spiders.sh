@@ -165,8 +165,8 @@ facts_steam() {
 	# The default start URL pages the same way: the saved pages served at its
 	# start=0/50/100 (only in this private copy) give the same 103 items.
 	default=$(mc spiders | awk '$1 == "steam" { print $NF }')
-	check "steam: the default start URL is the results JSON of every game (category1=998) from start=0" \
-		grep -qE '^https://store\.steampowered\.com/search/results/\?(.*&)?start=0&count=50&.*category1=998&.*infinite=1$' <<<"$default"
+	check "steam: the default start URL is the results JSON of every game (category1=998) from start=0, of the default region (cc=us, English texts)" \
+		grep -qE '^https://store\.steampowered\.com/search/results/\?(.*&)?start=0&count=50&.*category1=998&.*infinite=1&cc=us&l=english$' <<<"$default"
 	d=$(steam_pages '/search\/results\/?query=&/d')
 	for n in 0 50 100; do
 		printf '%s\t%s\tapplication/json\n' "$(sed "s/start=0&/start=$n\&/" <<<"$default")" \
@@ -174,7 +174,7 @@ facts_steam() {
 	done
 	out=$(steam_replay "$d" "$default")
 	check_eq "$(count "$out") $(grep -c 'not in the saved pages' "$d/log")" "103 0" \
-		"steam: from the default start URL, start is replaced in place (start=50, start=100): 103 items, no 404"
+		"steam: from the default start URL, start is replaced in place (start=50, start=100), cc=us and l=english kept: 103 items, no 404"
 
 	# The plain search (supportedlang=english, "showing 1 - 50 of 171986").
 	out=$(only steam 'https://store.steampowered.com/search/?supportedlang=english')
