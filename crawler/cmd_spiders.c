@@ -1,6 +1,6 @@
 /*
  * `marketcrawl spiders`: the compiled-in spiders, their scope (does a run
- * see the whole catalogue?) and their start URLs.
+ * see the whole catalogue?), their regions and their start URLs.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,13 +9,26 @@
 #include "marketcrawl/exitcode.h"
 #include "marketcrawl/registry.h"
 
+/* "us,gb,de" (the default first), or "-" for a spider without regions. */
+static void print_regions(const struct mc_region *r)
+{
+	if (!r || !r->code) {
+		putchar('-');
+		return;
+	}
+	for (; r->code; r++)
+		printf("%s%s", r->code, r[1].code ? "," : "");
+}
+
 int mc_cmd_spiders(int argc, char **argv)
 {
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		puts("usage: marketcrawl spiders\n\n"
-		     "List the compiled-in spiders: name, marketplace, scope and start URLs.\n"
-		     "Scope `full`: a run reads the whole catalogue, so a complete run may\n"
-		     "delist what it did not see; `partial`: part of it (deals, given pages).\n"
+		     "List the compiled-in spiders: name, marketplace, scope, regions and\n"
+		     "start URLs.  Scope `full`: a run reads the whole catalogue, so a\n"
+		     "complete run may delist what it did not see; `partial`: part of it\n"
+		     "(deals, given pages).  Regions: the codes `crawl --region` takes, the\n"
+		     "default first (`-`: none).\n"
 		     "A spider is spiders/NAME.c; `make` adds it to this list.");
 		return MC_EXIT_OK;
 	}
@@ -24,8 +37,9 @@ int mc_cmd_spiders(int argc, char **argv)
 		return MC_EXIT_USAGE;
 	}
 	for (const struct mc_spider *const *s = mc_spiders; *s; s++) {
-		printf("%-16s %-16s %-7s", (*s)->name, (*s)->marketplace ? (*s)->marketplace : "-",
+		printf("%-16s %-16s %-7s ", (*s)->name, (*s)->marketplace ? (*s)->marketplace : "-",
 		       (*s)->scope == MC_SCOPE_FULL ? "full" : "partial");
+		print_regions((*s)->regions);
 		for (const char *const *u = (*s)->start_urls; u && *u; u++)
 			printf(" %s", *u);
 		putchar('\n');

@@ -93,7 +93,7 @@ struct symbol {
  * more specific one wins.
  */
 static const struct symbol safe_symbols[] = {
-	{"CAN$", "CAD", NULL}, {"CAD$", "CAD", NULL}, {"AU $", "AUD", NULL},
+	{"CAN$", "CAD", NULL}, {"CAD$", "CAD", NULL}, {"CDN$", "CAD", NULL}, {"AU $", "AUD", NULL},
 	{"US $", "USD", NULL}, {"GY$", "GYD", NULL}, {"G$", "GYD", NULL},
 	{"$b", "BOB", NULL}, {"E£", "EGP", NULL}, {"R₣", "RWF", NULL},
 	{"Bds$", "BBD", NULL}, {"CUC$", "CUC", NULL}, {"MOP$", "MOP", NULL},

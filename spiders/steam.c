@@ -79,6 +79,7 @@ static const struct mc_region regions[] = {
 	REGION("jp", "JPY"),
 	REGION("kr", "KRW"),
 	REGION("au", "AUD"),
+	REGION("ca", "CAD"),
 	{NULL},
 };
 
@@ -259,6 +260,16 @@ static void check_price_final(struct mc_response *res, const struct offer *o, co
 				o->final_text, p.amount, o->price_final);
 }
 
+/* "steam:<id>" (an app id, "sub/N" or "bundle/N"): the same app crawled for
+ * two regions is two listings of one product. */
+static void set_product_key(struct mc_item *it, const char *id)
+{
+	char key[80];
+
+	snprintf(key, sizeof key, "steam:%s", id);
+	mc_item_product_key(it, key);
+}
+
 /*
  * Set price, list price and currency from `o`.  The currency hint is the
  * currency of the offer's own texts, else the one of `page` (see
@@ -374,6 +385,7 @@ static void parse_row(struct mc_response *res, xmlNodePtr row, xmlNodePtr page)
 	}
 	it = mc_item_new(res);
 	mc_item_external_id(it, id);
+	set_product_key(it, id);
 	mc_item_title(it, title);
 	/* The ?snr= tracking parameter changes with the page; drop the query. */
 	mc_item_url(it, mc_regex(res, "^[^?#]+", href, 0));
@@ -543,6 +555,7 @@ static void parse_app(struct mc_response *res, xmlNodePtr block)
 		title = mc_xpath_text(res, NULL, "//div[" CLASS("apphub_AppName") "]");
 	it = mc_item_new(res);
 	mc_item_external_id(it, app);
+	set_product_key(it, app);
 	mc_item_title(it, title);
 	if (url)
 		mc_item_url(it, url);

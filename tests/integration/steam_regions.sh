@@ -76,11 +76,13 @@ done
 check_eq "$(items "$T"/us/*.jsonl | jq -c 'del(.region, .observed_at)')" \
 	"$(items "$T"/de/*.jsonl | jq -c 'del(.region, .observed_at)')" \
 	"the same page read in two regions: the same listings but for the region"
+check_eq "$(items "$T"/us/*.jsonl | jq -r 'select(.product_key != "steam:" + .external_id)' | wc -l | tr -d ' ')" 0 \
+	"every item's product_key is steam:<external_id>, so a game's regional listings are one product"
 
 # ---- every region's currency, for a price that names none ---------------
-declare -A currency=([us]=USD [gb]=GBP [de]=EUR [fr]=EUR [pl]=PLN [br]=BRL [jp]=JPY [kr]=KRW [au]=AUD)
+declare -A currency=([us]=USD [gb]=GBP [de]=EUR [fr]=EUR [pl]=PLN [br]=BRL [jp]=JPY [kr]=KRW [au]=AUD [ca]=CAD)
 mc crawl steam --region xx >/dev/null 2>"$T/codes.err"
-check_eq "$(sed -n 's/.*(its regions: \(.*\))$/\1/p' "$T/codes.err")" "us, gb, de, fr, pl, br, jp, kr, au" \
+check_eq "$(sed -n 's/.*(its regions: \(.*\))$/\1/p' "$T/codes.err")" "us, gb, de, fr, pl, br, jp, kr, au, ca" \
 	"the spider's regions, us first (the default), are the ones tested here"
 free_row=$(jq -r .results_html "$P/search_results_infinite_tag1254552_start000.json" |
 	awk '/<a href=/ { row = "" } { row = row $0 "\n" }
@@ -89,7 +91,10 @@ check "the Free row of FFFL: Brutalball Manager was cut from the saved page" \
 	grep -q '<div class="discount_final_price free">Free</div>' <<<"$free_row"
 rm "$results"
 jq -n --arg html "$free_row" '{success: 1, results_html: $html, total_count: 1, start: 0}' >"$results"
-for r in us gb de fr pl br jp kr au; do
+check_eq "$(mc spiders | awk '$1 == "steam" { print $4 }')" "us,gb,de,fr,pl,br,jp,kr,au,ca" \
+	"marketcrawl spiders lists steam's regions, the default first"
+check_eq "$(mc spiders | awk '$1 == "gog" { print $4 }')" "-" "and '-' for a spider without regions"
+for r in us gb de fr pl br jp kr au ca; do
 	f=$(crawl "free_$r" --region "$r")
 	check_eq "$(request "free_$r")" "$(search "$r") 200" "region $r: the search asks with cc=$r"
 	check_eq "$(items "$f" | jq -r '[.region, .external_id, .price, .currency] | join(" ")')" \
@@ -98,11 +103,13 @@ for r in us gb de fr pl br jp kr au; do
 done
 # The same row with its "Free" replaced by a price whose symbol several
 # currencies share (a derived text): the region's currency decides.
-for case in 'us|$4.99|4.99 USD' 'au|$4.99|4.99 AUD' 'jp|¥ 500|500 JPY'; do
+for case in 'us|$4.99|4.99 USD' 'au|$4.99|4.99 AUD' 'jp|¥ 500|500 JPY' 'ca|CDN$ 19.99|19.99 CAD' \
+	'us|CDN$ 19.99|19.99 CAD'; do
 	IFS='|' read -r r text want <<<"$case"
+	n=$((${n:-0} + 1))
 	jq -n --arg html "${free_row/>Free</>$text<}" \
 		'{success: 1, results_html: $html, total_count: 1, start: 0}' >"$results"
-	f=$(crawl "symbol_$r" --region "$r")
+	f=$(crawl "symbol_${n}_$r" --region "$r")
 	check_eq "$(items "$f" | jq -r '[.region, .price, .currency] | join(" ")')" "$r $want" \
 		"region $r: a row priced '$text' is $want"
 done

@@ -185,6 +185,8 @@ static const struct case_row cases[] = {
 	{"１，２００円", NULL, 0, "1200", "円", "JPY"},
 	{"R$ 10,00", NULL, 0, "10", "R$", "BRL"},
 	/* Steam */
+	{"CDN$ 19.99", "CAD", 0, "19.99", "CDN$", "CAD"},
+	{"CDN$ 19.99", NULL, 0, "19.99", "CDN$", "CAD"},
 	{"4,19€", NULL, 0, "4.19", "€", "EUR"},
 	{"0,--€", NULL, 0, "0", "€", "EUR"},
 	{"19,99€", NULL, 0, "19.99", "€", "EUR"},
