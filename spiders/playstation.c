@@ -2,13 +2,15 @@
  * PlayStation Store spider (store.playstation.com).
  *
  * Why it exists: the store renders its pages from data it ships as JSON, so
- * the reliable source of names and prices is that JSON, not the markup:
- *   - store pages embed it as Next.js state in
- *     <script id="__NEXT_DATA__" type="application/json">, where products
- *     sit in props.apolloState as "Product:<id>:<locale>" objects and the
- *     page's strands/grids list them in display order through __ref links;
- *   - the store's GraphQL API (categoryGridRetrieve and friends) answers
- *     with the same Product objects inline, under data.<query>.products.
+ * the reliable source of names and prices is that JSON, not the markup.  A
+ * run walks one whole category, the store's "All Deals" grid, through its
+ * GraphQL API: categoryGridRetrieve, a persisted-query GET to
+ * web.np.playstation.com with the locale in the x-psn-store-locale-override
+ * header and the Apollo client headers the store's web app sends, one page
+ * of `GRID_PAGE_SIZE` products after the other, each answer saying where
+ * the next starts (pageInfo offset + products) until its totalCount.
+ * Store pages given by hand are read from their Next.js state
+ * (<script id="__NEXT_DATA__">, Product objects in props.apolloState).
  * A product's price object carries display strings in the locale's format
  * ("basePrice": "79,800원", "discountedPrice": "33,516원", "isFree").
  * This module owns that knowledge; it never reads prices from markup and
@@ -21,10 +23,33 @@
 
 #include "marketcrawl/spider.h"
 
-static void parse_page(struct mc_response *res);
+/* The persisted query the store's web app runs for a category grid.  Sony
+ * replaces the hash with new releases of the app; the API then answers
+ * with an error ("PersistedQueryNotFound"), which is logged. */
+#define GRID_OPERATION "categoryGridRetrieve"
+#define GRID_EXTENSIONS \
+	"{\"persistedQuery\":{\"version\":1,\"sha256Hash\":" \
+	"\"9845afc0dbaab4965f6563fffc703f588c8e76792000e8610843b8d3ee9c4c09\"}}"
+/* Products per request: the size of the saved answer (pageInfo.size). */
+#define GRID_PAGE_SIZE 30
 
+static void parse_page(struct mc_response *res);
+static void parse_grid(struct mc_response *res);
+static void parse_store_page(struct mc_response *res);
+
+/*
+ * The first page of "All Deals" (category 3f772501-..., cat.gma.AllDeals,
+ * the category of the deals page's strand), in the default order: exactly
+ * what grid_page_url builds for offset 0 (the offline test replays the
+ * second page at the URL the spider builds, so a difference shows).
+ */
 static const char *const start_urls[] = {
-	"https://store.playstation.com/ko-kr/pages/deals",
+	"https://web.np.playstation.com/api/graphql/v1/op?operationName=categoryGridRetrieve"
+	"&variables=%7B%22id%22%3A%223f772501-f6f8-49b7-abac-874a88ca4897%22%2C%22pageArgs%22"
+	"%3A%7B%22size%22%3A30%2C%22offset%22%3A0%7D%2C%22sortBy%22%3Anull%2C%22filterBy%22"
+	"%3A%5B%5D%2C%22facetOptions%22%3A%5B%5D%7D"
+	"&extensions=%7B%22persistedQuery%22%3A%7B%22version%22%3A1%2C%22sha256Hash%22%3A"
+	"%229845afc0dbaab4965f6563fffc703f588c8e76792000e8610843b8d3ee9c4c09%22%7D%7D",
 	NULL,
 };
 
@@ -34,18 +59,59 @@ static const char *const allowed_domains[] = {
 	NULL,
 };
 
+/*
+ * What the store's web app sends with its GraphQL GETs.  The API refuses a
+ * GET without a non-simple Content-Type or an Apollo header as a possible
+ * CSRF; the client name and version are the app's (runtimeConfig of the
+ * saved page: "@sie-ppr-web-store/app" 0.112.1).  Spider headers, so every
+ * request has them, `marketcrawl parse` of a grid URL included; robots.txt
+ * and store pages ignore them.
+ */
+static const char *const grid_headers[] = {
+	"Accept: application/json",
+	"Content-Type: application/json",
+	"Origin: https://store.playstation.com",
+	"apollographql-client-name: @sie-ppr-web-store/app",
+	"apollographql-client-version: 0.112.1",
+	"x-apollo-operation-name: " GRID_OPERATION,
+	NULL,
+};
+
+/* A region is a store locale: the code is the locale of the store's URLs,
+ * sent as the API's locale header; the default (first) is the saved one. */
+static const struct mc_region regions[] = {
+	{.code = "ko-kr", .currency = "KRW",
+	 .headers = (const char *const[]){"x-psn-store-locale-override: ko-kr", NULL}},
+	{.code = "en-us", .currency = "USD",
+	 .headers = (const char *const[]){"x-psn-store-locale-override: en-us", NULL}},
+	{.code = "de-de", .currency = "EUR",
+	 .headers = (const char *const[]){"x-psn-store-locale-override: de-de", NULL}},
+	{NULL},
+};
+
+static const struct mc_callback callbacks[] = {
+	{"parse_grid", parse_grid},
+	{"parse_store_page", parse_store_page},
+	{NULL, NULL},
+};
+
 const struct mc_spider mc_spider_playstation = {
 	.name = "playstation",
 	.marketplace = "playstation",
 	.start_urls = start_urls,
 	.allowed_domains = allowed_domains,
 	.parse = parse_page,
-	.scope = MC_SCOPE_PARTIAL, /* one deals/category page, not the catalogue */
+	/* The whole deals category, not the catalogue: a product leaves it
+	 * when its sale ends and is still sold (docs/spiders.md). */
+	.scope = MC_SCOPE_PARTIAL,
 	.settings = {
 		.per_host = 1,
 		/* playstation.com's robots.txt asks for Crawl-delay: 5. */
 		.delay_ms = 5000,
 	},
+	.headers = grid_headers,
+	.callbacks = callbacks,
+	.regions = regions,
 };
 
 /* A string member of a JSON object, or NULL. */
@@ -87,7 +153,8 @@ static bool products_currency(json_t *products, char out[4])
 }
 
 /* One Product object → one item.  `locale` (e.g. "ko-kr") may be NULL: the
- * store then picks the visitor's locale for the product URL. */
+ * store then picks the visitor's locale for the product URL.  `currency`
+ * NULL means the region's. */
 static void emit_product(struct mc_response *res, json_t *product, const char *locale,
 			 const char *currency)
 {
@@ -139,6 +206,115 @@ static void emit_product(struct mc_response *res, json_t *product, const char *l
 	mc_item_emit(it);
 }
 
+/* Emit every product of `products` (an array of Product objects).  A price
+ * that names no currency (a free product's) takes the one the others name,
+ * else the region's. */
+static void emit_all(struct mc_response *res, json_t *products, const char *locale)
+{
+	char currency[4] = "";
+	size_t i;
+	json_t *p;
+
+	products_currency(products, currency);
+	json_array_foreach(products, i, p)
+		emit_product(res, p, locale, currency[0] ? currency : NULL);
+}
+
+/* The locale of a store URL ("https://store.playstation.com/ko-kr/..."). */
+static const char *url_locale(struct mc_response *res)
+{
+	return mc_regex(res, "^https?://[^/]+/([a-z]{2}-[a-z]{2})(/|$)", mc_response_url(res), 1);
+}
+
+/* ---- the category grid (GraphQL) ----------------------------------------- */
+
+/* The URL of the grid page of `category` from `offset`: the API path of the
+ * answer being read (so a mirror given with --origin keeps serving).  The
+ * category id is a token (checked by the caller), so it needs no escaping
+ * inside the JSON text. */
+static const char *grid_page_url(struct mc_response *res, const char *category,
+				 json_int_t offset)
+{
+	char vars[256];
+
+	snprintf(vars, sizeof vars,
+		 "{\"id\":\"%s\",\"pageArgs\":{\"size\":%d,\"offset\":%" JSON_INTEGER_FORMAT "},"
+		 "\"sortBy\":null,\"filterBy\":[],\"facetOptions\":[]}",
+		 category, GRID_PAGE_SIZE, offset);
+	return mc_url_query(res, "op", (const struct mc_param[]){
+		{"operationName", GRID_OPERATION},
+		{"variables", vars},
+		{"extensions", GRID_EXTENSIONS},
+		{NULL, NULL},
+	});
+}
+
+/*
+ * After a grid page with `count` products: follow the next page, unless
+ * this one is the last (pageInfo.isLast, or offset + count reaching
+ * totalCount) or says nothing new (no products, no pageInfo).
+ */
+static void grid_next(struct mc_response *res, json_t *grid, size_t count)
+{
+	json_t *info = json_object_get(grid, "pageInfo");
+	json_t *offset = json_object_get(info, "offset");
+	json_t *total = json_object_get(info, "totalCount");
+	const char *category = mc_regex(res, "^[A-Za-z0-9_.:-]{1,100}$", str_of(grid, "id"), 0);
+	json_int_t next;
+
+	if (!json_is_integer(offset) || !json_is_integer(total) || !category) {
+		mc_response_log(res, "grid without pageInfo offset/totalCount or a category id; "
+				"paging ends");
+		return;
+	}
+	next = json_integer_value(offset) + (json_int_t)count;
+	if (json_is_true(json_object_get(info, "isLast")) || next >= json_integer_value(total))
+		return;
+	if (count == 0) {
+		mc_response_log(res, "no products at offset %" JSON_INTEGER_FORMAT
+				" of totalCount %" JSON_INTEGER_FORMAT "; paging ends",
+				json_integer_value(offset), json_integer_value(total));
+		return;
+	}
+	mc_follow(res, grid_page_url(res, category, next), parse_grid, NULL);
+}
+
+/*
+ * A GraphQL answer: {"data": {"<query>": {"products": [...], ...}}}, or
+ * {"errors": [...]} when the API refused the query.  Every query's
+ * products are emitted; a categoryGridRetrieve answer pages on.  The
+ * product URLs take the run's locale (the region code).
+ */
+static void parse_grid(struct mc_response *res)
+{
+	const struct mc_region *region = mc_response_region(res);
+	const char *locale = region ? region->code : url_locale(res);
+	json_t *root = mc_response_json(res);
+	json_t *data = json_object_get(root, "data");
+	json_t *errors = json_object_get(root, "errors");
+	const char *key;
+	json_t *value;
+
+	if (!root)
+		return; /* mc_response_json said why */
+	if (json_array_size(errors) > 0) {
+		const char *msg = mc_json_str(res, errors, "0.message");
+		mc_response_log(res, "GraphQL error: %s", msg ? msg : "(no message)");
+	} else if (!json_is_object(data)) {
+		mc_response_log(res, "JSON without a \"data\" object");
+	}
+	json_object_foreach(data, key, value) {
+		json_t *products = json_object_get(value, "products");
+		if (!json_is_array(products))
+			continue;
+		emit_all(res, products, locale);
+		if (strcmp(key, GRID_OPERATION) == 0)
+			grid_next(res, value, json_array_size(products));
+	}
+}
+
+/* ---- store pages (__NEXT_DATA__) ------------------------------------------ */
+
 /*
  * Append to `out` the Product objects of Apollo state `apollo`: first those
  * the page's strands and grids list (display order), then any other.
@@ -173,27 +349,9 @@ static void apollo_products(json_t *apollo, json_t *out)
 	json_decref(seen);
 }
 
-/* Emit every product of `products` (an array of Product objects). */
-static void emit_all(struct mc_response *res, json_t *products, const char *locale)
-{
-	char currency[4] = "";
-	size_t i;
-	json_t *p;
-
-	if (!products_currency(products, currency))
-		mc_response_log(res, "no price names a currency; free products will be dropped");
-	json_array_foreach(products, i, p)
-		emit_product(res, p, locale, currency[0] ? currency : NULL);
-}
-
-/* The locale of a store URL ("https://store.playstation.com/ko-kr/..."). */
-static const char *url_locale(struct mc_response *res)
-{
-	return mc_regex(res, "^https?://[^/]+/([a-z]{2}-[a-z]{2})(/|$)", mc_response_url(res), 1);
-}
-
-/* A store page: the products of its __NEXT_DATA__ Apollo state. */
-static void parse_next_data(struct mc_response *res)
+/* A store page: the products of its __NEXT_DATA__ Apollo state, with the
+ * page's own locale. */
+static void parse_store_page(struct mc_response *res)
 {
 	json_t *root = mc_script_json(res, "//script[@id='__NEXT_DATA__']");
 	json_t *apollo = mc_json_get(root, "props.apolloState");
@@ -212,32 +370,7 @@ static void parse_next_data(struct mc_response *res)
 	json_decref(products);
 }
 
-/* A GraphQL API answer: {"data": {"<query>": {"products": [...]}}}.  The
- * locale travels in a request header, not the URL, so it comes from the
- * per-request data when a page followed the API, else from the URL. */
-static void parse_api(struct mc_response *res)
-{
-	const char *locale = mc_response_data(res);
-	json_t *root = mc_response_json(res);
-	json_t *data = json_object_get(root, "data");
-	const char *key;
-	json_t *value;
-
-	if (!root)
-		return; /* mc_response_json said why */
-	if (!json_is_object(data)) {
-		mc_response_log(res, "JSON without a \"data\" object");
-		return;
-	}
-	if (!locale || !mc_regex(res, "^[a-z]{2}-[a-z]{2}$", locale, 0))
-		locale = url_locale(res);
-	json_object_foreach(data, key, value) {
-		json_t *products = json_object_get(value, "products");
-		if (json_is_array(products))
-			emit_all(res, products, locale);
-	}
-}
-
+/* A start URL: the grid (JSON), or a store page given by hand (HTML). */
 static void parse_page(struct mc_response *res)
 {
 	const char *type = mc_response_header(res, "Content-Type");
@@ -247,7 +380,7 @@ static void parse_page(struct mc_response *res)
 		return;
 	}
 	if (type && strstr(type, "json"))
-		parse_api(res);
+		parse_grid(res);
 	else
-		parse_next_data(res);
+		parse_store_page(res);
 }

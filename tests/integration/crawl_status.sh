@@ -187,10 +187,10 @@ check_eq "$(mc spiders | awk '$1 != "steam" { print $1 " " $3 }' | sort | tr '\n
 	"books_toscrape full demo full gog partial playstation partial schemaorg partial " \
 	"marketcrawl spiders: the scope column"
 # Each marketplace spider's saved start page, served at its start URL's path.
-mkdir -p "$T/scopes/en" "$T/scopes/ko-kr/pages"
+mkdir -p "$T/scopes/en" "$T/scopes/api/graphql/v1"
 cp "$MC_ROOT"/tests/spiders/gog/pages/gog_has_games.html "$T/scopes/en/index.html"
-cp "$MC_ROOT"/tests/spiders/playstation/pages/ps_deals_wrapped.html "$T/scopes/ko-kr/pages/deals"
-echo 'Content-Type: text/html' >"$T/scopes/ko-kr/pages/deals.headers"
+cp "$MC_ROOT"/tests/spiders/playstation/pages/ps_grid.json "$T/scopes/api/graphql/v1/op"
+echo 'Content-Type: application/json' >"$T/scopes/api/graphql/v1/op.headers"
 cp "$MC_ROOT"/tests/spiders/books_toscrape/pages/books_toscrape_index.html "$T/scopes/index.html"
 start_httpd "$T/scopes"
 for s in gog:partial playstation:partial books_toscrape:full; do

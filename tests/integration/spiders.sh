@@ -236,17 +236,94 @@ facts_gog() {
 }
 
 # ---- playstation
+# The category grid through GraphQL: the real first page of "All Deals"
+# (offset 0, totalCount 2259) and a derived last page (offset 30, totalCount
+# 42), at the URLs the spider builds (VERIFIED.md).
+ps_start=$(head -n 1 tests/spiders/playstation/start_urls)
+# ps_offset N: the start URL asking for offset N.
+ps_offset() { sed "s/%22offset%22%3A0%7D/%22offset%22%3A$1%7D/" <<<"$ps_start"; }
+# ps_pages [PAGE2]: a private playstation test directory replaying the grid
+# from its start URL, with the JSON file PAGE2 (none: nothing) at offset 30;
+# prints its path.
+ps_pages() {
+	local dir
+	dir=$(mktemp -d "$T/ps.XXXXXX")
+	mkdir -p "$dir/playstation/pages"
+	cp tests/spiders/playstation/pages/ps_grid.json "$dir/playstation/pages/"
+	printf '%s\tps_grid.json\tapplication/json\n' "$ps_start" >"$dir/playstation/pages.tsv"
+	if [ -n "${1:-}" ]; then
+		cp "$1" "$dir/playstation/pages/page2.json"
+		printf '%s\tpage2.json\tapplication/json\n' "$(ps_offset 30)" >>"$dir/playstation/pages.tsv"
+	fi
+	printf '%s\n' "$ps_start" >"$dir/playstation/start_urls"
+	echo "$dir"
+}
+# ps_replay DIR [--region CODE]: the items, one per line; the log in DIR/log.
+ps_replay() {
+	local dir=$1; shift
+	mc check-spider --dir "$dir" --print "$@" playstation 2>"$dir/log"
+}
+ps_ids() { sed -n 's/.*"external_id":"\([^"]*\)".*/\1/p' <<<"$1" | tr '\n' ' '; }
+# ps_page2 JQ: the derived page 2 passed through the jq filter JQ, in a file; prints its path.
+ps_page2() {
+	local f
+	f=$(mktemp "$T/ps_page2.XXXXXX")
+	jq "$1" tests/spiders/playstation/derived/ps_grid_offset30_last.json >"$f"
+	echo "$f"
+}
+
 facts_playstation() {
-	local out it
+	local d out it
+	d=$(ps_pages tests/spiders/playstation/derived/ps_grid_offset30_last.json)
+	out=$(ps_replay "$d")
+	check_eq "$(count "$out")" 42 "playstation: the grid walk yields 30 + 12 products (the last page's totalCount 42)"
+	check_eq "$(ps_ids "$(sed -n '1p;30p;31p;42p' <<<"$out")")" \
+		"HP6545-PPSA23226_00-GAME000000000000 HP0700-PPSA27500_00-ASIAFULLGAME0000 HP9000-PPSA08340_00-MARVELSPIDERMAN2 UP1003-PPSA26786_00-PREMIUMEDITION00 " \
+		"playstation: items in grid order, page 1 then page 2 (first and last of each)"
+	check_eq "$(grep -c 'not in the saved pages' "$d/log")" 0 \
+		"playstation: offset 30 was asked at the saved URL, and nothing after the last page"
+	it=$(item "$out" HP6545-PPSA23226_00-GAME000000000000)
+	check_eq "$(prices "$it") $(field "$it" discount_pct)" '"45360" "64800" "KRW" 30' \
+		"playstation: the grid's first product 64,800원 → 45,360원, -30%"
+	check_eq "$(field "$it" region) $(field "$it" url)" \
+		'"ko-kr" "https://store.playstation.com/ko-kr/product/HP6545-PPSA23226_00-GAME000000000000"' \
+		"playstation: the default region ko-kr, in the item and its product URL"
+	check_eq "$(prices "$(item "$out" UB0876-PPSA24033_00-0357412205143914)")" '"10800" null "KRW"' \
+		"playstation: an undiscounted grid product has no list price"
+	check_eq "$(prices "$(item "$out" HP9000-PPSA08340_00-MARVELSPIDERMAN2)")" '"33516" "79800" "KRW"' \
+		"playstation: page 2's Spider-Man 2 33,516원 with list 79,800원"
+
+	d=$(ps_pages)
+	out=$(ps_replay "$d")
+	check_eq "$(count "$out") $(grep -cF "not in the saved pages (404): $(ps_offset 30)" "$d/log")" "30 1" \
+		"playstation: without page 2 saved, its request (offset 30) is a logged 404"
+	d=$(ps_pages "$(ps_page2 '.data.categoryGridRetrieve.pageInfo |= (.totalCount = 2259 | .isLast = false)')")
+	out=$(ps_replay "$d")
+	check_eq "$(count "$out") $(grep -cF "not in the saved pages (404): $(ps_offset 42)" "$d/log")" "42 1" \
+		"playstation: below totalCount the walk goes on at offset + products (30 + 12 = 42)"
+	d=$(ps_pages "$(ps_page2 '.data.categoryGridRetrieve.pageInfo.totalCount = 2259')")
+	out=$(ps_replay "$d")
+	check_eq "$(count "$out") $(grep -c 'not in the saved pages' "$d/log")" "42 0" \
+		"playstation: pageInfo.isLast ends the walk below totalCount"
+	d=$(ps_pages "$(ps_page2 '.data.categoryGridRetrieve |= (.products = [] | .pageInfo |= (.totalCount = 2259 | .isLast = false))')")
+	out=$(ps_replay "$d")
+	check_eq "$(count "$out") $(grep -c 'no products at offset 30 of totalCount 2259; paging ends' "$d/log") $(grep -c 'not in the saved pages' "$d/log")" \
+		"30 1 0" "playstation: a page without products ends the walk, logged"
+	d=$(ps_pages "$(ps_page2 '{errors: [{message: "PersistedQueryNotFound"}]}')")
+	out=$(ps_replay "$d")
+	check_eq "$(count "$out") $(grep -c 'GraphQL error: PersistedQueryNotFound' "$d/log")" "30 1" \
+		"playstation: a GraphQL error answer (a rotated query hash) is logged and ends the walk"
+	d=$(ps_pages tests/spiders/playstation/derived/ps_grid_offset30_last.json)
+	out=$(ps_replay "$d" --region de-de)
+	check_eq "$(count "$out") $(grep -c '"region":"de-de","external_id":"\([^"]*\)","url":"https://store\.playstation\.com/de-de/product/\1"' <<<"$out")" \
+		"42 42" "playstation: --region de-de stamps every item and its product URL with the locale"
+
 	out=$(only playstation 'https://store.playstation.com/ko-kr/pages/deals')
 	check_eq "$(count "$out")" 12 "playstation: the __NEXT_DATA__ deals page yields 12 products"
 	it=$(item "$out" HP9000-PPSA08340_00-MARVELSPIDERMAN2)
 	check_eq "$(prices "$it")" '"33516" "79800" "KRW"' "playstation: Spider-Man 2 33,516원 with list 79,800원"
-	check_eq "$(field "$it" discount_pct)" 57 "playstation: Spider-Man 2 discountText -57%"
-	out=$(only playstation "$(sed -n 2p tests/spiders/playstation/start_urls)")
-	check_eq "$(count "$out")" 30 "playstation: the categoryGridRetrieve JSON yields 30 products"
-	check_eq "$(prices "$(item "$out" UB0876-PPSA24033_00-0357412205143914)")" '"10800" null "KRW"' \
-		"playstation: an undiscounted grid product has no list price"
+	check_eq "$(field "$it" discount_pct) $(field "$it" classification) $(field "$it" title_id)" \
+		'57 "FULL_GAME" "PPSA08340_00"' "playstation: Spider-Man 2 discountText -57%, FULL_GAME, PPSA08340_00"
 }
 
 # ---- books_toscrape
