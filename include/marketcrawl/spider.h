@@ -14,6 +14,10 @@
  * is not documented otherwise is owned by the response and stays valid until
  * the parse callback returns.  Spiders never free anything they got from a
  * helper, and never keep such a pointer after the callback returns.
+ * Memory libxml2 or jansson hand out during a callback (xmlGetProp,
+ * json_dumps...) comes from the page's arena: release it with the
+ * library's own free function (xmlFree; jansson's from json_get_alloc_funcs),
+ * never with free(), which aborts on it.
  * Callbacks must not keep global mutable state: the engine may run them on
  * several worker threads at once.
  */
