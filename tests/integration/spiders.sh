@@ -8,6 +8,8 @@
 #    whose spider is not compiled in fails; a compiled-in spider without a
 #    test directory is a "# " note, except the bundled spiders that have
 #    always had one (steam, gog, playstation, books_toscrape).
+#    A spider with regions is checked in its default region there, and in
+#    every region its tests/spiders/NAME/regions file lists (1b).
 # 2. check-spider must fail when an expectation is wrong: for every test, a
 #    private copy with item 1's price changed fails, naming the field.
 # 3. Facts asserted independently of expected.jsonl, page by page, for the
@@ -79,30 +81,79 @@ for s in "${tests[@]}"; do
 	fi
 done
 
+# ---- 1b. the other regions ------------------------------------------------
+# A spider with regions replays its default (first) region from start_urls
+# and expected.jsonl above.  tests/spiders/NAME/regions lists more region
+# codes, one a line ('#' comments); each CODE has start_urls.CODE and
+# expected.CODE.jsonl, replayed with --region CODE from a private copy.
+# region_runs: "SPIDER CODE" for every listed region of every test.
+region_runs() {
+	local s code
+	for s in "${tests[@]}"; do
+		[ -f "tests/spiders/$s/regions" ] || continue
+		sed 's/#.*//' "tests/spiders/$s/regions" | while read -r code; do
+			[ -n "$code" ] && echo "$s $code"
+		done
+	done
+}
+# region_dir PARENT SPIDER CODE: PARENT/SPIDER as the test of region CODE.
+region_dir() {
+	mkdir -p "$1/$2"
+	ln -s "$MC_ROOT/tests/spiders/$2/pages" "$1/$2/pages"
+	cp "tests/spiders/$2/pages.tsv" "$1/$2/"
+	cp "tests/spiders/$2/start_urls.$3" "$1/$2/start_urls"
+	cp "tests/spiders/$2/expected.$3.jsonl" "$1/$2/expected.jsonl"
+}
+while read -r s code; do
+	[ -n "$s" ] || continue
+	region_dir "$T/region.$s.$code" "$s" "$code"
+	if mc check-spider --dir "$T/region.$s.$code" --region "$code" "$s" >"$T/$s.$code.check" 2>&1; then
+		ok "check-spider $s --region $code: $(tail -n 1 "$T/$s.$code.check")"
+	else
+		not_ok "check-spider $s --region $code: $(tail -n 1 "$T/$s.$code.check")"
+		grep -v '^marketcrawl: \(info\|warn\)' "$T/$s.$code.check" | head -n 12 | sed 's/^/# /'
+	fi
+done <<<"$(region_runs)"
+
 # ---- 2. the contract test can fail ----------------------------------------
-for s in "${tests[@]}"; do
-	dir=$T/wrong/$s
-	mkdir -p "$dir"
-	ln -s "$MC_ROOT/tests/spiders/$s/pages" "$dir/pages"
-	cp "tests/spiders/$s/pages.tsv" "tests/spiders/$s/start_urls" "$dir/"
-	first=$(grep -m 1 . "tests/spiders/$s/expected.jsonl")
+# wrong_price DIR SPIDER [--region CODE]: DIR/SPIDER is a test directory
+# whose expected.jsonl is the one to break.
+wrong_price() {
+	local dir=$1 s=$2 first price label
+	shift 2
+	label="$s${*:+ $*}"
+	first=$(grep -m 1 . "$dir/$s/expected.jsonl.orig")
 	if [ -z "$first" ]; then
-		not_ok "tests/spiders/$s/expected.jsonl expects no item: the test checks nothing"
-		continue
+		not_ok "the expected items of $label expect no item: the test checks nothing"
+		return
 	fi
 	price=$(jq -r .price <<<"$first")
 	# Item 1 with one more digit on its price; every other line unchanged.
 	{
 		jq -c '.price += "1"' <<<"$first"
-		awk 'found || !NF { print; next } { found = 1 }' "tests/spiders/$s/expected.jsonl"
-	} >"$dir/expected.jsonl"
-	if mc check-spider --dir "$T/wrong" "$s" >"$T/$s.wrong" 2>&1; then
-		not_ok "check-spider $s fails on a wrong expected price"
+		awk 'found || !NF { print; next } { found = 1 }' "$dir/$s/expected.jsonl.orig"
+	} >"$dir/$s/expected.jsonl"
+	if mc check-spider --dir "$dir" "$@" "$s" >"$dir/$s.wrong" 2>&1; then
+		not_ok "check-spider $label fails on a wrong expected price"
 	else
-		check "check-spider $s fails on a wrong expected price of item 1, naming the field" \
-			grep -qF "price: expected \"${price}1\", got \"$price\"" "$T/$s.wrong"
+		check "check-spider $label fails on a wrong expected price of item 1, naming the field" \
+			grep -qF "price: expected \"${price}1\", got \"$price\"" "$dir/$s.wrong"
 	fi
+}
+for s in "${tests[@]}"; do
+	dir=$T/wrong/$s
+	mkdir -p "$dir"
+	ln -s "$MC_ROOT/tests/spiders/$s/pages" "$dir/pages"
+	cp "tests/spiders/$s/pages.tsv" "tests/spiders/$s/start_urls" "$dir/"
+	cp "tests/spiders/$s/expected.jsonl" "$dir/expected.jsonl.orig"
+	wrong_price "$T/wrong" "$s"
 done
+while read -r s code; do
+	[ -n "$s" ] || continue
+	region_dir "$T/wrong.$s.$code" "$s" "$code"
+	mv "$T/wrong.$s.$code/$s/expected.jsonl" "$T/wrong.$s.$code/$s/expected.jsonl.orig"
+	wrong_price "$T/wrong.$s.$code" "$s" --region "$code"
+done <<<"$(region_runs)"
 
 # ---- 3. facts, page by page ------------------------------------------------
 # facts_NAME runs after the discovery found tests/spiders/NAME/ (the end of
@@ -335,6 +386,73 @@ facts_books_toscrape() {
 		"books: UPC a897fe39b1053632, £51.77 incl. tax"
 	check_eq "$(field "$out" stock_count) $(field "$out" rating) $(field "$out" availability)" \
 		'22 3 "in_stock"' "books: In stock (22 available), three stars"
+}
+
+# ---- xbox
+# xbox_replay REGION START_URL [DERIVED_FILE]: the items of one products
+# answer replayed for REGION, one per line (the log in $T/xbox.log); with
+# DERIVED_FILE (from tests/spiders/xbox/derived/) served instead of the
+# saved answer at START_URL.
+xbox_replay() {
+	local dir
+	dir=$(mktemp -d "$T/xbox.XXXXXX")
+	mkdir -p "$dir/xbox/pages"
+	ln -s "$MC_ROOT"/tests/spiders/xbox/pages/* "$dir/xbox/pages/"
+	cp tests/spiders/xbox/pages.tsv "$dir/xbox/"
+	if [ -n "${3:-}" ]; then
+		ln -s "$MC_ROOT/tests/spiders/xbox/derived/$3" "$dir/xbox/pages/$3"
+		printf '%s\t%s\tapplication/json\n' "$2" "$3" >"$dir/xbox/pages.tsv"
+	fi
+	printf '%s\n' "$2" >"$dir/xbox/start_urls"
+	mc check-spider --dir "$dir" --region "$1" --print xbox 2>"$T/xbox.log"
+}
+# xbox_attr LINE KEY: attrs.KEY of an item as compact JSON.
+xbox_attr() { jq -c ".attrs.$2" <<<"$1"; }
+
+facts_xbox() {
+	local kr us out it
+	kr=$(head -n 1 tests/spiders/xbox/start_urls)
+	us=$(head -n 1 tests/spiders/xbox/start_urls.us)
+	out=$(xbox_replay kr "$kr")
+	check_eq "$(count "$out")" 6 "xbox: the KR answer's six products each have one offer for sale"
+	check_eq "$(prices "$(item "$out" 9NQ0MVSLV0G7)") $(prices "$(item "$out" 9PJ2RVRC0L1X)") $(prices "$(item "$out" 9N2ZDN7NWQKV)")" \
+		'"62000" null "KRW" "84800" null "KRW" "73000" null "KRW"' \
+		"xbox: ListPrice 62000.0 / 84800.0 / 73000.0 = MSRP: exact decimals, no list price"
+	check_eq "$(prices "$(item "$out" 9NKC1Z4Z92VN)") $(prices "$(item "$out" 9PH339L3Z99C)") $(prices "$(item "$out" 9NBR63PT4FZC)")" \
+		'"24500" null "KRW" "123000" null "KRW" "62900" null "KRW"' \
+		"xbox: ListPrice 24500.0 / 123000.0 / 62900.0 KRW, not the 0.0 USD licences nor the HistoricalBest sale prices"
+	it=$(item "$out" 9PJ2RVRC0L1X)
+	check_eq "$(xbox_attr "$it" availability_id)" '"B3PL0F2MGW3P"' \
+		"xbox: NBA 2K26 is sold by B3PL0F2MGW3P, its first offer for sale in display order"
+	check_eq "$(xbox_attr "$(item "$out" 9NBR63PT4FZC)" platforms) $(xbox_attr "$(item "$out" 9NBR63PT4FZC)" sku_id)" \
+		'["pc","xbox"] "0010"' "xbox: Ready or Not's offer is for Windows.Desktop and Windows.Xbox, SKU 0010 (not trial 0011, not 0017)"
+	check_eq "$(field "$it" region) $(field "$it" url)" \
+		'"kr" "https://www.xbox.com/ko-kr/games/store/nba-2k26/9PJ2RVRC0L1X"' "xbox: the item carries its region and an xbox.com ko-kr URL"
+	check_eq "$(grep -c 'not in the saved pages' "$T/xbox.log")" 1 "xbox: one more products request, for the related products"
+	check "xbox: the related products are asked for in one batch, in order of mention, in the same market" \
+		grep -qF 'products?bigIds=9P079R5LGV4T,9NVJH73H5WQG,9PCCGHDBMR1P,9N9W42TW36FS,9NFKCJNBR34N,9PP9PFSCJTWR,9NNPT0NZX54B,BPSWGQBW7R3G,C59P3L6F56QH,BQ024QBMVR45,BRZXR0HVS5J3,C4ZWQ221K0LT,9PGSCVZP98QG,9P509TCB36H0&market=KR&languages=ko-kr' "$T/xbox.log"
+	out=$(only xbox "$kr")
+	check_eq "$(field "$(head -n 1 <<<"$out")" region)" '"kr"' "xbox: without --region the first region (kr) runs"
+
+	out=$(xbox_replay us "$us")
+	check_eq "$(count "$out") $(prices "$out") $(field "$out" title)" '1 "0" null "USD" "Fortnite"' \
+		"xbox: the US answer yields Fortnite, free (its one Purchase availability, 0.0 USD)"
+	check "xbox: Call of Duty's 12 availabilities at 0.0 USD are no offer (no Purchase action)" \
+		grep -qF 'product C5DTJ99626K3: no offer for sale in market US (12 no Purchase action); skipped' "$T/xbox.log"
+	out=$(xbox_replay us "$us" displaycatalog_browse_us_priced.json)
+	check_eq "$(prices "$out")" '"19.99" "29.99" "USD"' "xbox: ListPrice 19.99 / MSRP 29.99 (derived) give exactly 19.99 and list 29.99"
+
+	out=$(xbox_replay kr "$kr" displaycatalog_products_kr_edited.json)
+	check_eq "$(count "$out") $(prices "$(item "$out" 9PJ2RVRC0L1X)")" '2 "42400" "84800" "KRW"' \
+		"xbox (derived): NBA 2K26 at ListPrice 42400 with MSRP 84800 has list price 84800"
+	check "xbox (derived): an offer that ended before the answer's time is not for sale" \
+		grep -qF 'product 9NQ0MVSLV0G7: no offer for sale in market KR (1 ended, 3 no Purchase action); skipped' "$T/xbox.log"
+	check "xbox (derived): an offer that starts after it is not" \
+		grep -qF 'product 9NBR63PT4FZC: no offer for sale in market KR (1 not started, ' "$T/xbox.log"
+	check "xbox (derived): an offer for another market is not" \
+		grep -qF 'product 9N2ZDN7NWQKV: no offer for sale in market KR (1 another market, 3 no Purchase action); skipped' "$T/xbox.log"
+	check "xbox (derived): a remediation offer (0 KRW, for owners) is not" \
+		grep -qF 'product 9NKC1Z4Z92VN: no offer for sale in market KR (7 no Purchase action, 1 a remediation offer (owners only)); skipped' "$T/xbox.log"
 }
 
 for s in "${tests[@]}"; do
