@@ -20,6 +20,15 @@ static void print_regions(const struct mc_region *r)
 		printf("%s%s", r->code, r[1].code ? "," : "");
 }
 
+/* What a run without --region starts from: the default region's start
+ * URLs when it has its own, else the spider's. */
+static const char *const *start_urls(const struct mc_spider *s)
+{
+	if (s->regions && s->regions[0].code && s->regions[0].start_urls)
+		return s->regions[0].start_urls;
+	return s->start_urls;
+}
+
 int mc_cmd_spiders(int argc, char **argv)
 {
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -28,7 +37,7 @@ int mc_cmd_spiders(int argc, char **argv)
 		     "start URLs.  Scope `full`: a run reads the whole catalogue, so a\n"
 		     "complete run may delist what it did not see; `partial`: part of it\n"
 		     "(deals, given pages).  Regions: the codes `crawl --region` takes, the\n"
-		     "default first (`-`: none).\n"
+		     "default first (`-`: none); the start URLs shown are the default's.\n"
 		     "A spider is spiders/NAME.c; `make` adds it to this list.");
 		return MC_EXIT_OK;
 	}
@@ -40,7 +49,7 @@ int mc_cmd_spiders(int argc, char **argv)
 		printf("%-16s %-16s %-7s ", (*s)->name, (*s)->marketplace ? (*s)->marketplace : "-",
 		       (*s)->scope == MC_SCOPE_FULL ? "full" : "partial");
 		print_regions((*s)->regions);
-		for (const char *const *u = (*s)->start_urls; u && *u; u++)
+		for (const char *const *u = start_urls(*s); u && *u; u++)
 			printf(" %s", *u);
 		putchar('\n');
 	}
