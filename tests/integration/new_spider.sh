@@ -69,9 +69,9 @@ check_eq "$?" 0 "the tree with both new spiders builds (-Werror)"
 tail -n 20 "$T/make.out" | sed 's/^/# /'
 bin=$src/build/marketcrawl
 "$bin" spiders >"$T/spiders.out"
-check_eq "$(awk '$1 == "shop" { print $3 " " $4 }' "$T/spiders.out")" "partial $start" \
-	"shop is listed, partial, with its start URL"
-check_eq "$(awk '$1 == "odd" { print $4 }' "$T/spiders.out")" "$(cat tests/spiders/odd/start_urls)" \
+check_eq "$(awk '$1 == "shop" { print $3 " " $4 " " $5 }' "$T/spiders.out")" "partial - $start" \
+	"shop is listed, partial, without regions, with its start URL"
+check_eq "$(awk '$1 == "odd" { print $5 }' "$T/spiders.out")" "$(cat tests/spiders/odd/start_urls)" \
 	"odd is listed with its start URL byte for byte"
 check_eq "$("$bin" --version | sed -n 2p)" "commit unknown" \
 	"built outside a git checkout, --version says the commit is unknown"
