@@ -1450,10 +1450,15 @@ static const char *const *own_start_urls(const struct mc_crawl_opts *o)
 	return o->spider->start_urls;
 }
 
-/* How start requests are made (checked in check_requests). */
+/* How start requests are made (checked in check_requests): the command
+ * line's, else the region's, else the spider's. */
 static const struct mc_follow_opts *start_opts(const struct mc_crawl_opts *o)
 {
-	return o->start_opts ? o->start_opts : o->spider->start_opts;
+	if (o->start_opts)
+		return o->start_opts;
+	if (o->region && o->region->start_opts)
+		return o->region->start_opts;
+	return o->spider->start_opts;
 }
 
 static void seed(struct engine *e)

@@ -38,7 +38,7 @@ struct mc_crawl_opts {
 	 * the run record.  mc_crawl_opts_defaults sets the spider's first. */
 	const struct mc_region *region;
 	mc_parse_fn start_cb;            /* callback of the start URLs; NULL = spider->parse */
-	/* How the start URLs are requested; NULL = the spider's start_opts. */
+	/* How the start URLs are requested; NULL = the region's, else the spider's start_opts. */
 	const struct mc_follow_opts *start_opts;
 	/* `marketcrawl parse`: the requests callbacks follow are printed here,
 	 * one line each, instead of being crawled; NULL = crawl them. */

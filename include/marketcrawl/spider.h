@@ -99,6 +99,9 @@ struct mc_region {
 	const char *const *headers;    /* after the spider's, replacing by name */
 	const char *const *cookies;    /* after the spider's, replacing by name */
 	const char *currency;          /* ISO 4217 for prices that name none; may be NULL */
+	/* How its start URLs are requested (a GraphQL POST whose body names
+	 * the country); NULL = the spider's start_opts. */
+	const struct mc_follow_opts *start_opts;
 };
 
 /*

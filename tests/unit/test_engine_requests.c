@@ -129,6 +129,25 @@ static const struct mc_region regions[] = {
 	{.code = "de", .headers = de_headers, .cookies = de_cookies, .currency = "EUR"},
 	{.code = NULL},
 };
+/* A GraphQL-like store whose start POST names the country: region se's
+ * start requests carry se's body, not the spider's. */
+static const struct mc_follow_opts spider_start = {.method = MC_POST, .body = "{\"country\":\"US\"}",
+						   .content_type = "application/json"};
+static const struct mc_follow_opts se_start = {.method = MC_POST, .body = "{\"country\":\"SE\"}",
+					       .content_type = "application/json"};
+static const struct mc_region post_regions[] = {
+	{.code = "us"},
+	{.code = "se", .start_opts = &se_start},
+	{.code = NULL},
+};
+static const struct mc_spider post_spider = {
+	.name = "posts",
+	.marketplace = "posts",
+	.parse = echo_cb,
+	.start_opts = &spider_start,
+	.regions = post_regions,
+};
+
 static const struct mc_spider spider = {
 	.name = "requests",
 	.marketplace = "requests",
@@ -242,6 +261,33 @@ static char *cookies(json_t *rec, char *out, size_t outsz)
 		names[best] = NULL;
 	}
 	return out;
+}
+
+/* Crawl `url` with post_spider for region `code`; the start request's echo. */
+static json_t *region_start(const char *url, const char *code)
+{
+	const char *starts[] = {url, NULL};
+	struct mc_crawl_opts o;
+	struct mc_crawl_result r;
+	int n;
+	json_t *rec;
+
+	nseen = 0;
+	mc_crawl_opts_defaults(&o, &post_spider);
+	o.region = &post_regions[strcmp(code, "se") == 0];
+	o.start_urls = starts;
+	o.items_out = tmpfile();
+	o.delay_ms = 0;
+	o.max_retries = 0;
+	mc_crawl_run(&o, &r);
+	fclose(o.items_out);
+	mc_crawl_result_release(&r);
+	rec = record("/echo/region", &n);
+	CHECK_INT(n, 1, "one start request");
+	for (int i = 0; i < nseen; i++)
+		free(seen[i]);
+	nseen = 0;
+	return rec;
 }
 
 int main(void)
@@ -379,6 +425,16 @@ int main(void)
 	mc_crawl_result_release(&r);
 	for (int i = 0; i < nseen; i++)
 		free(seen[i]);
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/echo/region", port);
+	rec = region_start(url, "se");
+	CHECK_STR(json_string_value(json_object_get(rec, "body")), "{\"country\":\"SE\"}",
+		  "a region's start_opts: its own start POST body");
+	json_decref(rec);
+	rec = region_start(url, "us");
+	CHECK_STR(json_string_value(json_object_get(rec, "body")), "{\"country\":\"US\"}",
+		  "a region without start_opts: the spider's");
+	json_decref(rec);
 
 	kill(httpd_pid, SIGTERM);
 	int status = 0;
