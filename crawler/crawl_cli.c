@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "crawl_cli.h"
+#include "host_rule.h"
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/log.h"
 #include "marketcrawl/registry.h"
 #include "marketcrawl/url.h"
+#include "proxy.h"
 
 enum {
 	OPT_OUT = 256, OPT_DATA_DIR, OPT_START_URL, OPT_ALLOW_DOMAIN, OPT_MAX_PAGES,
@@ -23,7 +25,8 @@ enum {
 	OPT_INSECURE, OPT_NO_ROBOTS, OPT_OBEY_CRAWL_DELAY, OPT_NO_CRAWL_DELAY, OPT_MIN_ITEM_RATIO,
 	OPT_MAX_DROP_RATIO, OPT_NO_HEALTH, OPT_LOG_LEVEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FAST,
 	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER, OPT_CA_FILE, OPT_MAX_TIME,
-	OPT_ORIGIN, OPT_REGION,
+	OPT_ORIGIN, OPT_REGION, OPT_PROXY, OPT_PROXY_LIST, OPT_NO_PROXY, OPT_PER_PROXY,
+	OPT_PROXY_DELAY, OPT_HOST_RULE,
 };
 
 static const struct option long_opts[] = {
@@ -67,6 +70,12 @@ static const struct option long_opts[] = {
 	{"db", required_argument, NULL, OPT_DB},
 	{"sitemap", required_argument, NULL, OPT_SITEMAP},
 	{"sitemap-filter", required_argument, NULL, OPT_SITEMAP_FILTER},
+	{"proxy", required_argument, NULL, OPT_PROXY},
+	{"proxy-list", required_argument, NULL, OPT_PROXY_LIST},
+	{"no-proxy", required_argument, NULL, OPT_NO_PROXY},
+	{"per-proxy", required_argument, NULL, OPT_PER_PROXY},
+	{"proxy-delay", required_argument, NULL, OPT_PROXY_DELAY},
+	{"host-rule", required_argument, NULL, OPT_HOST_RULE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -103,6 +112,21 @@ void mc_crawl_cli_help(FILE *out)
 	      "  --per-host N            transfers in flight per host (default 2)\n"
 	      "  --delay MS              gap between requests to one host (default 250)\n"
 	      "  --jitter PCT            randomise the delay by +-PCT% (default 50)\n"
+	      "  --host-rule 'HOST:delay=S,concurrency=N,max-pages=N'\n"
+	      "                          politeness and a page budget for one host, or for a\n"
+	      "                          domain and its subdomains ('.DOMAIN' or '*.DOMAIN');\n"
+	      "                          any of the settings; the most specific rule wins\n"
+	      "                          (repeatable; after the spider's own rules)\n"
+	      "  --proxy URL             send every request through the proxy URL,\n"
+	      "                          [http|https|socks5h|...://][USER:PASS@]HOST:PORT\n"
+	      "                          (repeatable: requests are spread over them); replaces\n"
+	      "                          the spider's proxy and $http_proxy / $https_proxy\n"
+	      "  --proxy-list FILE       proxies from FILE, one URL a line ('#' comments)\n"
+	      "  --per-proxy N           transfers in flight per proxy (default 4)\n"
+	      "  --proxy-delay MS        gap between requests through one proxy (default 0)\n"
+	      "  --no-proxy LIST         hosts (comma-separated, '.DOMAIN', '*') fetched without\n"
+	      "                          a proxy (default $no_proxy); proxy passwords are never\n"
+	      "                          printed\n"
 	      "  --autothrottle          adapt the delay to latency and 429/503 answers\n"
 	      "  --retries N             retries per request (default 3)\n"
 	      "  --retry-codes LIST      HTTP codes retried (default 408,429,500,502,503,504)\n"
@@ -122,7 +146,8 @@ void mc_crawl_cli_help(FILE *out)
 	      "  --min-item-ratio R      suspect when items < R x previous run (default 0.5)\n"
 	      "  --max-drop-ratio R      suspect when more than R of items are invalid (default 0.2)\n"
 	      "  --no-health             skip the suspect-run check\n"
-	      "  --fast                  local benchmark profile: no delay, concurrency 64,\n"
+	      "  --fast                  local benchmark profile: no delay, concurrency 64\n"
+	      "                          (also per host and per proxy),\n"
 	      "                          parser threads = cores + 1 (only for your own servers)\n"
 	      "  --stop-grace MS         after SIGINT/SIGTERM wait this long for transfers (10000)\n"
 	      "  --progress | --no-progress   live progress line (default: when stderr is a tty)\n"
@@ -236,6 +261,35 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_NO_HEALTH:
 			c->no_health = true;
 			continue;
+		case OPT_PROXY: {
+			char why[512];
+			if (!mc_proxy_check(optarg, why, sizeof why)) {
+				fprintf(stderr, "marketcrawl: --proxy: %s\n", why);
+				return -1;
+			}
+			c->proxies = push(c->proxies, optarg);
+			continue;
+		}
+		case OPT_PROXY_LIST: {
+			char why[1024];
+			if (mc_proxy_list_read(optarg, &c->proxies, why, sizeof why) != 0) {
+				fprintf(stderr, "marketcrawl: --proxy-list: %s\n", why);
+				return -1;
+			}
+			continue;
+		}
+		case OPT_HOST_RULE: {
+			struct mc_host_rules probe = {NULL, 0};
+			char why[512];
+			int bad = mc_host_rules_add(&probe, optarg, why, sizeof why);
+			mc_host_rules_release(&probe);
+			if (bad) {
+				fprintf(stderr, "marketcrawl: --host-rule: %s\n", why);
+				return -1;
+			}
+			c->host_rules = push(c->host_rules, optarg);
+			continue;
+		}
 		case OPT_REGION:
 			if (!mc_region_code_ok(optarg)) {
 				fprintf(stderr, "marketcrawl: --region needs a code of [a-z0-9_-]{1,20}, not '%s'\n",
@@ -261,12 +315,14 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_LOW_SPEED_TIME:
 		case OPT_MAX_RETRY_AFTER:
 		case OPT_STOP_GRACE:
+		case OPT_PROXY_DELAY:
 			if (positive(name, optarg, 0, &n) != 0)
 				return -1;
 			break;
 		case OPT_MAX_TIME:
 		case OPT_CONCURRENCY:
 		case OPT_PER_HOST:
+		case OPT_PER_PROXY:
 		case OPT_MAX_BYTES:
 		case OPT_CONNECT_TIMEOUT:
 		case OPT_TIMEOUT:
@@ -313,6 +369,7 @@ static void apply_fast(struct mc_crawl_opts *o)
 
 	o->concurrency = 64;
 	o->per_host = 64;
+	o->per_proxy = 64;
 	o->delay_ms = 0;
 	o->jitter_pct = 0;
 	/* One parser per core plus one: the event loop itself needs little. */
@@ -377,6 +434,9 @@ int mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider, c
 		case OPT_NO_PROGRESS: o->progress = false; break;
 		case OPT_FAST: apply_fast(o); break;
 		case OPT_STOP_GRACE: o->stop_grace_ms = (int)strtol(v, NULL, 10); break;
+		case OPT_NO_PROXY: o->no_proxy = v; break;
+		case OPT_PER_PROXY: o->per_proxy = (int)strtol(v, NULL, 10); break;
+		case OPT_PROXY_DELAY: o->proxy_delay_ms = (int)strtol(v, NULL, 10); break;
 		default: break;
 		}
 	}
@@ -385,6 +445,8 @@ int mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider, c
 	o->sitemap_filter = c->sitemap_filter;
 	o->origin = c->origin;
 	o->extra_domains = (const char *const *)c->domains;
+	o->proxies = (const char *const *)c->proxies;
+	o->host_rules = (const char *const *)c->host_rules;
 	return apply_region(c, spider, cmd);
 }
 
@@ -399,6 +461,14 @@ void mc_crawl_cli_release(struct mc_crawl_cli *c)
 	for (char **p = c->sitemaps; p && *p; p++)
 		free(*p);
 	free(c->sitemaps);
+	for (char **p = c->proxies; p && *p; p++)
+		free(*p);
+	free(c->proxies);
+	for (char **p = c->host_rules; p && *p; p++)
+		free(*p);
+	free(c->host_rules);
+	c->proxies = NULL;
+	c->host_rules = NULL;
 	free(c->origin);
 	c->origin = NULL;
 	c->sitemaps = NULL;

@@ -23,6 +23,8 @@ struct mc_crawl_cli {
 	const char *sitemap_filter;
 	char *origin;         /* --origin, as "scheme://host[:port]" (owned) */
 	const char *region;   /* --region CODE (borrowed from argv), or NULL */
+	char **proxies;       /* --proxy and --proxy-list URLs, NULL-terminated, owned */
+	char **host_rules;    /* --host-rule, NULL-terminated, owned */
 	bool no_health;
 	bool help;
 	char *words[64];      /* non-option arguments (borrowed from argv) */

@@ -17,6 +17,12 @@
  * cookies are merged once per run; one cookie jar (a libcurl share, with
  * lock callbacks) serves every transfer.  Log lines name a request by
  * mc_request_label: never its body, never a cookie.
+ *
+ * Hosts and proxies: a host gets its settings once, when first queued
+ * (its per-host rule, else the run's); with proxies of ours a request
+ * starts only when its host and a proxy (mc_proxy_pick) both allow it, and
+ * a transfer the proxy failed benches that proxy and is sent again through
+ * another.  A proxy is only ever named by its masked form.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -44,6 +50,7 @@
 #include "marketcrawl/url.h"
 #include "page_arena.h"
 #include "parse_pool.h"
+#include "proxy.h"
 #include "regex_cache.h"
 #include "replay.h"
 #include "response_internal.h"
@@ -80,6 +87,7 @@ struct transfer {
 	 * means the run's defaults. */
 	struct curl_slist *send_headers;
 	char *send_cookies;
+	struct mc_proxy *proxy; /* the run's proxy it goes through, or NULL */
 };
 
 struct engine {
@@ -105,6 +113,9 @@ struct engine {
 	bool requests_ready;             /* the above are set up */
 	const char *const *domains;
 	char **domain_list; /* spider domains + extra, NULL-terminated (owned) */
+	struct mc_host_rules rules;   /* the spider's, then --host-rule */
+	struct mc_proxy_pool proxies; /* empty: no proxy of ours */
+	const char *no_proxy;         /* hosts the proxies are not used for, or NULL */
 	uint64_t seq;
 	int active;          /* transfers in libcurl */
 	int parsing;         /* responses on the parser pool */
@@ -382,6 +393,35 @@ static double host_delay(const struct mc_crawl_opts *o)
 	return o->delay_ms / 1000.0;
 }
 
+/* A new host's settings: its rule's (host_rule.h), else the run's; and
+ * whether its requests go through the run's proxies (not when no_proxy
+ * names it). */
+static void configure_host(struct engine *e, struct mc_host *h)
+{
+	char host[256];
+	const struct mc_host_rule *rule = NULL;
+
+	h->configured = true;
+	h->per_host = e->o->per_host;
+	h->min_delay = host_delay(e->o);
+	h->via_proxy = e->proxies.n > 0;
+	if (url_host(h->origin, host, sizeof host)) {
+		rule = mc_host_rules_match(&e->rules, host);
+		h->via_proxy = h->via_proxy && !(e->no_proxy && mc_no_proxy_match(e->no_proxy, host));
+	}
+	h->rule = rule;
+	if (rule) {
+		if (rule->delay_ms >= 0)
+			h->min_delay = rule->delay_ms / 1000.0;
+		if (rule->concurrency > 0)
+			h->per_host = rule->concurrency;
+		h->max_pages = rule->max_pages;
+		mc_info("host %s: rule '%s'", h->origin, rule->text);
+	}
+	h->delay = h->min_delay;
+	note_delay(e, h);
+}
+
 /* Queue `r` on its host, creating the host's robots.txt request first. */
 static void enqueue(struct engine *e, struct mc_request *r)
 {
@@ -397,6 +437,8 @@ static void enqueue(struct engine *e, struct mc_request *r)
 	memcpy(origin, r->url, olen);
 	origin[olen] = '\0';
 	h = mc_host_get(&e->hosts, origin, host_delay(e->o));
+	if (!h->configured)
+		configure_host(e, h);
 	r->host = h;
 	r->seq = e->seq++;
 	if (h->robots_state == MC_ROBOTS_NEEDED && !h->robots_req) {
@@ -603,7 +645,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
 	return size * n;
 }
 
-static void start_transfer(struct engine *e, struct mc_request *r);
+static void start_transfer(struct engine *e, struct mc_request *r, struct mc_proxy *px);
 static void deliver(struct engine *e, struct mc_request *r, long status, const char *url,
 		    char *headers, char *body, size_t len, const char *content_type);
 
@@ -651,6 +693,16 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 	}
 	if (t->req->referer)
 		curl_easy_setopt(c, CURLOPT_REFERER, &t->req->referer->s[0]);
+	/* Our proxies: the one chosen, or "" (none, whatever the environment
+	 * says) for a host no_proxy names; NOPROXY "" because that choice is
+	 * made already.  Without proxies of ours nothing is set, so libcurl
+	 * reads http_proxy, https_proxy and no_proxy itself. */
+	if (e->proxies.n) {
+		curl_easy_setopt(c, CURLOPT_PROXY, t->proxy ? t->proxy->url : "");
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "");
+	} else if (o->no_proxy) {
+		curl_easy_setopt(c, CURLOPT_NOPROXY, o->no_proxy);
+	}
 	/* The run's cookie jar: Set-Cookie is kept for every later transfer;
 	 * "" enables the engine without reading any file, and none is written. */
 	curl_easy_setopt(c, CURLOPT_SHARE, e->share);
@@ -720,20 +772,26 @@ static void replay_transfer(struct engine *e, struct mc_request *r)
 	deliver(e, r, 200, r->url, hdr, body, len, ctype);
 }
 
-static void start_transfer(struct engine *e, struct mc_request *r)
+static void start_transfer(struct engine *e, struct mc_request *r, struct mc_proxy *px)
 {
 	struct transfer *t;
 	char label[LABEL_MAX];
 
 	e->stats->requests++;
 	r->host->active++;
-	mc_debug("fetch %s", label_of(r, label));
+	if (px) {
+		mc_proxy_start(&e->proxies, px, mc_now());
+		mc_debug("fetch %s via proxy %s", label_of(r, label), px->shown);
+	} else {
+		mc_debug("fetch %s", label_of(r, label));
+	}
 	if (e->o->replay) {
 		replay_transfer(e, r);
 		return;
 	}
 	t = mc_calloc(1, sizeof *t);
 	t->req = r;
+	t->proxy = px;
 	t->max_bytes = r->is_robots ? ROBOTS_MAX_BYTES : e->o->max_bytes;
 	t->started = mc_now();
 	mc_buf_init(&t->body, 0);
@@ -748,6 +806,8 @@ static void start_transfer(struct engine *e, struct mc_request *r)
 		mc_error("cannot start a transfer for %s", what);
 		mc_stats_error(e->stats, what, "internal", 0, MC_END_FAILED);
 		r->host->active--;
+		if (px)
+			mc_proxy_done(px, false, mc_now());
 		if (t->easy)
 			curl_easy_cleanup(t->easy);
 		mc_request_free(r);
@@ -777,11 +837,13 @@ static struct mc_host *pick_host(struct engine *e, double now)
 	struct mc_host *best = NULL;
 	int best_prio = 0;
 	uint64_t best_seq = 0;
+	/* With every proxy benched or busy, requests through them wait. */
+	bool proxy_ready = !e->proxies.n || mc_proxy_pick(&e->proxies, now);
 
 	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list) {
 		int prio;
 		uint64_t seq = 0;
-		if (h->active >= e->o->per_host || now < h->next_ok)
+		if (h->active >= h->per_host || now < h->next_ok || (h->via_proxy && !proxy_ready))
 			continue;
 		if (h->robots_state == MC_ROBOTS_NEEDED && h->robots_req) {
 			prio = ROBOTS_PRIORITY;
@@ -824,7 +886,7 @@ static void schedule(struct engine *e)
 			r = h->robots_req;
 			h->robots_req = NULL;
 			h->robots_state = MC_ROBOTS_FETCHING;
-			e->stats->robots_fetched += r->attempts == 0;
+			e->stats->robots_fetched += r->attempts == 0 && r->proxy_fails == 0;
 		} else {
 			r = queue_pop(e, h);
 			r->host = h;
@@ -836,7 +898,18 @@ static void schedule(struct engine *e)
 				mc_request_free(r);
 				continue;
 			}
-			if (e->o->max_pages > 0 && r->attempts == 0 && r->redirects == 0) {
+			bool first = r->attempts == 0 && r->redirects == 0 && r->proxy_fails == 0;
+			if (first && h->max_pages > 0 && h->pages_started >= h->max_pages) {
+				/* The host's rule: no more pages of this host, the
+				 * others go on. */
+				h->not_made++;
+				e->stats->host_limited++;
+				e->stats->not_made++;
+				mc_request_free(r);
+				continue;
+			}
+			h->pages_started += first;
+			if (e->o->max_pages > 0 && first) {
 				if (e->pages_started >= e->o->max_pages) {
 					stop(e, STOP_PAGES);
 					e->stats->not_made++;
@@ -847,7 +920,7 @@ static void schedule(struct engine *e)
 			}
 		}
 		h->next_ok = now + jittered_delay(e, h);
-		start_transfer(e, r);
+		start_transfer(e, r, h->via_proxy ? mc_proxy_pick(&e->proxies, now) : NULL);
 	}
 }
 
@@ -896,11 +969,11 @@ static const char *http_cause(long status)
 /* Retry `r` later, or give up and count it.  `status` is the HTTP status
  * of the attempt, 0 for none.  Takes ownership of `r`. */
 static void retry_or_fail(struct engine *e, struct mc_request *r, const char *cause, long status,
-			  double retry_after)
+			  double retry_after, const char *named)
 {
 	struct mc_host *h = r->host;
 	char label[LABEL_MAX];
-	const char *what = label_of(r, label);
+	const char *what = named ? named : label_of(r, label);
 
 	if (r->attempts < e->o->max_retries && e->stop_scheduling) {
 		/* Not a failure of the page: the run stopped before its retry. */
@@ -1001,6 +1074,55 @@ static const char *curl_cause(CURLcode rc, bool too_large, bool *retryable)
 	}
 }
 
+/* Why the proxy of a transfer failed it (a cause name), or NULL when it
+ * did not: it could not be reached, or it answered 407 (credentials), 502
+ * or 503 (for https, to the CONNECT).  Through a proxy a plain-http 502 or
+ * 503 cannot be told from the site's own, so it counts against the proxy
+ * too (docs/crawling.md, "Proxies"). */
+static const char *proxy_cause(CURLcode rc, long status, long connect_code)
+{
+	long code = connect_code ? connect_code : rc == CURLE_OK ? status : 0;
+
+	if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_PROXY)
+		return "proxy_connect_failed";
+#if LIBCURL_VERSION_NUM >= 0x074900
+	if (rc == CURLE_PROXY)
+		return "proxy_connect_failed";
+#endif
+	if (code == 407)
+		return "proxy_auth_required";
+	if (code == 502 || code == 503)
+		return "proxy_http_5xx";
+	return NULL;
+}
+
+/* The request of a transfer its proxy failed: sent again at once through
+ * another proxy without counting as a retry while one is usable (at most
+ * once per proxy of the list), else retried or given up like any failure.
+ * Logs and error stats name the proxy, masked. */
+static void proxy_failed(struct engine *e, struct transfer *t, const char *cause, long status,
+			 double bench)
+{
+	struct mc_request *r = t->req;
+	char label[LABEL_MAX], what[LABEL_MAX + MC_PROXY_SHOWN_MAX + 16];
+	double now = mc_now();
+
+	e->stats->proxy_failures++;
+	snprintf(what, sizeof what, "%s via proxy %s", label_of(r, label), t->proxy->shown);
+	if (bench > 0)
+		mc_warn("proxy %s failed (%s%s%s): benched for %.0f s", t->proxy->shown, cause,
+			t->error[0] ? ": " : "", t->error, bench);
+	if (!e->stop_scheduling && r->proxy_fails < (int)e->proxies.n &&
+	    mc_proxy_pick(&e->proxies, now)) {
+		r->proxy_fails++;
+		r->not_before = now;
+		mc_info("%s: %s, sending it through another proxy", what, cause);
+		mc_heap_push(&e->delayed, r);
+		return;
+	}
+	retry_or_fail(e, r, cause, status, -1, what);
+}
+
 /* A 3xx with Location: queue the target as a new request of the same kind
  * (a POST answered 301, 302 or 303 becomes a GET, see
  * mc_request_spec_redirect). */
@@ -1046,7 +1168,7 @@ static void follow_redirect(struct engine *e, struct mc_request *r, const char *
 
 static void autothrottle(struct engine *e, struct mc_host *h, double latency, long status)
 {
-	double min_delay = host_delay(e->o);
+	double min_delay = h->min_delay;
 
 	if (!e->o->autothrottle)
 		return;
@@ -1055,7 +1177,7 @@ static void autothrottle(struct engine *e, struct mc_host *h, double latency, lo
 		h->delay = h->delay * 2 > AUTOTHROTTLE_BACKOFF_S ? h->delay * 2 : AUTOTHROTTLE_BACKOFF_S;
 	} else {
 		/* Scrapy's rule: aim for one request per latency per slot. */
-		double target = latency / (e->o->per_host > 0 ? e->o->per_host : 1);
+		double target = latency / (h->per_host > 0 ? h->per_host : 1);
 		h->delay = (h->delay + target) / 2;
 	}
 	if (h->delay < min_delay)
@@ -1086,11 +1208,23 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &eff);
 	curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &ctype);
 	autothrottle(e, r->host, mc_now() - t->started, status);
+	if (t->proxy) {
+		long connect_code = 0;
+		curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+		const char *pc = proxy_cause(rc, status, connect_code);
+		double bench = mc_proxy_done(t->proxy, pc != NULL, mc_now());
+		if (pc) {
+			if (status > 0 && status < 600)
+				e->stats->status[status]++;
+			proxy_failed(e, t, pc, connect_code ? connect_code : status, bench);
+			goto out;
+		}
+	}
 
 	if (rc != CURLE_OK) {
 		const char *cause = curl_cause(rc, t->too_large, &retryable);
 		if (retryable)
-			retry_or_fail(e, r, cause, 0, -1);
+			retry_or_fail(e, r, cause, 0, -1, NULL);
 		else {
 			/* Oversize robots.txt cannot happen (we cut it); others fail. */
 			const char *what = label_of(r, label);
@@ -1111,14 +1245,14 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	if (is_retry_code(e->o, status) && !(r->is_robots && status < 500 && status != 429)) {
 		e->stats->status[status]++;
 		retry_or_fail(e, r, r->is_robots ? "robots_5xx" : http_cause(status), status,
-			      retry_after_s(t->headers.data));
+			      retry_after_s(t->headers.data), NULL);
 		goto out;
 	}
 	if (status > 0 && status < 600)
 		e->stats->status[status]++;
 	if (r->is_robots) {
 		if (status >= 500) {
-			retry_or_fail(e, r, "robots_5xx", status, retry_after_s(t->headers.data));
+			retry_or_fail(e, r, "robots_5xx", status, retry_after_s(t->headers.data), NULL);
 			goto out;
 		}
 		robots_done(e, r, status, t->body.data ? t->body.data : "", t->body.len);
@@ -1280,8 +1414,13 @@ static int poll_timeout_ms(struct engine *e)
 	if (e->active + e->parsing >= e->o->concurrency)
 		return wake <= now ? 0 : (int)((wake - now) * 1000.0) + 1;
 	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list)
-		if ((h->queue.count || h->robots_req) && h->active < e->o->per_host && h->next_ok < wake)
+		if ((h->queue.count || h->robots_req) && h->active < h->per_host && h->next_ok < wake)
 			wake = h->next_ok;
+	if (e->proxies.n) {
+		double ready = mc_proxy_next_ready(&e->proxies, now);
+		if (ready > 0 && ready < wake)
+			wake = ready;
+	}
 	return wake <= now ? 0 : (int)((wake - now) * 1000.0) + 1;
 }
 
@@ -1308,6 +1447,8 @@ static void abort_in_flight(struct engine *e)
 		curl_multi_remove_handle(e->multi, t->easy);
 		curl_easy_cleanup(t->easy);
 		t->req->host->active--;
+		if (t->proxy)
+			mc_proxy_done(t->proxy, false, mc_now());
 		char label[LABEL_MAX];
 		mc_stats_error(e->stats, label_of(t->req, label), "aborted", 0, MC_END_STOPPED);
 		e->stats->not_made += !t->req->is_robots;
@@ -1530,6 +1671,25 @@ static const char *plural(long n)
 	return n == 1 ? "" : "s";
 }
 
+/* A host rule's max-pages left pages undone: name the first such host. */
+static void host_limit_reason(const struct engine *e, struct mc_crawl_result *r)
+{
+	const struct mc_host *first = NULL;
+	int others = 0;
+
+	if (e->stats->host_limited == 0)
+		return;
+	for (const struct mc_host *h = e->hosts.list; h; h = h->next_in_list) {
+		if (!h->not_made)
+			continue;
+		others += first != NULL;
+		first = h;
+	}
+	add_reason(r, "max-pages %d of host rule '%s' reached for %s with %ld request%s not made%s",
+		   first->max_pages, first->rule->text, first->origin, first->not_made,
+		   plural(first->not_made), others ? " (and other hosts)" : "");
+}
+
 /* Why the run did not see its whole frontier (docs/crawling.md, "Run
  * status"); r->reason stays empty when it did. */
 static void partial_reasons(const struct engine *e, struct mc_crawl_result *r)
@@ -1541,17 +1701,20 @@ static void partial_reasons(const struct engine *e, struct mc_crawl_result *r)
 	bool own = given(own_start_urls(o)) || given(o->spider->sitemap_urls),
 	     starts = own && given(o->start_urls), sitemaps = own && given(o->sitemap_urls);
 
-	if (s->not_made > 0 && e->stopped_by == STOP_PAGES) {
+	long cut = s->not_made - s->host_limited; /* not made for a run-wide reason */
+
+	if (cut > 0 && e->stopped_by == STOP_PAGES) {
 		if (o->max_pages == o->spider->settings.max_pages)
 			add_reason(r, "the spider's max_pages %d reached with %ld request%s not made",
-				   o->max_pages, s->not_made, plural(s->not_made));
+				   o->max_pages, cut, plural(cut));
 		else
 			add_reason(r, "--max-pages %d reached with %ld request%s not made", o->max_pages,
-				   s->not_made, plural(s->not_made));
+				   cut, plural(cut));
 	}
-	if (s->not_made > 0 && e->stopped_by == STOP_TIME)
+	if (cut > 0 && e->stopped_by == STOP_TIME)
 		add_reason(r, "--max-time %d reached with %ld request%s not made", o->max_time_s,
-			   s->not_made, plural(s->not_made));
+			   cut, plural(cut));
+	host_limit_reason(e, r);
 	if (starts || sitemaps)
 		add_reason(r, "%s given on the command line",
 			   starts && sitemaps ? "start and sitemap URLs" : starts ? "start URLs" : "sitemap URLs");
@@ -1641,6 +1804,79 @@ static bool check_requests(const struct mc_crawl_opts *o, char *why, size_t whys
 	return true;
 }
 
+/*
+ * The run's host rules (the spider's, then the caller's) and proxies (the
+ * caller's, else the spider's).  False with `why` for a bad rule or proxy
+ * (shown masked).  No proxies of ours in a replay.
+ */
+static bool setup_policies(struct engine *e, char *why, size_t whysz)
+{
+	const struct mc_crawl_opts *o = e->o;
+	const char *const *lists[] = {o->spider->settings.host_rules, o->host_rules};
+	const char *own[] = {o->spider->settings.proxy, NULL};
+	const char *const *proxies = o->proxies ? o->proxies : own;
+	char reason[512];
+
+	for (int i = 0; i < 2; i++)
+		for (const char *const *rule = lists[i]; rule && *rule; rule++)
+			if (mc_host_rules_add(&e->rules, *rule, reason, sizeof reason) != 0) {
+				snprintf(why, whysz, "host rule: %s", reason);
+				return false;
+			}
+	for (const char *const *p = proxies; p && *p; p++)
+		if (!mc_proxy_check(*p, why, whysz))
+			return false;
+	if (o->replay || !proxies[0])
+		return true;
+	mc_proxy_pool_init(&e->proxies, proxies, o->per_proxy, o->proxy_delay_ms);
+	e->no_proxy = o->no_proxy ? o->no_proxy : getenv("no_proxy") ? getenv("no_proxy") :
+		      getenv("NO_PROXY");
+	mc_info("through %zu prox%s, first %s", e->proxies.n, e->proxies.n == 1 ? "y" : "ies",
+		e->proxies.v[0].shown);
+	return true;
+}
+
+/* libcurl's own limit on connections to one host: above ours, so it never
+ * queues a transfer we started (through a proxy, every connection goes to
+ * the proxy's host). */
+static long curl_host_connections(const struct engine *e)
+{
+	long n = e->o->per_host;
+
+	for (size_t i = 0; i < e->rules.n; i++)
+		if (e->rules.v[i].concurrency > n)
+			n = e->rules.v[i].concurrency;
+	if (e->proxies.n && (long)e->proxies.per_proxy * (long)e->proxies.n > n)
+		n = (long)e->proxies.per_proxy * (long)e->proxies.n;
+	return n;
+}
+
+/* The per-proxy and per-ruled-host figures into the stats. */
+static void note_policies(const struct engine *e)
+{
+	struct mc_stats *s = e->stats;
+
+	for (size_t i = 0; i < e->proxies.n && s->nproxies < MC_STATS_LIST_MAX; i++) {
+		struct mc_stats_proxy *p = &s->proxies[s->nproxies++];
+		snprintf(p->shown, sizeof p->shown, "%s", e->proxies.v[i].shown);
+		p->requests = e->proxies.v[i].requests;
+		p->failures = e->proxies.v[i].failures;
+		p->benched = e->proxies.v[i].benched;
+	}
+	for (const struct mc_host *h = e->hosts.list; h; h = h->next_in_list) {
+		if (!h->rule || s->nhosts >= MC_STATS_LIST_MAX)
+			continue;
+		struct mc_stats_host *sh = &s->hosts[s->nhosts++];
+		snprintf(sh->origin, sizeof sh->origin, "%s", h->origin);
+		snprintf(sh->rule, sizeof sh->rule, "%s", h->rule->text);
+		sh->delay_ms = (int)(h->min_delay * 1000.0 + 0.5);
+		sh->concurrency = h->per_host;
+		sh->max_pages = h->max_pages;
+		sh->pages = h->pages_started;
+		sh->not_made = h->not_made;
+	}
+}
+
 /* The name of the run's health reference: one per spider and region. */
 static const char *health_name(const struct mc_crawl_opts *o, char *buf, size_t bufsz)
 {
@@ -1662,6 +1898,8 @@ static void engine_release(struct engine *e)
 		mc_request_free(r);
 	mc_heap_release(&e->delayed);
 	mc_host_table_release(&e->hosts);
+	mc_host_rules_release(&e->rules);
+	mc_proxy_pool_release(&e->proxies);
 	mc_seen_free(e->seen);
 	mc_spec_table_release(&e->specs);
 	if (e->multi)
@@ -1686,7 +1924,7 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 {
 	struct engine e;
 	struct sigaction sa, old_int, old_term;
-	char started_at[40], why[256], state_name[128];
+	char started_at[40], why[600], state_name[128];
 	json_t *rec;
 	struct mc_health_note health = {NULL, NULL};
 
@@ -1715,11 +1953,15 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 		add_reason(r, "spider %s: %s", o->spider->name, why);
 		goto out;
 	}
+	if (!setup_policies(&e, why, sizeof why)) {
+		add_reason(r, "%s", why);
+		goto out;
+	}
 	setup_requests(&e);
 	if (!o->replay) {
 		e.multi = curl_multi_init();
 		curl_multi_setopt(e.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-		curl_multi_setopt(e.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)o->per_host);
+		curl_multi_setopt(e.multi, CURLMOPT_MAX_HOST_CONNECTIONS, curl_host_connections(&e));
 		curl_multi_setopt(e.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)o->concurrency);
 	}
 	if (o->workers > 0)
@@ -1742,6 +1984,7 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	r->stats.not_made += requests_waiting(&e);
+	note_policies(&e);
 	mc_stats_finish(&r->stats);
 
 	decide_status(&e, r);
@@ -1825,6 +2068,8 @@ void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spi
 	o->n_retry_codes = (int)(sizeof retry / sizeof retry[0]);
 	o->min_item_ratio = s->min_item_ratio > 0 ? s->min_item_ratio : 0.5;
 	o->max_drop_ratio = 0.2;
+	o->per_proxy = 4;
+	o->proxy_delay_ms = 0;
 }
 
 int mc_crawl_parse_retry_codes(struct mc_crawl_opts *o, const char *list)

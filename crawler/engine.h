@@ -7,7 +7,11 @@
  * (and its region's) headers and cookies go with every request, and one
  * cookie jar, shared by every transfer of the run, keeps what servers set.
  * Bodies and cookie values are never logged nor written anywhere.
- * Used by the crawl, fetch, parse, check-spider and run commands.
+ * Per-host rules (host_rule.h) give a host or domain its own delay,
+ * concurrency and page budget; requests can go through a pool of proxies
+ * (proxy.h) with per-proxy politeness and back-off, whose credentials are
+ * never shown.  Used by the crawl, fetch, parse, check-spider and run
+ * commands.
  */
 #ifndef MC_ENGINE_H
 #define MC_ENGINE_H
@@ -73,6 +77,16 @@ struct mc_crawl_opts {
 	bool progress;
 	const char *user_agent;
 	const char *ca_file;  /* PEM CA certificates to verify with; NULL = libcurl's bundle */
+	/* Proxies (proxy.h, docs/crawling.md "Proxies"): every request goes
+	 * through one of these, spread over them with per-proxy politeness and
+	 * back-off.  NULL = the spider's `proxy` setting; with neither, libcurl
+	 * reads http_proxy / https_proxy / no_proxy as usual. */
+	const char *const *proxies;      /* NULL-terminated URLs */
+	const char *no_proxy;            /* hosts fetched directly; NULL = $no_proxy */
+	int per_proxy;                   /* transfers in flight per proxy */
+	int proxy_delay_ms;              /* gap between requests through one proxy */
+	/* --host-rule rules (host_rule.h), applied after the spider's own. */
+	const char *const *host_rules;   /* NULL-terminated */
 	int retry_codes[MC_RETRY_CODES_MAX];
 	int n_retry_codes;
 	double min_item_ratio; /* suspect when items < ratio × previous run */

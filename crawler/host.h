@@ -1,7 +1,8 @@
 /*
  * Per-host (scheme://host:port) state of a crawl: its queue of requests,
  * how many transfers are in flight, when the next request may start
- * (delay, Crawl-delay, autothrottle), and its robots.txt.  The table is
+ * (delay, Crawl-delay, autothrottle), its robots.txt, and the settings its
+ * per-host rule gives it (delay, concurrency, page budget).  The table is
  * owned by the engine and used only from the event-loop thread.
  */
 #ifndef MC_HOST_H
@@ -9,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "host_rule.h"
 #include "marketcrawl/robots.h"
 #include "queue.h"
 #include "request.h"
@@ -26,6 +28,16 @@ struct mc_host {
 	double next_ok;      /* monotonic time the next request may start */
 	double delay;        /* current gap between requests, seconds */
 	double latency;      /* autothrottle: smoothed response latency */
+	/* Set once when the engine first queues a request for the host: its
+	 * per-host rule (host_rule.h) or the run's settings. */
+	bool configured;
+	const struct mc_host_rule *rule; /* borrowed from the engine, may be NULL */
+	double min_delay;    /* the delay before Crawl-delay and autothrottle */
+	int per_host;        /* transfers in flight */
+	int max_pages;       /* page requests started at most; 0 = unlimited */
+	long pages_started;
+	long not_made;       /* page requests max_pages left undone */
+	bool via_proxy;      /* requests go through the run's proxies */
 	enum mc_robots_state robots_state;
 	struct mc_robots *robots;
 	struct mc_request *robots_req;

@@ -21,6 +21,7 @@ struct record {
 	uint8_t attempts;
 	uint8_t redirects;
 	uint8_t flags;
+	uint8_t proxy_fails;
 };
 
 #define F_DONT_FILTER 1
@@ -72,6 +73,7 @@ void mc_queue_push(struct mc_queue *q, struct mc_request *r)
 		.depth = (uint16_t)(r->depth > UINT16_MAX ? UINT16_MAX : r->depth),
 		.attempts = (uint8_t)(r->attempts > 255 ? 255 : r->attempts),
 		.redirects = (uint8_t)(r->redirects > 255 ? 255 : r->redirects),
+		.proxy_fails = (uint8_t)(r->proxy_fails > 255 ? 255 : r->proxy_fails),
 		.flags = (uint8_t)((r->dont_filter ? F_DONT_FILTER : 0) | (r->is_sitemap ? F_SITEMAP : 0)),
 	};
 	size_t need = round8(sizeof h + h.url_len + 1 + (r->data ? h.data_len + 1 : 0));
@@ -143,6 +145,7 @@ struct mc_request *mc_queue_pop(struct mc_queue *q)
 	r->depth = h.depth;
 	r->attempts = h.attempts;
 	r->redirects = h.redirects;
+	r->proxy_fails = h.proxy_fails;
 	r->dont_filter = h.flags & F_DONT_FILTER;
 	r->is_sitemap = h.flags & F_SITEMAP;
 	b->read += round8(sizeof h + h.url_len + 1 + (h.data_len == NO_DATA ? 0 : h.data_len + 1));

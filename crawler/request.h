@@ -92,6 +92,7 @@ struct mc_request {
 	int priority;
 	int attempts;   /* failed attempts so far */
 	int redirects;  /* redirects followed to reach this URL */
+	int proxy_fails; /* attempts a proxy failed without counting in `attempts` */
 	bool dont_filter;
 	bool is_robots;
 	bool is_sitemap; /* a sitemap, sitemap index or robots.txt to read locs from */

@@ -101,6 +101,35 @@ static json_t *named_json(const struct mc_named *list)
 	return o;
 }
 
+static json_t *proxies_json(const struct mc_stats *s)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < s->nproxies; i++) {
+		const struct mc_stats_proxy *p = &s->proxies[i];
+		json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:I}", "proxy", p->shown, "requests",
+						   (json_int_t)p->requests, "failures",
+						   (json_int_t)p->failures, "benched",
+						   (json_int_t)p->benched));
+	}
+	return a;
+}
+
+static json_t *hosts_json(const struct mc_stats *s)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < s->nhosts; i++) {
+		const struct mc_stats_host *h = &s->hosts[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I}", "host",
+						   h->origin, "rule", h->rule, "delay_ms", h->delay_ms,
+						   "concurrency", h->concurrency, "max_pages",
+						   h->max_pages, "pages", (json_int_t)h->pages,
+						   "not_made", (json_int_t)h->not_made));
+	}
+	return a;
+}
+
 json_t *mc_stats_json(const struct mc_stats *s)
 {
 	json_t *o = json_object();
@@ -138,6 +167,14 @@ json_t *mc_stats_json(const struct mc_stats *s)
 	json_object_set_new(o, "not_made", json_integer(s->not_made));
 	json_object_set_new(o, "depth_limited_by_option", json_integer(s->depth_limited_by_option));
 	json_object_set_new(o, "invalid_utf8", json_integer(s->invalid_utf8));
+	if (s->nproxies) {
+		json_object_set_new(o, "proxy_failures", json_integer(s->proxy_failures));
+		json_object_set_new(o, "proxies", proxies_json(s));
+	}
+	if (s->nhosts) {
+		json_object_set_new(o, "host_limited", json_integer(s->host_limited));
+		json_object_set_new(o, "hosts", hosts_json(s));
+	}
 	json_object_set_new(o, "max_host_delay_ms", json_integer(s->max_delay_ms));
 	json_object_set_new(o, "elapsed_s", json_real(s->elapsed));
 	json_object_set_new(o, "pages_per_s",
@@ -188,6 +225,14 @@ void mc_stats_print(const struct mc_stats *s, FILE *out)
 			s->failed, s->gone, s->not_made);
 	if (s->invalid_utf8)
 		fprintf(out, "  %-18s%ld\n", "invalid utf-8", s->invalid_utf8);
+	for (int i = 0; i < s->nproxies; i++)
+		fprintf(out, "  %-18s%s: %ld requests, %ld failed, benched %ld time%s\n",
+			i ? "" : "proxies", s->proxies[i].shown, s->proxies[i].requests,
+			s->proxies[i].failures, s->proxies[i].benched,
+			s->proxies[i].benched == 1 ? "" : "s");
+	for (int i = 0; i < s->nhosts; i++)
+		fprintf(out, "  %-18s%s (%s): %ld pages, %ld not made\n", i ? "" : "host rules",
+			s->hosts[i].origin, s->hosts[i].rule, s->hosts[i].pages, s->hosts[i].not_made);
 	fprintf(out, "  %-18s%.2f s (%.1f pages/s)\n", "elapsed", s->elapsed,
 		s->elapsed > 0 ? (double)s->responses / s->elapsed : 0.0);
 	fprintf(out, "  %-18s%.1f MiB\n", "peak memory", (double)s->peak_rss_kib / 1024.0);

@@ -35,6 +35,22 @@ enum mc_end {
 };
 
 #define MC_STATS_WHERE_MAX 512
+#define MC_STATS_LIST_MAX 32
+
+/* One proxy's figures (credentials masked). */
+struct mc_stats_proxy {
+	char shown[256];
+	long requests, failures, benched;
+};
+
+/* One host a per-host rule applied to. */
+struct mc_stats_host {
+	char origin[256];
+	char rule[256];     /* the rule as given */
+	int delay_ms, concurrency, max_pages;
+	long pages;         /* page requests started */
+	long not_made;      /* page requests its max-pages left undone */
+};
 
 struct mc_stats {
 	long requests;          /* transfers started (incl. retries, robots) */
@@ -62,6 +78,13 @@ struct mc_stats {
 	long not_made;           /* page requests left undone when the run stopped early:
 				  * never sent, cut in flight, or not retried */
 	long depth_limited_by_option; /* links dropped by a max_depth below the spider's own */
+	long host_limited;       /* of not_made, left undone by a host rule's max-pages */
+	long proxy_failures;     /* requests a proxy failed (each benches or hits a benched proxy) */
+	/* The first MC_STATS_LIST_MAX proxies and ruled hosts, filled at the end. */
+	struct mc_stats_proxy proxies[MC_STATS_LIST_MAX];
+	int nproxies;
+	struct mc_stats_host hosts[MC_STATS_LIST_MAX];
+	int nhosts;
 	char first_error[MC_STATS_WHERE_MAX];   /* "URL: cause" of the first error, or "" */
 	char first_failure[MC_STATS_WHERE_MAX]; /* the same for the first MC_END_FAILED */
 	double started;          /* monotonic seconds */

@@ -118,6 +118,24 @@ struct mc_spider_settings {
 	/* Suspect-run threshold: items below this fraction of the previous
 	 * complete run mark the run suspect.  0 means the default (0.5). */
 	double min_item_ratio;
+	/*
+	 * The proxy every request goes through, "[SCHEME://][USER:PASS@]HOST:PORT"
+	 * (http, https, socks4, socks4a, socks5, socks5h); NULL = none, and then
+	 * the http_proxy / https_proxy / no_proxy variables apply as in curl.
+	 * --proxy and --proxy-list replace it.  Its credentials are never shown
+	 * (docs/crawling.md, "Proxies").
+	 */
+	const char *proxy;
+	/*
+	 * Per-host rules, NULL-terminated, in the syntax of --host-rule:
+	 * "HOST_OR_DOMAIN:delay=SECONDS,concurrency=N,max-pages=N" (any of the
+	 * settings; ".example.com" or "*.example.com" is the domain and its
+	 * subdomains, a bare name that host only).  The most specific rule for
+	 * a host wins; --host-rule rules come after these (docs/crawling.md,
+	 * "Per-host rules").  A bad rule fails the run before anything is sent.
+	 * E.g. (const char *const[]){".cdn.example:delay=0,concurrency=8", NULL}
+	 */
+	const char *const *host_rules;
 };
 
 /*

@@ -107,7 +107,13 @@ void mc_httpd_log(struct mc_httpd_conn *c, struct mc_httpd_req *req, int status,
 	req->logged = 1;
 	if (req->head)
 		bytes = 0;
-	if (bytes < 0)
+	if (req->proxied && bytes < 0)
+		line = mc_httpd_xasprintf("%s %s %d - proxied Host=%s inflight=%d\n", req->method,
+					  req->target, status, req->proxy_host, req->inflight);
+	else if (req->proxied)
+		line = mc_httpd_xasprintf("%s %s %d %lld proxied Host=%s inflight=%d\n", req->method,
+					  req->target, status, bytes, req->proxy_host, req->inflight);
+	else if (bytes < 0)
 		line = mc_httpd_xasprintf("%s %s %d -\n", req->method, req->target, status);
 	else
 		line = mc_httpd_xasprintf("%s %s %d %lld\n", req->method, req->target, status,
@@ -519,6 +525,7 @@ static int split_target(struct mc_httpd_req *req)
 		const char *slash = strchr(strstr(t, "://") + 3, '/');
 
 		t = slash ? slash : "/";
+		req->proxied = 1;
 	}
 	if (t[0] != '/')
 		return 400;
@@ -641,7 +648,7 @@ static enum mc_httpd_next serve_one(struct mc_httpd_conn *c)
 		next = refuse(c, &req, status);
 		goto out;
 	}
-	next = mc_httpd_route(c, &req);
+	next = req.proxied ? mc_httpd_proxy_serve(c, &req) : mc_httpd_route(c, &req);
 out:
 	if (next == MC_HTTPD_KEEP && !req.keep_alive)
 		next = MC_HTTPD_CLOSE;

@@ -12,8 +12,8 @@
  * Modules: main.c (options, listener, one thread per connection, signals),
  * http.c (request parsing, response writing, request log), files.c (static
  * files, MIME types, FILE.headers sidecars), rules.c (FILE.rules sidecars),
- * echo.c (/echo), faults.c (the /fault/ table, the global --fail503 mode
- * and the router).  docs/fixture-server.md is the user manual.
+ * echo.c (/echo), proxy.c (absolute-form requests: the server as a proxy),
+ * faults.c (the /fault/ table, the global --fail503 mode and the router).  docs/fixture-server.md is the user manual.
  */
 #ifndef MC_HTTPD_H
 #define MC_HTTPD_H
@@ -35,6 +35,11 @@ struct mc_httpd {
 	pthread_cond_t stop_cv;  /* CLOCK_MONOTONIC; broadcast when stopping */
 	int stopping;
 	struct mc_httpd_flaky *flaky; /* attempts per /fault/flaky/ URL */
+	struct mc_httpd_inflight *inflight; /* proxied requests in flight per Host */
+
+	/* Proxy mode (proxy.c), read-only once serving. */
+	char *proxy_auth;     /* "Basic BASE64(user:pass)" a proxied request must carry, or NULL */
+	unsigned stall_ms;    /* --stall: wait this long before answering a proxied request */
 };
 
 /* One client connection; owned by its thread. */
@@ -67,6 +72,9 @@ struct mc_httpd_req {
 	int head;          /* HEAD: send the headers GET would, no body */
 	int keep_alive;    /* a handler that will close the connection clears it */
 	int logged;        /* the log line is written (once per request) */
+	int proxied;       /* absolute-form target: a request to a proxy */
+	const char *proxy_host; /* proxied: its Host header (borrowed), for the log */
+	int inflight;      /* proxied: requests for that Host in flight, this one included */
 };
 
 #define MC_HTTPD_MAX_HEADERS 32
@@ -180,6 +188,16 @@ void mc_httpd_check_rules(const struct mc_httpd_req *req, const char *rules_path
 /* /echo and /echo/...: the request (method, target, headers, cookies,
  * body) as a JSON object. */
 enum mc_httpd_next mc_httpd_echo(struct mc_httpd_conn *c, struct mc_httpd_req *req);
+
+/* proxy.c --------------------------------------------------------------- */
+
+/* --proxy-auth USER:PASS: proxied requests must carry it (Basic). */
+void mc_httpd_proxy_set_auth(struct mc_httpd *srv, const char *user_pass);
+/* A proxied request: 407 without the credentials (when required), else
+ * after --stall the answer mc_httpd_route gives for its path. */
+enum mc_httpd_next mc_httpd_proxy_serve(struct mc_httpd_conn *c, struct mc_httpd_req *req);
+/* Free the proxy-mode state. */
+void mc_httpd_proxy_release(struct mc_httpd *srv);
 
 /* faults.c -------------------------------------------------------------- */
 

@@ -62,6 +62,8 @@ struct options {
 	unsigned fail503;
 	unsigned long long seed;
 	size_t max_conns;
+	const char *proxy_auth; /* --proxy-auth USER:PASS */
+	unsigned stall_ms;
 };
 
 static void die_oom(void)
@@ -122,6 +124,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: httpd -r ROOT [-p PORTFILE] [--port N] [-l LOGFILE]\n"
 	      "             [--fail503 PCT] [--seed N] [--max-conns N]\n"
+	      "             [--proxy-auth USER:PASS] [--stall MS]\n"
 	      "Serves ROOT over HTTP/1.1 on 127.0.0.1 (ephemeral port unless --port),\n"
 	      "with fault modes under /fault/.  The port is written to PORTFILE (or\n"
 	      "stdout).  See docs/fixture-server.md.\n",
@@ -153,6 +156,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"fail503", required_argument, NULL, 'f'},
 		{"seed", required_argument, NULL, 's'},
 		{"max-conns", required_argument, NULL, 'm'},
+		{"proxy-auth", required_argument, NULL, 'A'},
+		{"stall", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -195,6 +200,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 				goto bad;
 			o->max_conns = (size_t)v;
 			break;
+		case 'A':
+			if (!strchr(optarg, ':'))
+				goto bad;
+			o->proxy_auth = optarg;
+			break;
+		case 'S':
+			if (parse_ull(optarg, 3600000, &v) < 0)
+				goto bad;
+			o->stall_ms = (unsigned)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -210,7 +225,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 bad:
 	fprintf(stderr, "httpd: bad value \"%s\" for --%s\n", optarg,
-		ch == 'P' ? "port" : ch == 'f' ? "fail503" : ch == 's' ? "seed" : "max-conns");
+		ch == 'P' ? "port" : ch == 'f' ? "fail503" : ch == 's' ? "seed" :
+		ch == 'A' ? "proxy-auth (USER:PASS)" : ch == 'S' ? "stall" : "max-conns");
 	return -1;
 }
 
@@ -485,6 +501,9 @@ int main(int argc, char **argv)
 		return 2;
 	srv.fail503_pct = o.fail503;
 	srv.seed = o.seed;
+	srv.stall_ms = o.stall_ms;
+	if (o.proxy_auth)
+		mc_httpd_proxy_set_auth(&srv, o.proxy_auth);
 	atomic_init(&srv.fail503_seq, 0);
 	pthread_mutex_init(&srv.lock, NULL);
 	pthread_condattr_init(&ca);
@@ -553,6 +572,7 @@ out:
 	if (srv.log_fd >= 0)
 		close(srv.log_fd);
 	mc_httpd_faults_release(&srv);
+	mc_httpd_proxy_release(&srv);
 	free(l.slots);
 	free(srv.root);
 	pthread_cond_destroy(&l.slot_free);

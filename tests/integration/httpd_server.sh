@@ -4,7 +4,8 @@
 # static files, sidecars, keep-alive and pipelining, malformed requests,
 # POST, FILE.rules (method, header, cookie, body), Set-Cookie, /echo,
 # every /fault/ mode with its exact status, headers and body length, the
-# request log, --fail503 determinism, and a clean exit 0 on SIGTERM (under
+# request log, proxy mode (absolute-form requests, --proxy-auth, the log's
+# Host and in-flight count), --fail503 determinism, and a clean exit 0 on SIGTERM (under
 # `make SANITIZE=address,undefined check` that exit status also proves no
 # leak and no undefined behaviour).
 . "$(dirname "$0")/../lib.sh"
@@ -401,6 +402,34 @@ check "fail503: another seed, another sequence" test "$a" != "$c"
 check_eq "$(echo "$a" | tr ' ' '\n' | grep '^r' | sort -u)" "r500" "fail503: robots.txt never gets the 503"
 check_eq "$(seq503 --fail503 100 | count503)" 60 "fail503 100: every request fails"
 check_eq "$(seq503 --fail503 0 | count503)" 0 "fail503 0: none fails"
+
+# ---- proxy mode --------------------------------------------------------------
+# An absolute-form request is what a client sends to a proxy: served from
+# the root for its path, whatever the host, and logged with its Host and
+# the requests for that Host in flight; --proxy-auth requires the
+# credentials (Basic) from proxied requests only.
+plog=$T/proxy.log
+start_httpd "$www" -l "$plog" --proxy-auth 'bob:pa:ss' --stall 1
+PX=$HTTPD_PORT
+fetch http://shop.invalid:81/page.html -x "http://127.0.0.1:$PX"
+check_eq "$CODE" 407 "proxy: no Proxy-Authorization: 407"
+check_eq "$(hdr Proxy-Authenticate)" 'Basic realm="mc-httpd"' "proxy: 407 asks for Basic"
+fetch http://shop.invalid:81/page.html -x "http://bob:wrong@127.0.0.1:$PX"
+check_eq "$CODE" 407 "proxy: wrong credentials: 407"
+fetch http://shop.invalid:81/page.html -x "http://bob:pa%3Ass@127.0.0.1:$PX"
+check_eq "$CODE/$(cat "$T/b")" "200/$(cat "$www/page.html")" \
+	"proxy: with the credentials, the file for the path, whatever the host"
+fetch "http://127.0.0.1:$PX/page.html"
+check_eq "$CODE" 200 "proxy mode: origin-form requests need no credentials"
+check_eq "$(cat "$plog")" "GET http://shop.invalid:81/page.html 407 34 proxied Host=shop.invalid:81 inflight=1
+GET http://shop.invalid:81/page.html 407 34 proxied Host=shop.invalid:81 inflight=1
+GET http://shop.invalid:81/page.html 200 $(bodylen) proxied Host=shop.invalid:81 inflight=1
+GET /page.html 200 $(bodylen)" "proxy: the log marks proxied requests with their Host and count in flight"
+stop_httpd "$HTTPD_PID"
+"$MC_HTTPD" -r "$www" --proxy-auth nocolon >/dev/null 2>&1
+check_eq "$?" 2 "--proxy-auth without USER:PASS: exit 2"
+"$MC_HTTPD" -r "$www" --stall x >/dev/null 2>&1
+check_eq "$?" 2 "--stall x: exit 2"
 
 # ---- options ---------------------------------------------------------------
 "$MC_HTTPD" -p "$T/pf" >/dev/null 2>&1

@@ -5,7 +5,8 @@
  * revisits, --max-pages, --max-depth and the item stream; pages.tsv rows
  * matched on method and body (digest or body file), HEAD, start requests
  * made as POSTs; regions (start URLs, currency, the `region` of items and
- * of the run record); and the follow list `marketcrawl parse` prints.
+ * of the run record); the follow list `marketcrawl parse` prints; and
+ * per-host rules (the spider's table, the caller's, max-pages).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,81 @@ static long run(const struct mc_replay *rp, int max_pages, int max_depth, long *
 	return dups;
 }
 
+/* A run of `sp` with the --host-rule rules `rules`; the order of pages in
+ * `order`, the result in `r` (released by the caller). */
+static void rules_run(const struct mc_replay *rp, const struct mc_spider *sp,
+		      const char *const *rules, struct mc_crawl_result *r)
+{
+	struct mc_crawl_opts o;
+	FILE *out = tmpfile();
+
+	mc_buf_reset(&order);
+	mc_crawl_opts_defaults(&o, sp);
+	o.replay = rp;
+	o.items_out = out;
+	o.observed_at = "2026-11-22T00:00:00.000Z";
+	o.concurrency = 1;
+	o.per_host = 1;
+	o.delay_ms = 0;
+	o.host_rules = rules;
+	mc_crawl_run(&o, r);
+	fclose(out);
+}
+
+/* Per-host rules from the spider's table and the caller: max-pages cuts
+ * one host and makes the run partial, the most specific rule wins, the
+ * caller's rule comes after the spider's; bad rules and proxies fail the
+ * run before anything is fetched, a proxy's password never shown. */
+static void test_host_rules(const struct mc_replay *rp)
+{
+	static const char *const own[] = {"replay.test:max-pages=3", "*.test:delay=9", NULL};
+	static const char *const wider[] = {".test:max-pages=1", NULL};
+	static const char *const same[] = {"replay.test:max-pages=2", NULL};
+	static const char *const bad[] = {"replay.test:pages=2", NULL};
+	struct mc_spider sp = spider;
+	struct mc_crawl_result r;
+
+	sp.settings.host_rules = own;
+	rules_run(rp, &sp, NULL, &r);
+	CHECK_STR(order.data, "index.html@0 c.html(urgent)@1 a.html(sku-7)@1 ",
+		  "host rules: the spider's max-pages 3 for its host");
+	CHECK_INT(r.status, MC_RUN_PARTIAL, "host rules: a run cut by a host's max-pages is partial");
+	CHECK(strstr(r.reason, "max-pages 3 of host rule 'replay.test:max-pages=3' reached for "
+			       "http://replay.test with 3 requests not made") != NULL,
+	      "host rules: the reason names the rule and the host: %s", r.reason);
+	CHECK(r.stats.nhosts == 1 && r.stats.hosts[0].pages == 3 && r.stats.hosts[0].max_pages == 3 &&
+		      r.stats.hosts[0].not_made == 3 && r.stats.hosts[0].delay_ms == 0,
+	      "host rules: the host's figures in the stats (exact rule, not the domain's delay)");
+	CHECK_INT(r.stats.host_limited, 3, "host rules: requests not made counted");
+	mc_crawl_result_release(&r);
+
+	rules_run(rp, &sp, wider, &r);
+	CHECK_STR(order.data, "index.html@0 c.html(urgent)@1 a.html(sku-7)@1 ",
+		  "host rules: a caller's domain rule does not beat the spider's exact one");
+	mc_crawl_result_release(&r);
+
+	rules_run(rp, &sp, same, &r);
+	CHECK_STR(order.data, "index.html@0 c.html(urgent)@1 ",
+		  "host rules: the caller's rule for the same host comes later and wins");
+	mc_crawl_result_release(&r);
+
+	sp.settings.host_rules = bad;
+	rules_run(rp, &sp, NULL, &r);
+	CHECK(r.status == MC_RUN_FAILED && strcmp(order.data ? order.data : "", "") == 0 &&
+		      strstr(r.reason, "host rule: unknown setting 'pages'"),
+	      "host rules: a bad spider rule fails the run before any fetch: %s", r.reason);
+	mc_crawl_result_release(&r);
+
+	sp.settings.host_rules = NULL;
+	sp.settings.proxy = "http://bob:hunter2@proxy.test:0";
+	rules_run(rp, &sp, NULL, &r);
+	CHECK(r.status == MC_RUN_FAILED &&
+		      strstr(r.reason, "proxy 'http://***@proxy.test:0': the port is not 1-65535") &&
+		      !strstr(r.reason, "hunter2"),
+	      "a bad spider proxy fails the run, shown masked: %s", r.reason);
+	mc_crawl_result_release(&r);
+}
+
 int main(void)
 {
 	long items, dups;
@@ -379,6 +455,7 @@ int main(void)
 	test_follows_out(rp);
 	test_methods();
 	test_regions();
+	test_host_rules(rp);
 
 	mc_replay_free(rp);
 	free(tsv_path);

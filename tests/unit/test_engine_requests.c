@@ -7,8 +7,9 @@
  * a form body, HEAD, spider and region headers and cookies and their
  * per-request overrides, the Set-Cookie jar across transfers and parser
  * threads (--workers 2), duplicate filtering on method and body, a 303
- * after a POST, a bad header refused, and that a debug log of the run
- * holds neither a body nor a cookie value.
+ * after a POST, a bad header refused, that a debug log of the run
+ * holds neither a body nor a cookie value, and the spider's `proxy`
+ * setting (the server acting as a proxy) and what replaces it.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -290,6 +291,59 @@ static json_t *region_start(const char *url, const char *code)
 	return rec;
 }
 
+/*
+ * The spider's `proxy` setting, against the fixture server acting as a
+ * proxy: a host that does not resolve is reached through it, with the
+ * proxy's credentials; the caller's proxies replace the spider's.
+ */
+static void test_spider_proxy(int port)
+{
+	static const char *const starts[] = {"http://shop.unreachable.test/echo/spider-proxy", NULL};
+	static const char *const direct_starts[] = {"http://shop.unreachable.test/echo/option-proxy",
+						   NULL};
+	char *own = mc_asprintf("http://u:pw@127.0.0.1:%d", port);
+	char *given = mc_asprintf("http://127.0.0.1:%d/", port);
+	const char *const given_list[] = {given, NULL};
+	struct mc_spider sp = {.name = "proxytest", .marketplace = "proxytest",
+			       .start_urls = starts, .parse = echo_cb};
+	struct mc_crawl_opts o;
+	struct mc_crawl_result r;
+	char buf[256];
+	json_t *rec;
+	int n;
+
+	sp.settings.proxy = own;
+	mc_crawl_opts_defaults(&o, &sp);
+	o.items_out = tmpfile();
+	o.delay_ms = 0;
+	o.max_retries = 0;
+	mc_crawl_run(&o, &r);
+	rec = record("http://shop.unreachable.test/echo/spider-proxy", &n);
+	CHECK_INT(n, 1, "the spider's proxy reached a host that does not resolve");
+	CHECK_STR(header(rec, "Proxy-Authorization", buf, sizeof buf), "Basic dTpwdw==",
+		  "with the credentials of the spider's proxy URL");
+	snprintf(buf, sizeof buf, "http://***@127.0.0.1:%d", port);
+	CHECK(r.stats.nproxies == 1 && strcmp(r.stats.proxies[0].shown, buf) == 0,
+	      "the stats name it masked: %s", r.stats.proxies[0].shown);
+	json_decref(rec);
+	mc_crawl_result_release(&r);
+	fclose(o.items_out);
+
+	o.items_out = tmpfile();
+	o.start_urls = direct_starts;
+	o.proxies = given_list;
+	mc_crawl_run(&o, &r);
+	rec = record("http://shop.unreachable.test/echo/option-proxy", &n);
+	CHECK_INT(n, 1, "a caller's proxy list replaces the spider's proxy");
+	CHECK_STR(header(rec, "Proxy-Authorization", buf, sizeof buf), "",
+		  "so the spider's credentials are not sent");
+	json_decref(rec);
+	mc_crawl_result_release(&r);
+	fclose(o.items_out);
+	free(own);
+	free(given);
+}
+
 int main(void)
 {
 	struct mc_crawl_opts o;
@@ -425,6 +479,7 @@ int main(void)
 	mc_crawl_result_release(&r);
 	for (int i = 0; i < nseen; i++)
 		free(seen[i]);
+	nseen = 0;
 
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/echo/region", port);
 	rec = region_start(url, "se");
@@ -435,6 +490,7 @@ int main(void)
 	CHECK_STR(json_string_value(json_object_get(rec, "body")), "{\"country\":\"US\"}",
 		  "a region without start_opts: the spider's");
 	json_decref(rec);
+	test_spider_proxy(port);
 
 	kill(httpd_pid, SIGTERM);
 	int status = 0;
