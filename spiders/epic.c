@@ -10,14 +10,11 @@
  * sale that ends shows as a price increase, a giveaway (100% off) as price
  * 0 with its list price.
  *
- * One run reads one country.  The run's region picks it through its start
- * URL: the store's free-games endpoint of that country and locale, whose
- * answer is not read; its callback only takes `country` and `locale` from
- * its own URL and posts the first search.  (A region carries start URLs,
- * headers and cookies, but no request body, and `.start_opts` is one body
- * for every region: a GET whose URL names the country is how the region
- * reaches the body of the first POST.)  Each search request carries
- * "COUNTRY LOCALE START" as its data, so the next page follows from it.
+ * One run reads one country, its region's: the region's `.start_opts`
+ * make the run's start request the first search POST of that country
+ * (start 0, a constant body, data "COUNTRY LOCALE 0").  Every search
+ * request carries "COUNTRY LOCALE START" as its data, so the next page
+ * follows from it.
  *
  * What it must never do: take the element's `currentPrice` for the price
  * (it is the original price, whatever the discount), report an offer that
@@ -32,65 +29,87 @@
 
 #include "marketcrawl/spider.h"
 
-static void parse_start(struct mc_response *res);
 static void parse_search(struct mc_response *res);
 
 #define SEARCH_URL "https://store.epicgames.com/graphql"
 /* Offers asked for per request (the store's own browse page asks for 40). */
-#define PAGE_SIZE 40
+#define PAGE_SIZE "40"
 /* The categories the store's search offers (games, editions, bundles,
  * add-ons, demos, software, experiences, subscriptions). */
 #define CATEGORIES                                                                 \
 	"games/edition/base|bundles/games|games/edition|editors|addons|games/demo|" \
 	"software/edition/base|games/experience|subscription"
 
-/* A region's start request: the free-games endpoint of its country. */
-#define SEED_URL(country, locale)                                                 \
-	"https://store-site-backend-static.ak.epicgames.com/freeGamesPromotions" \
-	"?locale=" locale "&country=" country "&allowCountries=" country
+/*
+ * The query, as it stands inside the body's JSON string (its quotes
+ * escaped).  Only the fields the spider reads.  price(country:) gives the
+ * totalPrice in the country's currency; `@include` keeps the query valid
+ * where the price is not wanted (the store's own clients send it the same
+ * way).
+ */
+#define SEARCH_QUERY                                                                        \
+	"query searchStoreQuery($allowCountries: String, $category: String, $count: Int, "  \
+	"$country: String!, $keywords: String, $locale: String, $sortBy: String, "          \
+	"$sortDir: String, $start: Int, $withPrice: Boolean = false) { Catalog { "          \
+	"searchStore(allowCountries: $allowCountries, category: $category, count: $count, " \
+	"country: $country, keywords: $keywords, locale: $locale, sortBy: $sortBy, "        \
+	"sortDir: $sortDir, start: $start) { elements { id namespace title "                \
+	"isCodeRedemptionOnly productSlug urlSlug offerMappings { pageSlug pageType } "     \
+	"catalogNs { mappings(pageType: \\\"productHome\\\") { pageSlug pageType } } "      \
+	"categories { path } seller { name } developerDisplayName publisherDisplayName "    \
+	"releaseDate prePurchase price(country: $country) @include(if: $withPrice) { "      \
+	"totalPrice { discountPrice originalPrice discount currencyCode currencyInfo { "    \
+	"decimals } } lineOffers { appliedRules { endDate } } } } paging { count total } } } }"
 
 /*
- * Only the fields the spider reads.  price(country:) gives the totalPrice
- * in the country's currency; `@include` keeps the query valid where the
- * price is not wanted (the store's own clients send it the same way).
+ * The body of a search POST: the query and its variables as compact JSON
+ * in a fixed key order, so the same page is always the same bytes (the
+ * duplicate filter and the saved-page replay both key on them).  COUNTRY,
+ * LOCALE and START are string literals pasted in, COUNTRY twice
+ * (allowCountries, country): a region's first body is a constant, and
+ * follow_search uses the same text as a printf format for the next pages.
+ * The text holds no '%' of its own.
  */
-static const char search_query[] =
-	"query searchStoreQuery($allowCountries: String, $category: String, $count: Int, "
-	"$country: String!, $keywords: String, $locale: String, $sortBy: String, "
-	"$sortDir: String, $start: Int, $withPrice: Boolean = false) { Catalog { "
-	"searchStore(allowCountries: $allowCountries, category: $category, count: $count, "
-	"country: $country, keywords: $keywords, locale: $locale, sortBy: $sortBy, "
-	"sortDir: $sortDir, start: $start) { elements { id namespace title "
-	"isCodeRedemptionOnly productSlug urlSlug offerMappings { pageSlug pageType } "
-	"catalogNs { mappings(pageType: \"productHome\") { pageSlug pageType } } "
-	"categories { path } seller { name } developerDisplayName publisherDisplayName "
-	"releaseDate prePurchase price(country: $country) @include(if: $withPrice) { "
-	"totalPrice { discountPrice originalPrice discount currencyCode currencyInfo { "
-	"decimals } } lineOffers { appliedRules { endDate } } } } paging { count total } } } }";
+#define SEARCH_BODY(country, locale, start)                                              \
+	"{\"query\":\"" SEARCH_QUERY "\",\"variables\":{\"allowCountries\":\"" country     \
+	"\",\"category\":\"" CATEGORIES "\",\"count\":" PAGE_SIZE ",\"country\":\"" country \
+	"\",\"keywords\":\"\",\"locale\":\"" locale "\",\"sortBy\":\"releaseDate\","         \
+	"\"sortDir\":\"DESC\",\"start\":" start ",\"withPrice\":true}}"
+
+static const char *const search_headers[] = {"Accept: application/json", NULL};
+
+/* A region's start request: the search of its country and locale at 0. */
+#define SEARCH_START(country, locale)                                          \
+	{                                                                      \
+		.data = country " " locale " 0", .method = MC_POST,            \
+		.body = SEARCH_BODY(country, locale, "0"),                     \
+		.content_type = "application/json", .headers = search_headers, \
+	}
+
+static const struct mc_follow_opts start_us = SEARCH_START("US", "en-US");
+static const struct mc_follow_opts start_de = SEARCH_START("DE", "de");
+static const struct mc_follow_opts start_se = SEARCH_START("SE", "en-US");
 
 static const char *const start_urls[] = {
-	SEED_URL("US", "en-US"),
+	SEARCH_URL,
 	NULL,
 };
 
 static const char *const allowed_domains[] = {
 	"store.epicgames.com",
-	"store-site-backend-static.ak.epicgames.com",
 	NULL,
 };
 
-/* The first region is the default (a cron line without --region). */
+/* The first region is the default (a cron line without --region).  Every
+ * region posts its own body to the one start URL. */
 static const struct mc_region regions[] = {
-	{.code = "us", .currency = "USD"},
-	{.code = "de", .start_urls = (const char *const[]){SEED_URL("DE", "de"), NULL},
-	 .currency = "EUR"},
-	{.code = "se", .start_urls = (const char *const[]){SEED_URL("SE", "en-US"), NULL},
-	 .currency = "SEK"},
+	{.code = "us", .start_opts = &start_us, .currency = "USD"},
+	{.code = "de", .start_opts = &start_de, .currency = "EUR"},
+	{.code = "se", .start_opts = &start_se, .currency = "SEK"},
 	{NULL},
 };
 
 static const struct mc_callback callbacks[] = {
-	{"parse_start", parse_start},
 	{"parse_search", parse_search},
 	{NULL, NULL},
 };
@@ -100,7 +119,7 @@ const struct mc_spider mc_spider_epic = {
 	.marketplace = "epic",
 	.start_urls = start_urls,
 	.allowed_domains = allowed_domains,
-	.parse = parse_start,
+	.parse = parse_search,
 	.scope = MC_SCOPE_FULL,
 	.settings = {
 		.per_host = 1,
@@ -132,27 +151,19 @@ static bool state_from_data(struct mc_response *res, struct search_state *st)
 }
 
 /*
- * POST the search page of `st` (country, locale, start) to SEARCH_URL.
- * The body is the query and its variables as compact JSON in a fixed key
- * order, so the same page is always the same bytes (the duplicate filter
- * and the saved-page replay both key on them).
+ * POST the search page of `st` (country, locale, start) to SEARCH_URL:
+ * SEARCH_BODY with the state filled in, byte for byte what a region's
+ * start body is at start 0.
  */
 static void follow_search(struct mc_response *res, const struct search_state *st)
 {
-	static const char *const headers[] = {"Accept: application/json", NULL};
-	json_t *body = json_pack("{s:s, s:{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:b}}",
-				 "query", search_query, "variables", "allowCountries", st->country,
-				 "category", CATEGORIES, "count", (json_int_t)PAGE_SIZE, "country",
-				 st->country, "keywords", "", "locale", st->locale, "sortBy",
-				 "releaseDate", "sortDir", "DESC", "start", st->start, "withPrice", 1);
-	/* Into a buffer of our own: json_dumps memory would come from the
-	 * response's arena and must not be handed to free(). */
-	char text[sizeof search_query + 512];
-	size_t len = json_dumpb(body, text, sizeof text, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char body[sizeof SEARCH_BODY("", "", "") + 2 * sizeof st->country + sizeof st->locale + 24];
 	char data[64];
+	/* allowCountries, country, locale, start: the order SEARCH_BODY names them. */
+	int len = snprintf(body, sizeof body, SEARCH_BODY("%s", "%s", "%" JSON_INTEGER_FORMAT),
+			   st->country, st->country, st->locale, st->start);
 
-	json_decref(body);
-	if (len == 0 || len > sizeof text) {
+	if (len < 0 || (size_t)len >= sizeof body) {
 		mc_response_log(res, "cannot encode the search request (start=%" JSON_INTEGER_FORMAT ")",
 				st->start);
 		return;
@@ -162,30 +173,10 @@ static void follow_search(struct mc_response *res, const struct search_state *st
 	mc_follow(res, SEARCH_URL, parse_search,
 		  &(const struct mc_follow_opts){.data = data,
 						 .method = MC_POST,
-						 .body = text,
-						 .body_len = len,
+						 .body = body,
+						 .body_len = (size_t)len,
 						 .content_type = "application/json",
-						 .headers = headers});
-}
-
-/*
- * The start request's answer (a region's free-games URL): its body is not
- * read; `country` and `locale` of its URL start the search at 0.
- */
-static void parse_start(struct mc_response *res)
-{
-	const char *url = mc_response_url(res);
-	const char *country = mc_regex(res, "[?&]country=([A-Z]{2})(&|#|$)", url, 1);
-	const char *locale = mc_regex(res, "[?&]locale=([A-Za-z-]{2,16})(&|#|$)", url, 1);
-	struct search_state st = {.start = 0};
-
-	if (!country || !locale) {
-		mc_response_log(res, "start URL without country=XX and locale=LL: nothing to search");
-		return;
-	}
-	snprintf(st.country, sizeof st.country, "%s", country);
-	snprintf(st.locale, sizeof st.locale, "%s", locale);
-	follow_search(res, &st);
+						 .headers = search_headers});
 }
 
 /*
@@ -343,7 +334,8 @@ static void follow_next(struct mc_response *res, json_t *root, struct search_sta
 }
 
 /*
- * A searchStore answer: every element, then the next page.  An answer
+ * A searchStore answer (a region's start POST or a next page): every
+ * element, then the next page.  An answer
  * without elements (a GraphQL error) is logged with the error's message
  * and ends the paging.  Without paging data (a request made by hand with
  * `marketcrawl parse`) the page is read but not paged on.
