@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "marketcrawl/alloc.h"
@@ -162,6 +163,20 @@ static char **read_start_urls(const char *path)
 	return urls;
 }
 
+/* BASE/NAME.CODE.EXT when region CODE is asked for and has such a file of
+ * its own, else BASE/NAME.EXT (the default region's).  Caller frees. */
+static char *region_file(const char *base, const char *name, const char *code, const char *ext)
+{
+	if (code) {
+		char *own = mc_asprintf("%s/%s.%s%s", base, name, code, ext);
+
+		if (access(own, F_OK) == 0)
+			return own;
+		free(own);
+	}
+	return mc_asprintf("%s/%s%s", base, name, ext);
+}
+
 static void usage(FILE *out)
 {
 	fputs("usage: marketcrawl check-spider NAME [--dir DIR] [--print] [--region CODE]\n\n"
@@ -172,7 +187,8 @@ static void usage(FILE *out)
 	      "file under pages/ holding the exact request body), pages/, start_urls,\n"
 	      "expected.jsonl.  --print writes the items instead of comparing (check each\n"
 	      "one against the page before you save it).  --region CODE replays one of the\n"
-	      "spider's regions (default: its first, if it has regions).\n"
+	      "spider's regions (default: its first, if it has regions), from\n"
+	      "start_urls.CODE and against expected.CODE.jsonl where they exist.\n"
 	      "Exit status: 0 all items match, 1 a difference or an error, 2 usage.\n",
 	      out);
 }
@@ -227,8 +243,8 @@ int mc_cmd_check_spider(int argc, char **argv)
 	base = mc_asprintf("%s/%s", dir, spider->name);
 	tsv = mc_asprintf("%s/pages.tsv", base);
 	pages = mc_asprintf("%s/pages", base);
-	starts = mc_asprintf("%s/start_urls", base);
-	expected = mc_asprintf("%s/expected.jsonl", base);
+	starts = region_file(base, "start_urls", region, "");
+	expected = region_file(base, "expected", region, ".jsonl");
 	replay = mc_replay_load(tsv, pages);
 	if (!replay)
 		goto out;

@@ -356,7 +356,8 @@ static char *spider_source(const char *name, const char *url, const char *host)
  * under it (logged). */
 static int example_maps(const char *name, const char *url, struct mc_buf *tsv, struct mc_buf *jsonl)
 {
-	mc_buf_adds(tsv, "# URL<TAB>FILE (in pages/)[<TAB>CONTENT-TYPE]\n"
+	mc_buf_adds(tsv, "# URL<TAB>FILE (in pages/)[<TAB>CONTENT-TYPE[<TAB>METHOD[<TAB>BODY]]]\n"
+			 "# (docs/writing-a-spider.md, section 5; lines starting with # are comments)\n"
 			 "# The example pages written by `marketcrawl new-spider`: replace them\n"
 			 "# with pages saved from the site.\n");
 	for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {

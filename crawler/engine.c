@@ -1736,6 +1736,9 @@ static void failed_reason(const struct engine *e, struct mc_crawl_result *r)
 	else if (s->robots_denied > 0)
 		add_reason(r, "nothing could be fetched (robots.txt denied all %ld page%s)",
 			   s->robots_denied, plural(s->robots_denied));
+	else if (s->requests == 0 && s->offsite > 0)
+		add_reason(r, "nothing could be fetched (every start URL is offsite: "
+			      "--allow-domain adds a domain)");
 	else if (s->requests == 0)
 		add_reason(r, "nothing could be fetched (no valid start URL)");
 	else

@@ -76,5 +76,9 @@ for t in "$root"/tests/integration/*.sh; do
 	cd "$root" && run_one "$name" bash "$t"
 done
 
+if [ $((passed + failed)) -eq 0 ]; then
+	echo "tests/run.sh: no test name matches '$pattern' (names: unit/test_X, integration/X)" >&2
+	exit 1
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -70,6 +70,9 @@ mc fetch "$U/echo" --cookie "sid=$secret;x=1" >/dev/null 2>"$T/bad.err"
 check_eq "$?:$(grep -c "$secret" "$T/bad.err")" "2:0" "a malformed cookie is a usage error that hides its value"
 mc fetch "$U/echo" --method PUT >/dev/null 2>&1
 check_eq "$?" 2 "an unknown method is a usage error"
+mc fetch "$U/echo" --spider steam >/dev/null 2>"$T/offsite.err"
+check_eq "$?:$(grep -c 'every start URL is offsite: --allow-domain adds a domain' "$T/offsite.err")" "1:1" \
+	"fetch --spider of a URL outside the spider's domains says so, and how to allow it"
 
 # ---- parse: one callback on one live page ----------------------------------
 mc parse "$U/a/game/g0001.html" --spider demo --callback parse_product \
