@@ -759,8 +759,10 @@ static void replay_transfer(struct engine *e, struct mc_request *r)
 		mc_request_free(r);
 		return;
 	}
-	if (method == MC_HEAD)
+	if (method == MC_HEAD) { /* headers only, as a live HEAD: an empty body */
 		len = 0;
+		body[0] = '\0';
+	}
 	e->stats->status[200]++;
 	if (r->is_sitemap) {
 		sitemap_done(e, r, body, len);
@@ -807,7 +809,7 @@ static void start_transfer(struct engine *e, struct mc_request *r, struct mc_pro
 		mc_stats_error(e->stats, what, "internal", 0, MC_END_FAILED);
 		r->host->active--;
 		if (px)
-			mc_proxy_done(px, false, mc_now());
+			mc_proxy_cancel(px);
 		if (t->easy)
 			curl_easy_cleanup(t->easy);
 		mc_request_free(r);
@@ -1074,6 +1076,9 @@ static const char *curl_cause(CURLcode rc, bool too_large, bool *retryable)
 	}
 }
 
+/* Resends of one request through other proxies, free of --retries. */
+#define PROXY_RESENDS 3
+
 /* Why the proxy of a transfer failed it (a cause name), or NULL when it
  * did not: it could not be reached, or it answered 407 (credentials), 502
  * or 503 (for https, to the CONNECT).  Through a proxy a plain-http 502 or
@@ -1098,7 +1103,8 @@ static const char *proxy_cause(CURLcode rc, long status, long connect_code)
 
 /* The request of a transfer its proxy failed: sent again at once through
  * another proxy without counting as a retry while one is usable (at most
- * once per proxy of the list), else retried or given up like any failure.
+ * PROXY_RESENDS times and once per proxy of the list), else retried or
+ * given up like any failure.
  * Logs and error stats name the proxy, masked. */
 static void proxy_failed(struct engine *e, struct transfer *t, const char *cause, long status,
 			 double bench)
@@ -1112,7 +1118,8 @@ static void proxy_failed(struct engine *e, struct transfer *t, const char *cause
 	if (bench > 0)
 		mc_warn("proxy %s failed (%s%s%s): benched for %.0f s", t->proxy->shown, cause,
 			t->error[0] ? ": " : "", t->error, bench);
-	if (!e->stop_scheduling && r->proxy_fails < (int)e->proxies.n &&
+	if (!e->stop_scheduling && r->proxy_fails < PROXY_RESENDS &&
+	    r->proxy_fails < (int)e->proxies.n &&
 	    mc_proxy_pick(&e->proxies, now)) {
 		r->proxy_fails++;
 		r->not_before = now;
@@ -1124,8 +1131,8 @@ static void proxy_failed(struct engine *e, struct transfer *t, const char *cause
 }
 
 /* A 3xx with Location: queue the target as a new request of the same kind
- * (a POST answered 301, 302 or 303 becomes a GET, see
- * mc_request_spec_redirect). */
+ * (a POST answered 301, 302 or 303 becomes a GET; to another origin the
+ * request's own headers and cookies stay behind: mc_request_spec_redirect). */
 static void follow_redirect(struct engine *e, struct mc_request *r, const char *effective,
 			    CURL *easy, long status)
 {
@@ -1158,7 +1165,12 @@ static void follow_redirect(struct engine *e, struct mc_request *r, const char *
 	if (r->is_sitemap) {
 		add_sitemap(e, target, r->depth);
 	} else {
-		struct mc_request_spec *spec = mc_request_spec_redirect(r->spec, status);
+		char *from = mc_url_origin(effective), *to = mc_url_origin(target);
+		bool same = from && to && strcmp(from, to) == 0;
+		struct mc_request_spec *spec = mc_request_spec_redirect(r->spec, status, same);
+
+		free(from);
+		free(to);
 		r->spec = NULL;
 		add_request(e, target, r->cb, r->data, spec, r->referer, r->depth, r->priority,
 			    r->dont_filter, r->redirects + 1);
@@ -1199,6 +1211,7 @@ static void transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	char label[LABEL_MAX];
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+	mc_mask_credentials(t->error); /* libcurl may quote a proxy URL */
 	curl_multi_remove_handle(e->multi, easy);
 	unlink_transfer(e, t);
 	e->active--;
@@ -1448,7 +1461,7 @@ static void abort_in_flight(struct engine *e)
 		curl_easy_cleanup(t->easy);
 		t->req->host->active--;
 		if (t->proxy)
-			mc_proxy_done(t->proxy, false, mc_now());
+			mc_proxy_cancel(t->proxy);
 		char label[LABEL_MAX];
 		mc_stats_error(e->stats, label_of(t->req, label), "aborted", 0, MC_END_STOPPED);
 		e->stats->not_made += !t->req->is_robots;

@@ -21,8 +21,12 @@ static bool host_ok(const char *h, size_t n)
 {
 	if (n == 0)
 		return false;
-	if (h[0] == '[')
-		return n > 2 && h[n - 1] == ']' && strspn(h + 1, "0123456789abcdefABCDEF:.") == n - 2;
+	if (h[0] == '[') {
+		for (size_t i = 1; i + 1 < n; i++)
+			if (!isxdigit((unsigned char)h[i]) && h[i] != ':' && h[i] != '.')
+				return false;
+		return n > 2 && h[n - 1] == ']';
+	}
 	if (h[0] == '.' || h[n - 1] == '.')
 		return false;
 	for (size_t i = 0; i < n; i++)

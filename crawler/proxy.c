@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
+
 #include "marketcrawl/alloc.h"
 #include "proxy.h"
 
@@ -26,20 +28,53 @@ static const char *authority(const char *url)
 	return s ? s + 3 : url;
 }
 
+/* A proxy URL has no path, so every '@' after the scheme belongs to the
+ * credentials, whatever '/', '?' or '#' a password holds: the last one
+ * ends them. */
 void mc_proxy_mask(const char *url, char *out, size_t outsz)
 {
 	const char *a = authority(url);
-	size_t alen = strcspn(a, "/?#");
-	const char *at = NULL;
+	const char *at = strrchr(a, '@');
 
-	for (const char *p = a; p < a + alen; p++)
-		if (*p == '@')
-			at = p; /* the last '@': a password may hold one */
 	if (!at) {
 		snprintf(out, outsz, "%s", url);
 		return;
 	}
 	snprintf(out, outsz, "%.*s***%s", (int)(a - url), url, at);
+}
+
+void mc_mask_credentials(char *text)
+{
+	for (char *s = strstr(text, "://"); s; s = strstr(s, "://")) {
+		char *a = s + 3, *end = a + strcspn(a, " \t\r\n'\"<>"), *at = NULL;
+
+		for (char *p = a; p < end; p++)
+			if (*p == '@')
+				at = p;
+		if (at && at - a >= 3) {
+			memcpy(a, "***", 3);
+			memmove(a + 3, at, strlen(at) + 1);
+		} else if (at) {
+			memset(a, '*', (size_t)(at - a)); /* too short to shrink in place */
+		}
+		s = a;
+	}
+}
+
+/* Whether libcurl's own URL parser takes `url` as a proxy: it refuses
+ * what ours lets through (a raw '@' in a password, ',' or '{' in a host)
+ * and then prints the whole URL in its error. */
+static bool curl_takes(const char *url)
+{
+	CURLU *u = curl_url();
+	bool ok;
+
+	if (!u) /* out of memory: libcurl allocates with mc_malloc, which exits first */
+		return false;
+	ok = curl_url_set(u, CURLUPART_URL, url, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) ==
+	     CURLUE_OK;
+	curl_url_cleanup(u);
+	return ok;
 }
 
 static bool scheme_ok(const char *s, size_t n)
@@ -82,7 +117,7 @@ bool mc_proxy_check(const char *url, char *why, size_t whysz)
 	if (*host == '[') {
 		const char *close = memchr(host, ']', (size_t)(end - host));
 		colon = close && close + 1 < end && close[1] == ':' ? close + 1 : NULL;
-		if (!close || close == host + 1) {
+		if (!close || close == host + 1 || (close + 1 < end && !colon)) {
 			snprintf(why, whysz, "proxy '%s': a bad IPv6 address", shown);
 			return false;
 		}
@@ -100,6 +135,11 @@ bool mc_proxy_check(const char *url, char *why, size_t whysz)
 			snprintf(why, whysz, "proxy '%s': the port is not 1-65535", shown);
 			return false;
 		}
+	}
+	if (!curl_takes(url)) {
+		snprintf(why, whysz, "proxy '%s': not a URL libcurl takes (in a user name or password, "
+			 "write '@' as %%40, ':' as %%3A, '/' as %%2F)", shown);
+		return false;
 	}
 	return true;
 }
@@ -124,7 +164,7 @@ int mc_proxy_list_read(const char *path, char ***list, char *why, size_t whysz)
 	int rc = -1;
 
 	if (!f) {
-		snprintf(why, whysz, "--proxy-list: cannot read %s: %s", path, strerror(errno));
+		snprintf(why, whysz, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof line, f)) {
@@ -150,7 +190,7 @@ int mc_proxy_list_read(const char *path, char ***list, char *why, size_t whysz)
 		found++;
 	}
 	if (ferror(f)) {
-		snprintf(why, whysz, "--proxy-list: cannot read %s: %s", path, strerror(errno));
+		snprintf(why, whysz, "cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (found == 0) {
@@ -231,6 +271,11 @@ double mc_proxy_done(struct mc_proxy *x, bool failed, double now)
 	x->benched++;
 	x->benched_until = now + bench;
 	return bench;
+}
+
+void mc_proxy_cancel(struct mc_proxy *x)
+{
+	x->active--;
 }
 
 double mc_proxy_next_ready(const struct mc_proxy_pool *p, double now)

@@ -37,6 +37,9 @@ struct mc_proxy_pool {
 /* `url` with any "user:pass@" (or "user@") replaced by "***@", into `out`
  * (always NUL-terminated; cut when too long). */
 void mc_proxy_mask(const char *url, char *out, size_t outsz);
+/* The credentials of every URL in `text` (a libcurl error message quoting
+ * a proxy URL) masked in place, as mc_proxy_mask masks them. */
+void mc_mask_credentials(char *text);
 /*
  * Whether `url` is a proxy URL we accept: [SCHEME://][USER[:PASS]@]HOST[:PORT][/],
  * SCHEME one of http, https, socks4, socks4a, socks5, socks5h (default
@@ -71,6 +74,9 @@ void mc_proxy_start(struct mc_proxy_pool *p, struct mc_proxy *x, double now);
  * it (a success, or a failure of a transfer started before it was benched).
  */
 double mc_proxy_done(struct mc_proxy *x, bool failed, double now);
+/* A request through `x` that never reached it (not started, or aborted):
+ * its slot is freed, and neither its streak nor its counts change. */
+void mc_proxy_cancel(struct mc_proxy *x);
 /* The earliest time after `now` a proxy may become usable, or 0 if none. */
 double mc_proxy_next_ready(const struct mc_proxy_pool *p, double now);
 /*

@@ -43,8 +43,12 @@ bool mc_request_header_ok(const char *h, char *why, size_t whysz)
 	static const char *const refused[] = {"Host", "Content-Length", "Transfer-Encoding", "Cookie"};
 	size_t n = token_len(h);
 
-	if (n == 0 || h[n] != ':') {
-		snprintf(why, whysz, "header \"%.*s\" is not \"Name: value\"", (int)(n ? n : 20), h);
+	if (n == 0) {
+		snprintf(why, whysz, "a header does not start with a name (\"Name: value\")");
+		return false;
+	}
+	if (h[n] != ':') {
+		snprintf(why, whysz, "header \"%.*s\" is not \"Name: value\"", (int)n, h);
 		return false;
 	}
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
@@ -65,8 +69,12 @@ bool mc_request_cookie_ok(const char *c, char *why, size_t whysz)
 {
 	size_t n = token_len(c);
 
-	if (n == 0 || c[n] != '=') {
-		snprintf(why, whysz, "cookie \"%.*s\" is not \"name=value\"", (int)(n ? n : 20), c);
+	if (n == 0) {
+		snprintf(why, whysz, "a cookie does not start with a name (\"name=value\")");
+		return false;
+	}
+	if (c[n] != '=') {
+		snprintf(why, whysz, "cookie \"%.*s\" is not \"name=value\"", (int)n, c);
 		return false;
 	}
 	if (!clean_text(c + n + 1) || strchr(c + n + 1, ';')) {
@@ -168,10 +176,16 @@ void mc_request_spec_free(struct mc_request_spec *s)
 	free(s);
 }
 
-struct mc_request_spec *mc_request_spec_redirect(struct mc_request_spec *s, long status)
+struct mc_request_spec *mc_request_spec_redirect(struct mc_request_spec *s, long status,
+						  bool same_origin)
 {
 	if (!s)
 		return NULL;
+	if (!same_origin) {
+		free_list(s->headers);
+		free_list(s->cookies);
+		s->headers = s->cookies = NULL;
+	}
 	if ((status == 303 && s->method != MC_HEAD) ||
 	    ((status == 301 || status == 302) && s->method == MC_POST)) {
 		s->method = MC_GET;

@@ -44,10 +44,14 @@ void mc_request_spec_free(struct mc_request_spec *s);
 /*
  * The spec of the request a redirect with `status` leads to (the old spec
  * is taken): 303, and 301/302 after a POST, become a GET without body
- * (HEAD stays HEAD), as browsers do; 307 and 308 keep everything.  NULL
- * when what is left is a plain GET.
+ * (HEAD stays HEAD), as browsers do; 307 and 308 keep everything.  To
+ * another origin (scheme, host, port) the request's own headers and cookies
+ * are dropped, as curl does with Authorization and Cookie: they may be
+ * credentials (the spider's and region's defaults still go, to its allowed
+ * domains).  NULL when what is left is a plain GET.
  */
-struct mc_request_spec *mc_request_spec_redirect(struct mc_request_spec *s, long status);
+struct mc_request_spec *mc_request_spec_redirect(struct mc_request_spec *s, long status,
+						  bool same_origin);
 
 /* "GET", "POST" or "HEAD". */
 const char *mc_method_name(enum mc_method m);

@@ -336,6 +336,10 @@ static void emit_product(struct mc_response *res, json_t *product, const char *m
 	char slug[128], url[512], reasons[512];
 	size_t i;
 
+	if (!id) {
+		mc_response_log(res, "a product without ProductId (%s); skipped", title ? title : "-");
+		return;
+	}
 	/* Pass 0: the preferred SKU; pass 1: the others, in order. */
 	for (int pass = 0; pass < 2 && !offer; pass++) {
 		json_array_foreach(dsas, i, dsa) {
@@ -350,7 +354,7 @@ static void emit_product(struct mc_response *res, json_t *product, const char *m
 	if (!offer) {
 		why_text(&why, reasons, sizeof reasons);
 		mc_response_log(res, "product %s: no offer for sale in market %s (%s); skipped",
-				id ? id : "-", market, reasons[0] ? reasons : "no availability");
+				id, market, reasons[0] ? reasons : "no availability");
 		return;
 	}
 	price = mc_json_get(offer, "OrderManagementData.Price");

@@ -70,6 +70,22 @@ mc fetch "$U/echo" --cookie "sid=$secret;x=1" >/dev/null 2>"$T/bad.err"
 check_eq "$?:$(grep -c "$secret" "$T/bad.err")" "2:0" "a malformed cookie is a usage error that hides its value"
 mc fetch "$U/echo" --method PUT >/dev/null 2>&1
 check_eq "$?" 2 "an unknown method is a usage error"
+# A redirect to another origin (localhost is not 127.0.0.1) does not take
+# the request's own headers and cookies along (they may be credentials);
+# one to the same origin does.
+port=${U##*:}
+printf 'Status: 302\nLocation: http://localhost:%s/echo/elsewhere\n' "$port" >"$site/away.html.headers"
+printf 'Status: 302\nLocation: /echo/here\n' >"$site/stay.html.headers"
+touch "$site/away.html" "$site/stay.html"
+for page in away stay; do
+	mc fetch "$U/$page.html" -H 'Authorization: Bearer tok-123' --cookie "sid=$secret" --body \
+		>"$T/$page.out" 2>&1
+	sed -n '/^{"method"/,$p' "$T/$page.out" >"$T/$page.json"
+done
+check_eq "$(jq -r '[.target, ([.headers[] | select(.[0] == "Authorization")] | length), (.cookies | length)] | join(" ")' "$T/away.json")" \
+	"/echo/elsewhere 0 0" "a redirect to another origin drops the request's Authorization header and cookie"
+check_eq "$(jq -r '[.target, ([.headers[] | select(.[0] == "Authorization")] | length), (.cookies | length)] | join(" ")' "$T/stay.json")" \
+	"/echo/here 1 1" "a redirect within the origin keeps them"
 mc fetch "$U/echo" --spider steam >/dev/null 2>"$T/offsite.err"
 check_eq "$?:$(grep -c 'every start URL is offsite: --allow-domain adds a domain' "$T/offsite.err")" "1:1" \
 	"fetch --spider of a URL outside the spider's domains says so, and how to allow it"

@@ -28,6 +28,15 @@ static void test_mask(void)
 	CHECK_STR(out, "***@proxy:8080", "no scheme: masked too");
 	mc_proxy_mask("http://proxy:8080", out, sizeof out);
 	CHECK_STR(out, "http://proxy:8080", "no credentials: unchanged");
+	mc_proxy_mask("http://u:pa#s/s?x@proxy.example:3128", out, sizeof out);
+	CHECK_STR(out, "http://***@proxy.example:3128", "a password holding '#', '/' or '?' masked whole");
+
+	char msg[] = "Unsupported proxy syntax in 'http://user:p@ss@proxy.example:3128' and "
+		     "socks5://ab@h:1 or https://u@h";
+	mc_mask_credentials(msg);
+	CHECK_STR(msg, "Unsupported proxy syntax in 'http://***@proxy.example:3128' and "
+		       "socks5://**@h:1 or https://*@h",
+		  "credentials masked in a libcurl message, however short");
 }
 
 static void test_check(void)
@@ -45,6 +54,9 @@ static void test_check(void)
 		{"http://u:secret@:80", "proxy 'http://***@:80': no host"},
 		{"http://h:80/path", "a proxy URL has no path"},
 		{"http://h :80", "spaces or control characters"},
+		{"http://u:p@ssecret@proxy.example:3128", "proxy 'http://***@proxy.example:3128': not a URL libcurl takes"},
+		{"http://u:secret@my,proxy:3128", "not a URL libcurl takes"},
+		{"http://u:pa#secret@proxy.example:3128", "proxy 'http://***@proxy.example:3128'"},
 	};
 	char why[512];
 

@@ -261,6 +261,10 @@ static void test_specs(void)
 	CHECK_INT(ok, sizeof cookies / sizeof cookies[0], "cookie rules: every row of the table");
 	mc_request_cookie_ok("sid=secret;x", why, sizeof why);
 	CHECK(strstr(why, "sid") && !strstr(why, "secret"), "a refused cookie is named, its value not shown");
+	mc_request_header_ok(" Authorization: Bearer sk_live", why, sizeof why);
+	CHECK(!strstr(why, "Bear") && !strstr(why, "sk_"), "a header without a name: none of it shown (%s)", why);
+	mc_request_cookie_ok("=topsecretvalue", why, sizeof why);
+	CHECK(!strstr(why, "topsecret"), "a cookie without a name: none of it shown (%s)", why);
 
 	struct mc_request_spec *s;
 	const struct mc_follow_opts plain = {.data = "d", .priority = 3, .dont_filter = true};
@@ -281,16 +285,24 @@ static void test_specs(void)
 	char label[256];
 	CHECK_STR(mc_request_label("http://x/api", s, label, sizeof label), "POST http://x/api (3-byte body)",
 		  "label: method, URL and body size");
-	s = mc_request_spec_redirect(s, 307);
+	s = mc_request_spec_redirect(s, 307, true);
 	CHECK(s && s->method == MC_POST && s->body_len == 3, "redirect 307 keeps the POST and its body");
-	s = mc_request_spec_redirect(s, 302);
+	s = mc_request_spec_redirect(s, 302, true);
 	CHECK(s == NULL, "redirect 302 after a POST: a plain GET");
 	mc_request_spec_from(&(struct mc_follow_opts){.method = MC_HEAD, .headers = (const char *const[]){"A: 1", NULL}},
 			     &s, why, sizeof why);
 	CHECK_STR(mc_request_label("http://x/", s, label, sizeof label), "HEAD http://x/", "label: HEAD");
-	s = mc_request_spec_redirect(s, 303);
+	s = mc_request_spec_redirect(s, 303, true);
 	CHECK(s && s->method == MC_HEAD && s->headers, "redirect 303 keeps a HEAD and its headers");
+	s = mc_request_spec_redirect(s, 307, false);
+	CHECK(s && s->method == MC_HEAD && !s->headers && !s->cookies,
+	      "redirect to another origin: the HEAD without the request's own headers");
 	mc_request_spec_free(s);
+	mc_request_spec_from(&(struct mc_follow_opts){.headers = (const char *const[]){"Authorization: x", NULL},
+						      .cookies = (const char *const[]){"s=1", NULL}},
+			     &s, why, sizeof why);
+	s = mc_request_spec_redirect(s, 302, false);
+	CHECK(s == NULL, "a GET with credentials redirected to another origin: a plain GET");
 	CHECK_STR(mc_request_label("http://x/", NULL, label, sizeof label), "http://x/", "label: a plain GET is its URL");
 	CHECK(mc_request_same_name("Accept: a", "accept: b", ':', true) &&
 		      !mc_request_same_name("Accept-Language: a", "Accept: b", ':', true) &&
