@@ -2,7 +2,8 @@
  * HTTP/1.1 on one connection for the fixture server: read requests (also
  * pipelined ones, answered in order), reject malformed ones with 400, keep
  * the headers and body of well-formed GET/HEAD/POST requests (answering
- * "Expect: 100-continue"), hand them to the router, and write responses.
+ * "Expect: 100-continue"), hand them to the router (CONNECT to proxy.c),
+ * and write responses.
  * Owns the request log format.  Strict on purpose: a request the crawler should
  * never send (bad request line, missing Host, bare CR, obs-fold) is
  * refused, so a client bug shows up as a 400 in the test rather than as a
@@ -96,11 +97,21 @@ const char *mc_httpd_req_header(const struct mc_httpd_req *req, const char *name
 	return NULL;
 }
 
+/* Append `line` (owned, freed here) to the request log. */
+static void log_line(struct mc_httpd *srv, char *line)
+{
+	size_t len = strlen(line);
+
+	/* One write per line on an O_APPEND file: lines never interleave. */
+	if (write(srv->log_fd, line, len) != (ssize_t)len)
+		fprintf(stderr, "httpd: cannot write the request log: %s\n", strerror(errno));
+	free(line);
+}
+
 void mc_httpd_log(struct mc_httpd_conn *c, struct mc_httpd_req *req, int status,
 		  long long bytes)
 {
 	char *line;
-	size_t len;
 
 	if (c->srv->log_fd < 0 || req->logged)
 		return;
@@ -118,11 +129,18 @@ void mc_httpd_log(struct mc_httpd_conn *c, struct mc_httpd_req *req, int status,
 	else
 		line = mc_httpd_xasprintf("%s %s %d %lld\n", req->method, req->target, status,
 					  bytes);
-	len = strlen(line);
-	/* One write per line on an O_APPEND file: lines never interleave. */
-	if (write(c->srv->log_fd, line, len) != (ssize_t)len)
-		fprintf(stderr, "httpd: cannot write the request log: %s\n", strerror(errno));
-	free(line);
+	log_line(c->srv, line);
+}
+
+void mc_httpd_log_tunnel(struct mc_httpd_conn *c, struct mc_httpd_req *req,
+			 unsigned long long up, unsigned long long down)
+{
+	if (c->srv->log_fd < 0 || req->logged)
+		return;
+	req->logged = 1;
+	log_line(c->srv, mc_httpd_xasprintf("%s %s 200 %llu %llu proxied Host=%s inflight=%d\n",
+					    req->method, req->target, up, down, req->proxy_host,
+					    req->inflight));
 }
 
 static int send_all(int fd, const char *p, size_t n, int more)
@@ -639,6 +657,10 @@ static enum mc_httpd_next serve_one(struct mc_httpd_conn *c)
 	}
 	if (hi.clen > 0 && read_body(c, &req, hi.clen) < 0)
 		goto out;
+	if (strcmp(req.method, "CONNECT") == 0) {
+		next = mc_httpd_proxy_connect(c, &req);
+		goto out;
+	}
 	if (!req.head && strcmp(req.method, "GET") != 0 && strcmp(req.method, "POST") != 0) {
 		next = refuse(c, &req, 405);
 		goto out;

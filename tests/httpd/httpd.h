@@ -12,8 +12,8 @@
  * Modules: main.c (options, listener, one thread per connection, signals),
  * http.c (request parsing, response writing, request log), files.c (static
  * files, MIME types, FILE.headers sidecars), rules.c (FILE.rules sidecars),
- * echo.c (/echo), proxy.c (absolute-form requests: the server as a proxy),
- * faults.c (the /fault/ table, the global --fail503 mode and the router).  docs/fixture-server.md is the user manual.
+ * echo.c (/echo), proxy.c (absolute-form requests and CONNECT: the server
+ * as a proxy), tunnel.c (the byte relay of a CONNECT tunnel), faults.c (the /fault/ table, the global --fail503 mode and the router).  docs/fixture-server.md is the user manual.
  */
 #ifndef MC_HTTPD_H
 #define MC_HTTPD_H
@@ -132,6 +132,14 @@ const char *mc_httpd_req_header(const struct mc_httpd_req *req, const char *name
  */
 void mc_httpd_log(struct mc_httpd_conn *c, struct mc_httpd_req *req, int status,
 		  long long bytes);
+/*
+ * The one log line of a CONNECT tunnel, written when it has closed:
+ * "CONNECT TARGET 200 UP DOWN proxied Host=HOST inflight=N", UP the bytes
+ * relayed from the client to the target, DOWN those relayed back.  Marks
+ * req logged.
+ */
+void mc_httpd_log_tunnel(struct mc_httpd_conn *c, struct mc_httpd_req *req,
+			 unsigned long long up, unsigned long long down);
 
 /*
  * Log the request and queue the status line and headers: r's headers plus
@@ -196,8 +204,30 @@ void mc_httpd_proxy_set_auth(struct mc_httpd *srv, const char *user_pass);
 /* A proxied request: 407 without the credentials (when required), else
  * after --stall the answer mc_httpd_route gives for its path. */
 enum mc_httpd_next mc_httpd_proxy_serve(struct mc_httpd_conn *c, struct mc_httpd_req *req);
+/*
+ * CONNECT HOST:PORT: 407 without the credentials (when required), 400 for a
+ * target that is not HOST:PORT, 403 unless HOST is 127.0.0.1 or localhost
+ * (it never connects off the machine), 502 when nothing listens there;
+ * else, after --stall, "200 Connection established" and the bytes relayed
+ * both ways until either side closes (CLOSE).  The tunnel's log line is
+ * written when it ends.
+ */
+enum mc_httpd_next mc_httpd_proxy_connect(struct mc_httpd_conn *c, struct mc_httpd_req *req);
 /* Free the proxy-mode state. */
 void mc_httpd_proxy_release(struct mc_httpd *srv);
+
+/* tunnel.c -------------------------------------------------------------- */
+
+/*
+ * Relay bytes between the sockets `client` and `target` both ways until
+ * either side closes (what it sent is delivered first), a write fails, 60 s
+ * pass without traffic, or the server stops.  `early` (early_len <=
+ * MC_HTTPD_IN_CAP bytes, borrowed) is what the client sent after its
+ * CONNECT, sent to the target first.  Sets *up and *down to the bytes
+ * written to the target and to the client.  Closes neither socket.
+ */
+void mc_httpd_tunnel(struct mc_httpd *srv, int client, int target, const char *early,
+		     size_t early_len, unsigned long long *up, unsigned long long *down);
 
 /* faults.c -------------------------------------------------------------- */
 

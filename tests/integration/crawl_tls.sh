@@ -6,7 +6,10 @@
 # the certificate while still checking the host name; the whole store comes
 # over one multiplexed HTTP/2 connection with streams in flight together;
 # over HTTP/1.1 one keep-alive connection carries every request.
-# nginx's access log ($connection, $server_protocol) is the witness.
+# nginx's access log ($connection, $server_protocol) is the witness.  HTTPS
+# through a proxy: the fixture server as the proxy (--proxy, https_proxy,
+# with credentials) tunnels the verified crawl with CONNECT, as its log
+# shows, and no_proxy sends it direct.
 . "$(dirname "$0")/../lib.sh"
 
 NGINX=$(PATH=$PATH:/usr/sbin:/sbin command -v nginx)
@@ -213,3 +216,69 @@ requests=$(stat .stats.requests)
 check_eq "$(wc -l <"$T/plain.log") $(cut -d' ' -f2 "$T/plain.log" | sort -u)" "$requests HTTP/1.1" \
 	"HTTP/1.1: nginx logged every request ($requests), all HTTP/1.1"
 check_eq "$(conns <"$T/plain.log")" 1 "HTTP/1.1 keep-alive: one connection carried all $requests requests"
+
+# ---- HTTPS through a proxy: CONNECT tunnels ---------------------------------
+# The fixture server is the proxy; a tunnel's log line is written when it
+# closes, so the proxy is stopped (closing every tunnel) before its log is
+# read.  Verification stays on (--ca-file): the TLS session is end to end.
+unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+tls_port=${TLS_URL##*:}
+secret=tunn3l-s3cret
+# proxy NAME [HTTPD ARGS...]: a fresh fixture server as a proxy, logging to
+# $T/NAME.proxy.log; sets PX, PX_PID.
+proxy() {
+	local name=$1
+	shift
+	start_httpd "$site" -l "$T/$name.proxy.log" "$@"
+	PX=$HTTPD_PORT PX_PID=$HTTPD_PID
+	: >>"$T/$name.proxy.log"
+}
+# tunnelled NAME: stop the proxy, then check that crawl NAME is complete
+# with every item, that nginx served each of its requests, and that every
+# line of the proxy's log is a CONNECT tunnel to nginx's TLS port.
+tunnelled() {
+	stop_httpd "$PX_PID"
+	check_eq "$rc $(stat .status) $(stat .stats.errors)" "0 complete {}" "$1: verified, complete, no errors"
+	check_eq "$(items "$1")" "$(cat "$T/want_items")" "$1: exactly the 200 expected items"
+	check_eq "$(served "$T/tls.log" "$TLS_URL" | wc -l)" "$(stat .stats.requests)" \
+		"$1: nginx served every request of the crawl"
+	check "$1: the proxy's log shows CONNECT tunnels" grep -q '^CONNECT ' "$T/$1.proxy.log"
+	check_eq "$(grep -vcE "^CONNECT 127\.0\.0\.1:$tls_port 200 [0-9]+ [0-9]+ proxied Host=127\.0\.0\.1:$tls_port inflight=[0-9]+\$" "$T/$1.proxy.log")" 0 \
+		"$1: every request to the proxy was a CONNECT tunnel to nginx's TLS port"
+}
+
+proxy via_option
+crawl via_option --origin "$TLS_URL" --ca-file "$T/cert.pem" --no-health --delay 0 --proxy "http://127.0.0.1:$PX"
+tunnelled via_option
+
+proxy via_env
+export https_proxy=http://127.0.0.1:$PX
+crawl via_env --origin "$TLS_URL" --ca-file "$T/cert.pem" --no-health --delay 0
+tunnelled via_env
+
+proxy no_proxy
+export https_proxy=http://127.0.0.1:$PX no_proxy=127.0.0.1
+crawl no_proxy --origin "$TLS_URL" --ca-file "$T/cert.pem" --no-health --delay 0
+stop_httpd "$PX_PID"
+check_eq "$rc $(stat .status) $(items no_proxy | wc -l)" "0 complete 200" "no_proxy=127.0.0.1 with https_proxy set: complete"
+check_eq "$(wc -l <"$T/no_proxy.proxy.log")" 0 "no_proxy=127.0.0.1: direct, the proxy saw no CONNECT"
+check_eq "$(served "$T/tls.log" "$TLS_URL" | wc -l)" "$(stat .stats.requests)" "no_proxy=127.0.0.1: nginx served every request"
+unset https_proxy no_proxy
+
+proxy auth --proxy-auth "bob:$secret"
+crawl auth --origin "$TLS_URL" --ca-file "$T/cert.pem" --no-health --delay 0 --proxy "http://bob:$secret@127.0.0.1:$PX"
+tunnelled auth
+check_eq "$(grep -c " 407 " "$T/auth.proxy.log")" 0 "with credentials: every CONNECT carried Proxy-Authorization"
+check_eq "$(cat "$T/auth.out" "$T/auth.err" "$T"/auth/* | grep -c "$secret")" 0 \
+	"with credentials: the password is printed nowhere (output, log, staging file)"
+check "with credentials: the proxy is named masked in the run record" \
+	test "$(stat '.stats.proxies[0].proxy')" = "http://***@127.0.0.1:$PX"
+
+proxy noauth --proxy-auth "bob:$secret"
+crawl noauth --origin "$TLS_URL" --ca-file "$T/cert.pem" --no-health --retries 0 --proxy "http://127.0.0.1:$PX"
+stop_httpd "$PX_PID"
+check_eq "$(failed noauth)" "1 0 marketcrawl crawl: demo: run failed: nothing could be fetched " \
+	"without the credentials the proxy requires: nothing fetched, the run fails"
+check "without credentials: the CONNECT was answered 407" \
+	grep -q "^CONNECT 127.0.0.1:$tls_port 407 " "$T/noauth.proxy.log"
+check "without credentials: the failure is proxy_auth_required" grep -q proxy_auth_required "$T/noauth.err"

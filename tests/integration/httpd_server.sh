@@ -4,8 +4,8 @@
 # static files, sidecars, keep-alive and pipelining, malformed requests,
 # POST, FILE.rules (method, header, cookie, body), Set-Cookie, /echo,
 # every /fault/ mode with its exact status, headers and body length, the
-# request log, proxy mode (absolute-form requests, --proxy-auth, the log's
-# Host and in-flight count), --fail503 determinism, and a clean exit 0 on SIGTERM (under
+# request log, proxy mode (absolute-form requests, CONNECT tunnels to local
+# ports only, --proxy-auth, the log's Host and in-flight count), --fail503 determinism, and a clean exit 0 on SIGTERM (under
 # `make SANITIZE=address,undefined check` that exit status also proves no
 # leak and no undefined behaviour).
 . "$(dirname "$0")/../lib.sh"
@@ -426,6 +426,81 @@ GET http://shop.invalid:81/page.html 407 34 proxied Host=shop.invalid:81 infligh
 GET http://shop.invalid:81/page.html 200 $(bodylen) proxied Host=shop.invalid:81 inflight=1
 GET /page.html 200 $(bodylen)" "proxy: the log marks proxied requests with their Host and count in flight"
 stop_httpd "$HTTPD_PID"
+
+# CONNECT (HTTPS through a proxy): a tunnel to a port of this machine
+# relays bytes both ways unchanged; any other host gets 403 and nothing is
+# dialled; --proxy-auth applies.  A tunnel's log line is written when it
+# closes: the server is stopped (which closes every tunnel) before the log
+# is read.
+head -c 300000 /dev/urandom >"$www/random.bin"
+start_httpd "$www" -l "$T/origin.log"
+ORIGIN=$HTTPD_PORT ORIGIN_PID=$HTTPD_PID
+start_httpd "$www" -l "$plog.connect" --proxy-auth 'bob:pa:ss'
+PX=$HTTPD_PORT PX_PID=$HTTPD_PID
+# tunnel URL [CURL ARGS...]: URL through a CONNECT tunnel of the proxy PX;
+# sets CODE, RC and CONNECT (the proxy's answer to the CONNECT).
+tunnel() {
+	local url=$1 w
+	shift
+	fetch "$url" -p -x "http://127.0.0.1:$PX" -w '%{http_code} %{http_connect} %{size_request} %{size_header} %{size_download}' "$@"
+	w=$CODE
+	CODE=${w%% *} w=${w#* }
+	CONNECT=${w%% *} SIZES=${w#* }
+}
+tunnel "http://127.0.0.1:$ORIGIN/random.bin"
+check_eq "$CONNECT $CODE" "407 000" "CONNECT without Proxy-Authorization: 407, no tunnel"
+tunnel "http://127.0.0.1:$ORIGIN/random.bin" -U 'bob:wrong'
+check_eq "$CONNECT $CODE" "407 000" "CONNECT with wrong credentials: 407"
+tunnel "http://127.0.0.1:$ORIGIN/random.bin" -U 'bob:pa:ss'
+check_eq "$CONNECT $CODE" "200 200" "CONNECT 127.0.0.1:PORT with the credentials: 200, then the origin's answer"
+check "CONNECT: the 300 000 random bytes came through the tunnel unchanged" cmp -s "$T/b" "$www/random.bin"
+tunnel_sizes=$SIZES
+tunnel "http://localhost:$PX/page.html" -U 'bob:pa:ss'
+check_eq "$CONNECT $CODE/$(cat "$T/b")" "200 200/$(cat "$www/page.html")" \
+	"CONNECT localhost:PORT (the proxy itself) tunnels too; inside it, an origin-form request needs no credentials"
+tunnel "https://example.com/" -U 'bob:pa:ss'
+check_eq "$CONNECT $RC" "403 56" "CONNECT example.com:443: 403, the server never connects off the machine"
+tunnel "https://10.0.0.1:8443/" -U 'bob:pa:ss'
+check_eq "$CONNECT" 403 "CONNECT to a non-local address: 403"
+tunnel "http://127.0.0.1:${U##*:}/" -U 'bob:pa:ss'
+check_eq "$CONNECT" 502 "CONNECT to a local port nothing listens on: 502"
+auth=$(printf 'bob:pa:ss' | base64)
+HTTPD_PORT=$PX
+out=$(raw "CONNECT 127.0.0.1 HTTP/1.1\r\nHost: 127.0.0.1\r\nProxy-Authorization: Basic $auth\r\n\r\n")
+check_eq "$(echo "$out" | statuses)" 400 "CONNECT without a port: 400"
+# The request inside the tunnel sent in the same packet as the CONNECT
+# reaches the origin (bytes after the CONNECT head are not lost).
+inner='GET /note.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'
+out=$(raw "CONNECT 127.0.0.1:$ORIGIN HTTP/1.1\r\nHost: 127.0.0.1:$ORIGIN\r\nProxy-Authorization: Basic $auth\r\n\r\n$inner")
+check_eq "$(echo "$out" | head -n 2 | paste -sd'|' -)" "HTTP/1.1 200 Connection established|" "CONNECT: the answer is exactly the status line 200 Connection established and a blank line"
+check_eq "$(echo "$out" | statuses) $(echo "$out" | tail -n 2 | paste -sd' ' -)" "200 200 plain <closed>" \
+	"CONNECT: a request sent right behind the CONNECT goes through; the origin's close ends the tunnel"
+# SIGTERM with a tunnel open (the origin stalls its answer): exit 0, and
+# the tunnel's line is logged.
+curl -s --max-time 30 -o /dev/null -p -x "http://bob:pa%3Ass@127.0.0.1:$PX" \
+	"http://127.0.0.1:$ORIGIN/fault/stall-headers/60000" &
+stall_pid=$!
+for _ in $(seq 1 100); do
+	grep -q '^GET /fault/stall-headers/60000 ' "$T/origin.log" && break
+	sleep 0.05
+done
+kill "$PX_PID"
+wait "$PX_PID"
+check_eq "$?" 0 "SIGTERM with a tunnel open: exit 0"
+wait "$stall_pid" 2>/dev/null
+read -r _ hdr_size body_size <<<"$tunnel_sizes"
+check_eq "$(grep -c '^CONNECT ' "$plog.connect") $(grep -c ' 407 34 proxied Host=127.0.0.1:'"$ORIGIN"' inflight=1$' "$plog.connect")" \
+	"10 2" "log: every CONNECT is logged, the 407s with their body size"
+# curl counts the CONNECT exchange in its sizes: its answer is 39 bytes.
+check "log: a tunnel's line has the bytes relayed down (the origin's head and body)" \
+	grep -qE "^CONNECT 127.0.0.1:$ORIGIN 200 [0-9]+ $((hdr_size - 39 + body_size)) proxied Host=127.0.0.1:$ORIGIN inflight=1\$" "$plog.connect"
+check "log: a tunnel's line has the bytes relayed up (the request sent behind the CONNECT)" \
+	grep -qE "^CONNECT 127.0.0.1:$ORIGIN 200 $(printf '%b' "$inner" | wc -c) [0-9]+ proxied " "$plog.connect"
+check_eq "$(grep -c '^CONNECT example.com:443 403 [0-9]* proxied Host=example.com:443 inflight=1$' "$plog.connect")" 1 \
+	"log: a refused CONNECT logs 403 and its Host"
+check_eq "$(grep -c "^CONNECT 127.0.0.1:$ORIGIN 200 [0-9]* [0-9]* proxied " "$plog.connect") $(grep -c "^CONNECT localhost:$PX 200 " "$plog.connect")" \
+	"3 1" "log: one line per tunnel"
+stop_httpd "$ORIGIN_PID"
 "$MC_HTTPD" -r "$www" --proxy-auth nocolon >/dev/null 2>&1
 check_eq "$?" 2 "--proxy-auth without USER:PASS: exit 2"
 "$MC_HTTPD" -r "$www" --stall x >/dev/null 2>&1
