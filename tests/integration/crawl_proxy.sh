@@ -131,6 +131,14 @@ check "it says why, masked" grep -q "^marketcrawl: --proxy: proxy 'ftp://\*\*\*@
 check_eq "$(cat "$T"/u1.* "$T"/u2.* | grep -c "$secret")" 0 "usage errors never show the password"
 mc crawl demo --proxy-list "$T/missing.txt" >/dev/null 2>"$T/u3.err"
 check_eq "$?" 2 "a missing --proxy-list: usage error"
+check "it names the file once, with the cause" \
+	grep -q "^marketcrawl: --proxy-list: cannot read $T/missing.txt: No such file or directory\$" "$T/u3.err"
+# A raw '@' in a password: libcurl would refuse the URL and quote all of it.
+mc crawl demo --proxy "http://bob:p@$secret@127.0.0.1:$AUTH" >"$T/u4.out" 2>"$T/u4.err"
+check_eq "$?:$(cat "$T"/u4.* | grep -c "$secret")" "2:0" \
+	"a password with a raw '@' is a usage error that does not show it"
+check "... and says to percent-encode it" grep -q "write '@' as %40" "$T/u4.err"
+
 mc crawl --help >"$T/help.out"
 for opt in --proxy --proxy-list --per-proxy --proxy-delay --no-proxy; do
 	check "crawl --help lists $opt" grep -q -- "^  $opt " "$T/help.out"
