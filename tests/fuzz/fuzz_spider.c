@@ -2,7 +2,9 @@
  * libFuzzer target: a spider's extraction on an arbitrary page, through
  * the same path the engine takes (crawler/response_internal.h): a response
  * is initialised with the input as its raw body, decoded to UTF-8, handed
- * to the spider's parse callback, then released.  The input is
+ * to the spider's parse callback and to each of its named callbacks (with
+ * the spider's default region, and as application/json when the body
+ * starts like JSON, so the JSON API paths run too), then released.  The input is
  * "SPIDER\nURL\nBODY": SPIDER names one of mc_spiders[] (an unknown name
  * picks one by its first byte), URL is the page's address (an invalid one
  * is replaced by the spider's first start URL).  Invariants: every item
@@ -47,7 +49,10 @@ static void fuzz_spider_run(const struct mc_spider *spider, mc_parse_fn cb, cons
 		lp_ready = true;
 	}
 	mc_response_init(&res, spider);
+	res.region = spider->regions && spider->regions[0].code ? &spider->regions[0] : NULL;
 	res.url = mc_strdup(url);
+	if (len && (body[0] == '{' || body[0] == '['))
+		res.content_type = mc_strdup("application/json");
 	res.status = 200;
 	res.raw = mc_malloc(len + 1);
 	if (len)
@@ -101,6 +106,9 @@ static int fuzz_spider_one(const uint8_t *data, size_t size)
 		fuzz_spider_run(spider, spider->parse, use_url, body, len);
 		if (spider->sitemap_parse && spider->sitemap_parse != spider->parse)
 			fuzz_spider_run(spider, spider->sitemap_parse, use_url, body, len);
+		for (const struct mc_callback *c = spider->callbacks; c && c->name; c++)
+			if (c->fn != spider->parse && c->fn != spider->sitemap_parse)
+				fuzz_spider_run(spider, c->fn, use_url, body, len);
 		free(norm);
 	}
 	free(name);
