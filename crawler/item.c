@@ -15,6 +15,7 @@
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/log.h"
 #include "marketcrawl/price.h"
+#include "marketcrawl/staging.h"
 #include "marketcrawl/url.h"
 #include "response_internal.h"
 
@@ -262,6 +263,8 @@ static const char *validate(const struct mc_item *it)
 		return "bad_currency";
 	if (it->product_key && chars(it->product_key) > 200)
 		return "too_long_product_key";
+	if (json_dumpb(it->attrs, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER) > MC_STAGING_MAX_ATTRS)
+		return "too_long_attrs";
 	return NULL;
 }
 

@@ -16,6 +16,7 @@
 #include "../../crawler/response_internal.h"
 #include "marketcrawl/alloc.h"
 #include "marketcrawl/registry.h"
+#include "marketcrawl/staging.h"
 #include "testlib.h"
 
 static void test_availability(void)
@@ -160,6 +161,34 @@ static bool json_is(json_t *got, const char *want)
 	return same;
 }
 
+/* attrs longer than the loader takes (MC_STAGING_MAX_ATTRS) drop the item
+ * in the writer, as every other field limit does: what the crawler writes,
+ * the loader accepts (found by the spider fuzzer). */
+static void too_long_attrs(struct mc_response *res)
+{
+	size_t len = res->items.len, n = MC_STAGING_MAX_ATTRS;
+	char *big = malloc(n);
+	struct mc_item *it = mc_item_new(res);
+
+	memset(big, 'a', n - 8);
+	big[n - 8] = '\0'; /* {"k":"…"} is n bytes */
+	mc_item_external_id(it, "long");
+	mc_item_title(it, "Long");
+	mc_item_price_exact(it, "1", NULL, "EUR");
+	mc_item_attr(it, "k", big);
+	CHECK(mc_item_emit(it) && res->items.len > len, "attrs of exactly the limit are written");
+	len = res->items.len;
+	big[n - 8] = 'a';
+	big[n - 7] = '\0';
+	it = mc_item_new(res);
+	mc_item_external_id(it, "longer");
+	mc_item_title(it, "Longer");
+	mc_item_price_exact(it, "1", NULL, "EUR");
+	mc_item_attr(it, "k", big);
+	CHECK(!mc_item_emit(it) && res->items.len == len, "attrs one byte over the limit drop the item");
+	free(big);
+}
+
 static void strings(struct mc_response *res)
 {
 	CHECK(json_is(mc_xpath_strings(res, NULL, "//ul/li"), "[\"Windows\",\"mac OS\",\"Linux\"]"),
@@ -177,6 +206,7 @@ static void strings(struct mc_response *res)
 	mc_item_price_exact(it, "1", NULL, "EUR");
 	CHECK(mc_item_emit(it) && strstr(res->items.data, "\"attrs\":{\"platforms\":[\"Windows\",\"mac OS\",\"Linux\"]}"),
 	      "mc_xpath_strings: handed to mc_item_attr_json, a NULL sets nothing");
+	too_long_attrs(res);
 }
 
 static bool json_no_doc;
