@@ -26,11 +26,18 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -DMC_HAVE_IDN2 -Iinclude $(PKG_CFLAGS) $(SANFLAGS)
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -DMC_HAVE_IDN2 -I. -Iinclude $(PKG_CFLAGS) $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC    := $(filter-out crawler/main.c,$(wildcard crawler/*.c)) $(wildcard etl/*.c)
+# The layers (docs/architecture.md): base <- staging <- {crawler, etl} <- cli,
+# spiders over include/marketcrawl only.  scripts/lint.sh enforces the
+# include graph; the unit tests link the layers as archives, so a program
+# only carries the layers it calls.
+LAYERS     := base staging crawler etl
+LIB_SRC    := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c))
+CLI_SRC    := $(filter-out cli/main.c,$(wildcard cli/*.c))
+HEADERS    := $(wildcard include/marketcrawl/*.h $(addsuffix /*.h,$(LAYERS) cli))
 SPIDER_SRC := $(sort $(wildcard spiders/*.c))
 SPIDERS    := $(basename $(notdir $(SPIDER_SRC)))
 SQL_FILES  := $(sort $(wildcard sql/*/*.sql))
@@ -38,12 +45,19 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 HTTPD_SRC  := $(wildcard tests/httpd/*.c)
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(B)/%.o)
 SPIDER_OBJ := $(SPIDER_SRC:%.c=$(B)/%.o)
 GEN_OBJ    := $(B)/gen/spider_registry.o $(B)/gen/sql_files.o
-ALL_OBJ    := $(LIB_OBJ) $(SPIDER_OBJ) $(GEN_OBJ)
+ALL_OBJ    := $(LIB_OBJ) $(CLI_OBJ) $(SPIDER_OBJ) $(GEN_OBJ)
+# One archive per layer, listed top first for the linker.
+layer_objs  = $(filter $(B)/$(1)/%,$(LIB_OBJ) $(CLI_OBJ))
+LAYER_LIBS := $(B)/lib/libmc_cli.a $(B)/lib/libmc_spiders.a $(B)/lib/libmc_crawler.a \
+	$(B)/lib/libmc_etl.a $(B)/lib/libmc_staging.a $(B)/lib/libmc_base.a
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 BIN := $(B)/marketcrawl
+
+.SECONDEXPANSION:
 
 .PHONY: all check demo install uninstall clean lint checksymbols devtest deps \
 	bench bench-load bench-etl fuzz valgrind test-spider tests soak
@@ -54,7 +68,7 @@ all: $(BIN) marketcrawl
 marketcrawl: $(BIN)
 	@if [ "$(B)" = build ]; then ln -sf build/marketcrawl marketcrawl; fi
 
-$(BIN): $(B)/crawler/main.o $(ALL_OBJ)
+$(BIN): $(B)/cli/main.o $(ALL_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # `marketcrawl --version` names the commit it was built from ("unknown"
@@ -74,11 +88,11 @@ $(B)/gen/spiders.list: FORCE
 	@$(call write_stamp,$(SPIDERS))
 $(B)/gen/sql.list: FORCE
 	@$(call write_stamp,$(SQL_FILES))
-$(B)/crawler/version.o: $(B)/gen/commit
-$(B)/crawler/version.o: CFLAGS += -DMC_BUILD_COMMIT='"$(GIT_COMMIT)"'
+$(B)/cli/version.o: $(B)/gen/commit
+$(B)/cli/version.o: CFLAGS += -DMC_BUILD_COMMIT='"$(GIT_COMMIT)"'
 FORCE:
 
-$(B)/%.o: %.c $(wildcard include/marketcrawl/*.h) $(wildcard crawler/*.h etl/*.h)
+$(B)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -104,11 +118,23 @@ $(B)/gen/sql_files.c: $(B)/tools/embed_sql $(SQL_FILES) $(B)/gen/sql.list
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# Unit tests: each tests/unit/test_X.c is one program linked with everything
-# (test_fuzz_regressions includes the fuzz targets' sources).
-$(B)/tests/%: tests/unit/%.c tests/unit/testlib.h $(wildcard tests/fuzz/*.c) $(ALL_OBJ)
+.SECONDARY: $(LAYER_LIBS)
+$(B)/lib/libmc_%.a: $$(call layer_objs,$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(ALL_OBJ) $(LDLIBS)
+	@rm -f $@ && ar rcs $@ $^
+$(B)/lib/libmc_spiders.a: $(SPIDER_OBJ) $(B)/gen/spider_registry.o
+	@mkdir -p $(dir $@)
+	@rm -f $@ && ar rcs $@ $^
+$(B)/lib/libmc_etl.a: $(call layer_objs,etl) $(B)/gen/sql_files.o
+	@mkdir -p $(dir $@)
+	@rm -f $@ && ar rcs $@ $^
+
+# Unit tests: each tests/unit/test_X.c is one program linked with the layer
+# archives, so it carries only the modules it calls (test_fuzz_regressions
+# includes the fuzz targets' sources).
+$(B)/tests/%: tests/unit/%.c tests/unit/testlib.h $(wildcard tests/fuzz/*.c) $(LAYER_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< -Wl,--start-group $(LAYER_LIBS) -Wl,--end-group $(LDLIBS)
 
 $(B)/tests/httpd: $(HTTPD_SRC) $(wildcard tests/httpd/*.h)
 	@mkdir -p $(dir $@)
@@ -139,14 +165,18 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN) $(B)/tests/httpd $(TOOL_BIN)
 	@B=$(B) scripts/demo.sh
 
+# The spider API (include/marketcrawl/) is the one installed header set.
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/marketcrawl/sql
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/marketcrawl/sql \
+		$(DESTDIR)$(PREFIX)/include/marketcrawl
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/marketcrawl
+	install -m 644 include/marketcrawl/*.h $(DESTDIR)$(PREFIX)/include/marketcrawl/
 	cp -r sql/. $(DESTDIR)$(PREFIX)/share/marketcrawl/sql/
 	install -m 644 crontab.example $(DESTDIR)$(PREFIX)/share/marketcrawl/
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/marketcrawl $(DESTDIR)$(PREFIX)/share/marketcrawl
+	rm -rf $(DESTDIR)$(PREFIX)/bin/marketcrawl $(DESTDIR)$(PREFIX)/share/marketcrawl \
+		$(DESTDIR)$(PREFIX)/include/marketcrawl
 
 # Banned functions and habits (STYLE.md): no sprintf/strcpy/strcat/strtok/
 # atoi/gets, no assignment inside an if/while condition.

@@ -24,8 +24,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "marketcrawl/buf.h"
-#include "marketcrawl/charset.h"
+#include "base/buf.h"
+#include "crawler/charset.h"
 
 /* How far into the body the <meta> prescan looks (HTML Standard). */
 #define PRESCAN_BYTES 1024

@@ -13,7 +13,7 @@
  * the NUL of its inputs.
  */
 #include "marketcrawl/price.h"
-#include "marketcrawl/text.h"
+#include "base/text.h"
 
 #include <stddef.h>
 #include <stdint.h>

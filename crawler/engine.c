@@ -37,24 +37,23 @@
 
 #include <curl/curl.h>
 
-#include "engine.h"
-#include "health.h"
-#include "host.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/exitcode.h"
-#include "marketcrawl/log.h"
+#include "crawler/engine.h"
+#include "crawler/health.h"
+#include "crawler/host.h"
+#include "base/alloc.h"
+#include "base/log.h"
 #include "marketcrawl/registry.h"
-#include "marketcrawl/seen.h"
-#include "marketcrawl/sha256.h"
-#include "marketcrawl/sitemap.h"
-#include "marketcrawl/url.h"
-#include "page_arena.h"
-#include "parse_pool.h"
-#include "proxy.h"
-#include "regex_cache.h"
-#include "replay.h"
-#include "response_internal.h"
-#include "staging_writer.h"
+#include "crawler/seen.h"
+#include "base/sha256.h"
+#include "crawler/sitemap.h"
+#include "crawler/url.h"
+#include "crawler/page_arena.h"
+#include "crawler/parse_pool.h"
+#include "crawler/proxy.h"
+#include "crawler/regex_cache.h"
+#include "crawler/replay.h"
+#include "crawler/response_internal.h"
+#include "crawler/staging_writer.h"
 
 #define ROBOTS_MAX_BYTES MC_ROBOTS_MAX_BYTES
 #define ROBOTS_PRIORITY 1000000
@@ -1776,18 +1775,6 @@ static void decide_status(const struct engine *e, struct mc_crawl_result *r)
 	}
 }
 
-static int exit_status(enum mc_run_status status)
-{
-	switch (status) {
-	case MC_RUN_COMPLETE: return MC_EXIT_OK;
-	case MC_RUN_PARTIAL: return MC_EXIT_PARTIAL;
-	case MC_RUN_ABORTED: return MC_EXIT_ABORTED;
-	case MC_RUN_SUSPECT: return MC_EXIT_SUSPECT;
-	case MC_RUN_FAILED: break;
-	}
-	return MC_EXIT_FAIL;
-}
-
 /*
  * What a run sends besides URLs must be right before anything is sent: the
  * region's code, the spider's and the region's headers and cookies, and
@@ -1936,7 +1923,7 @@ static void engine_release(struct engine *e)
 	mc_page_arena_release();
 }
 
-int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
+enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 {
 	struct engine e;
 	struct sigaction sa, old_int, old_term;
@@ -2044,7 +2031,7 @@ int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r)
 out:
 	mc_staging_abandon(e.writer);
 	engine_release(&e);
-	return exit_status(r->status);
+	return r->status;
 }
 
 void mc_crawl_result_release(struct mc_crawl_result *r)

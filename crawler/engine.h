@@ -20,7 +20,7 @@
 #include <stdio.h>
 
 #include "marketcrawl/spider.h"
-#include "stats.h"
+#include "crawler/stats.h"
 
 struct mc_replay;
 
@@ -129,14 +129,13 @@ int mc_crawl_parse_retry_codes(struct mc_crawl_opts *o, const char *list);
 
 /*
  * Run one crawl.  Fills `r` (release with mc_crawl_result_release) and
- * returns the exit status of its status: MC_EXIT_OK (complete),
- * MC_EXIT_PARTIAL, MC_EXIT_SUSPECT, MC_EXIT_ABORTED or MC_EXIT_FAIL.  It
+ * returns r->status; the command line maps it to an exit status.  It
  * logs warnings as it goes but leaves the final one-line verdict
  * (r->reason) to the caller.  Installs SIGINT/SIGTERM handlers for its
  * duration: the first signal stops scheduling and finishes with an
  * "aborted" file, a second one exits at once leaving only the .part.
  */
-int mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r);
+enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_result *r);
 void mc_crawl_result_release(struct mc_crawl_result *r);
 
 #endif

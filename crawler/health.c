@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "health.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/dirs.h"
-#include "marketcrawl/log.h"
+#include "crawler/health.h"
+#include "base/alloc.h"
+#include "base/dirs.h"
+#include "base/log.h"
 
 static char *state_path(const char *dir, const char *spider)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
-#include "marketcrawl/alloc.h"
+#include "crawler/host.h"
+#include "base/alloc.h"
 
 static size_t hash_str(const char *s)
 {

@@ -10,10 +10,10 @@
 
 #include <stdbool.h>
 
-#include "host_rule.h"
-#include "marketcrawl/robots.h"
-#include "queue.h"
-#include "request.h"
+#include "crawler/host_rule.h"
+#include "crawler/robots.h"
+#include "crawler/queue.h"
+#include "crawler/request.h"
 
 enum mc_robots_state {
 	MC_ROBOTS_NEEDED,   /* not fetched yet: robots_req waits to be sent */

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_rule.h"
-#include "marketcrawl/alloc.h"
+#include "crawler/host_rule.h"
+#include "base/alloc.h"
 
 #define MAX_DELAY_S 3600.0
 #define MAX_CONCURRENCY 1000

@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/log.h"
+#include "base/alloc.h"
+#include "base/log.h"
 #include "marketcrawl/price.h"
-#include "marketcrawl/staging.h"
-#include "marketcrawl/url.h"
-#include "response_internal.h"
+#include "staging/staging.h"
+#include "crawler/url.h"
+#include "crawler/response_internal.h"
 
 struct mc_item {
 	struct mc_response *res;

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "page_arena.h"
+#include "base/alloc.h"
+#include "crawler/page_arena.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define ARENA_ENABLED 0

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "marketcrawl/alloc.h"
-#include "page_arena.h"
-#include "parse_pool.h"
-#include "response_internal.h"
+#include "base/alloc.h"
+#include "crawler/page_arena.h"
+#include "crawler/parse_pool.h"
+#include "crawler/response_internal.h"
 
 struct job {
 	struct mc_response *res;

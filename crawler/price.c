@@ -12,7 +12,7 @@
  * on any text a site sends.
  */
 #include "marketcrawl/price.h"
-#include "marketcrawl/text.h"
+#include "base/text.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "marketcrawl/price.h"
-#include "response_internal.h"
+#include "crawler/response_internal.h"
 
 #define MINOR_DECIMALS_MAX 18
 

@@ -13,8 +13,8 @@
 
 #include <curl/curl.h>
 
-#include "marketcrawl/alloc.h"
-#include "proxy.h"
+#include "base/alloc.h"
+#include "crawler/proxy.h"
 
 #define BENCH_BASE_S 1.0
 #define BENCH_MAX_S 60.0

@@ -8,8 +8,8 @@
  */
 #include <string.h>
 
-#include "marketcrawl/buf.h"
-#include "response_internal.h"
+#include "base/buf.h"
+#include "crawler/response_internal.h"
 
 static void encode(struct mc_buf *b, const char *s, bool form)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "queue.h"
+#include "base/alloc.h"
+#include "crawler/queue.h"
 
 #define BLOCK_BYTES (64 * 1024)
 

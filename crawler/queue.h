@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "request.h"
+#include "crawler/request.h"
 
 struct mc_fifo;
 

@@ -10,9 +10,9 @@
 
 #include <pcre2.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/log.h"
-#include "regex_cache.h"
+#include "base/alloc.h"
+#include "base/log.h"
+#include "crawler/regex_cache.h"
 
 struct entry {
 	char *pattern;

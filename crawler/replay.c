@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/sha256.h"
-#include "marketcrawl/url.h"
-#include "replay.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "crawler/url.h"
+#include "crawler/replay.h"
 
 #define MAX_COLUMNS 5
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "marketcrawl/alloc.h"
-#include "request.h"
+#include "base/alloc.h"
+#include "crawler/request.h"
 
 /* ---- specs --------------------------------------------------------------- */
 

@@ -15,15 +15,15 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/charset.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/url.h"
-#include "page_arena.h"
-#include "regex_cache.h"
-#include "request.h"
-#include "response_internal.h"
-#include "xpath_cache.h"
+#include "base/alloc.h"
+#include "crawler/charset.h"
+#include "base/log.h"
+#include "crawler/url.h"
+#include "crawler/page_arena.h"
+#include "crawler/regex_cache.h"
+#include "crawler/request.h"
+#include "crawler/response_internal.h"
+#include "crawler/xpath_cache.h"
 
 #define LOG_LINES_PER_RESPONSE 20
 

@@ -10,9 +10,9 @@
 
 #include <libxml/xpath.h>
 
-#include "marketcrawl/buf.h"
+#include "base/buf.h"
 #include "marketcrawl/spider.h"
-#include "marketcrawl/url.h"
+#include "crawler/url.h"
 
 struct mc_stats;
 struct mc_request_spec;

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/robots.h"
-#include "marketcrawl/text.h"
+#include "base/alloc.h"
+#include "crawler/robots.h"
+#include "base/text.h"
 
 /* Google's reference parser keeps at most 2083 * 8 - 1 bytes of a line;
  * we apply the same per-line parsing limit (RFC 9309 section 2.5). */

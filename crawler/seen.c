@@ -1,5 +1,5 @@
 /*
- * The duplicate-request filter (include/marketcrawl/seen.h): a set of 64-bit
+ * The duplicate-request filter (crawler/seen.h): a set of 64-bit
  * SipHash-2-4 values in an open-addressing table with linear probing, kept
  * at most 3/4 full and doubled when it would pass that.  Hash value 0 marks
  * an empty slot, so a key hashing to 0 is stored as 1 (one more way to
@@ -13,10 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/seen.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "crawler/seen.h"
 
 #define INITIAL_SLOTS 1024
 

@@ -1,5 +1,5 @@
 /*
- * Sitemap and sitemap-index parsing (include/marketcrawl/sitemap.h).  Gzip
+ * Sitemap and sitemap-index parsing (crawler/sitemap.h).  Gzip
  * bodies are inflated with zlib into a buffer capped at 50 MiB; the XML is
  * read with libxml2's streaming reader, so memory stays near the size of
  * the input whatever the number of URLs, and only the `loc` elements the
@@ -18,10 +18,10 @@
 #include <libxml/xmlreader.h>
 #include <zlib.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/sitemap.h"
-#include "marketcrawl/url.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "crawler/sitemap.h"
+#include "crawler/url.h"
 
 /* libxml2 2.12 made the error passed to structured handlers const. */
 #if LIBXML_VERSION >= 21200

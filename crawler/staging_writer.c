@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/dirs.h"
-#include "marketcrawl/log.h"
-#include "staging_writer.h"
+#include "base/alloc.h"
+#include "base/dirs.h"
+#include "base/log.h"
+#include "crawler/staging_writer.h"
 
 struct mc_staging_writer {
 	FILE *f;

@@ -6,7 +6,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "stats.h"
+#include "crawler/stats.h"
 
 double mc_now(void)
 {

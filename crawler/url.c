@@ -23,10 +23,10 @@
 #include <idn2.h>
 #endif
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/url.h"
-#include "marketcrawl/text.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "crawler/url.h"
+#include "base/text.h"
 
 /* The cleaned input is at most MC_URL_MAX bytes and encoding at most triples
  * it, so the buffers below are bounded by the input check, not by a cap. */

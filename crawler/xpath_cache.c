@@ -14,9 +14,9 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 
-#include "marketcrawl/alloc.h"
-#include "page_arena.h"
-#include "xpath_cache.h"
+#include "base/alloc.h"
+#include "crawler/page_arena.h"
+#include "crawler/xpath_cache.h"
 
 #define SLOTS (2 * MC_XPATH_CACHE_MAX) /* a power of two: at most half full */
 

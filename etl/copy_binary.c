@@ -5,7 +5,7 @@
  * for NULL) and the bytes of the type's binary representation; a 16-bit -1
  * at the end.
  */
-#include "copy_binary.h"
+#include "etl/copy_binary.h"
 
 /* Seconds from the Unix epoch to PostgreSQL's (2000-01-01 UTC). */
 #define PG_EPOCH_UNIX 946684800LL

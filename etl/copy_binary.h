@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "marketcrawl/buf.h"
+#include "base/buf.h"
 
 /* The signature, flags and header extension that open the data. */
 void mc_copyb_header(struct mc_buf *b);

@@ -3,13 +3,13 @@
  * flight while the caller fills the next: a two-buffer handoff under a
  * mutex, no queue to grow.
  */
-#include "copy_sender.h"
+#include "etl/copy_sender.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "marketcrawl/alloc.h"
+#include "base/alloc.h"
 
 struct mc_copy_sender {
 	PGconn *conn;

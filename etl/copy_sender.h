@@ -8,7 +8,7 @@
 
 #include <libpq-fe.h>
 
-#include "marketcrawl/buf.h"
+#include "base/buf.h"
 
 struct mc_copy_sender;
 

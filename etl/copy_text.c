@@ -1,7 +1,7 @@
 /*
  * COPY text-format encoding (etl/copy_text.h).
  */
-#include "copy_text.h"
+#include "etl/copy_text.h"
 
 void mc_copy_text(struct mc_buf *b, const char *p, size_t n, char sep)
 {

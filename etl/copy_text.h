@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "marketcrawl/buf.h"
-#include "marketcrawl/staging.h"
+#include "base/buf.h"
+#include "staging/staging.h"
 
 /* Append `n` bytes of `p`, escaped, then `sep` (a tab or "\n"). */
 void mc_copy_text(struct mc_buf *b, const char *p, size_t n, char sep);

@@ -1,6 +1,6 @@
 /*
  * PostgreSQL access shared by load, etl, report and db
- * (include/marketcrawl/db.h): connecting the libpq way, describing a
+ * (etl/db.h): connecting the libpq way, describing a
  * connection for people, and applying the embedded migrations.
  *
  * It must never print a password: connection errors name host, port,
@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/db.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/sha256.h"
-#include "marketcrawl/sqlfiles.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "etl/db.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "etl/sqlfiles.h"
 
 /* pg_advisory_lock key of migrations: "mcmigr" in ASCII. */
 #define MIGRATE_LOCK_KEY "109099109105103114"

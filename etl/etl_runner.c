@@ -1,5 +1,5 @@
 /*
- * The ETL runner (include/marketcrawl/etl.h): lock, log, run the embedded
+ * The ETL runner (etl/etl.h): lock, log, run the embedded
  * sql/etl jobs in one transaction, log again; and the data tests behind
  * `etl --check`.  It owns the run protocol only: what the jobs do lives in
  * the sql/etl job files, and it never interprets their SQL.
@@ -21,10 +21,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/etl.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/sqlfiles.h"
+#include "base/alloc.h"
+#include "etl/etl.h"
+#include "base/log.h"
+#include "etl/sqlfiles.h"
 
 struct job_log {
 	const char *path;       /* "etl/010_batch.sql", borrowed from mc_sql_files */

@@ -6,8 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "line_reader.h"
-#include "step_hasher.h"
+#include "etl/line_reader.h"
+#include "etl/step_hasher.h"
 
 /* Hand bytes to the hasher in steps small enough that they are still in
  * the CPU cache when it hashes them; give pages back in larger steps. */

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "marketcrawl/staging.h"
+#include "staging/staging.h"
 
 struct mc_step_hasher;
 

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/dirs.h"
+#include "base/alloc.h"
+#include "base/dirs.h"
 
-#include "load_archive.h"
+#include "etl/load_archive.h"
 
 /* Copy src to dst (a new file) and fsync it: rename's fallback across filesystems. */
 static int copy_file(const char *src, const char *dst)

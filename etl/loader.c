@@ -1,8 +1,8 @@
 /*
- * The loader (include/marketcrawl/loader.h, rules in docs/loader.md).
+ * The loader (etl/loader.h, rules in docs/loader.md).
  *
  * One file = one transaction, in three steps:
- *   1. first pass: every line is validated (etl/staging_line.c) and only
+ *   1. first pass: every line is validated (staging/staging_line.c) and only
  *      its key, observed_at and state digest (etl/state_digest.c) - or,
  *      for a bad line, the reject - are COPYed (binary format,
  *      etl/copy_binary.c) into the session temp table mc_load_keys, while
@@ -39,19 +39,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/db.h"
-#include "marketcrawl/loader.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/staging.h"
-#include "marketcrawl/state_digest.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "etl/db.h"
+#include "etl/loader.h"
+#include "base/log.h"
+#include "staging/staging.h"
+#include "etl/state_digest.h"
 
-#include "copy_binary.h"
-#include "copy_sender.h"
-#include "copy_text.h"
-#include "line_reader.h"
-#include "load_archive.h"
+#include "etl/copy_binary.h"
+#include "etl/copy_sender.h"
+#include "etl/copy_text.h"
+#include "etl/line_reader.h"
+#include "etl/load_archive.h"
 
 #define COPY_FLUSH (256u * 1024)
 #define FP_MAX_BITS 22 /* 4M slots * 8 bytes = 32 MiB */

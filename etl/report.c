@@ -10,10 +10,10 @@
 
 #include <jansson.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/report.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "etl/report.h"
 
 const struct mc_report mc_reports[] = {
 	{"price-changes", "rpt.price_change", "changed_at desc, marketplace, region, external_id",

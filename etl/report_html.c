@@ -15,9 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/report.h"
+#include "base/alloc.h"
+#include "base/log.h"
+#include "etl/report.h"
 
 #define CHART_W 860.0
 #define CHART_H 260.0

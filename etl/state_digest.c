@@ -1,5 +1,5 @@
 /*
- * The state digest (include/marketcrawl/state_digest.h): the loader's
+ * The state digest (etl/state_digest.h): the loader's
  * client-side twin of the SQL function stg.state_digest() (migration 010).  The two must
  * agree byte for byte; tests/integration/load_changes.sh checks them
  * against each other on every stored listing.
@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "marketcrawl/sha256.h"
-#include "marketcrawl/state_digest.h"
+#include "base/sha256.h"
+#include "etl/state_digest.h"
 
 size_t mc_state_price_canonical(struct mc_span price, char out[MC_STATE_PRICE_MAX])
 {

@@ -3,14 +3,14 @@
  * condition variable: the owner signals a new mark, the thread signals
  * progress; the hashing itself runs outside the lock.
  */
-#include "step_hasher.h"
+#include "etl/step_hasher.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/sha256.h"
+#include "base/alloc.h"
+#include "base/sha256.h"
 
 struct mc_step_hasher {
 	const char *base;

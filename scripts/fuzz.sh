@@ -37,7 +37,7 @@ command -v "$CC" >/dev/null || die "$CC not found (apt-get install clang libclan
 pkg_cflags=$(pkg-config --cflags $pkgs) || die "pkg-config cannot find: $pkgs"
 pkg_libs=$(pkg-config --libs $pkgs)
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-cflags="-g -O1 -std=c11 -D_GNU_SOURCE -DMC_HAVE_IDN2 -Iinclude $pkg_cflags"
+cflags="-g -O1 -std=c11 -D_GNU_SOURCE -DMC_HAVE_IDN2 -I. -Iinclude $pkg_cflags"
 
 if [ $# -gt 0 ]; then
 	targets=("$@")
@@ -70,10 +70,10 @@ else
 	mv "$out/gen/spider_registry.c.tmp" "$out/gen/spider_registry.c"
 fi
 
-newest_header=$(ls -t include/marketcrawl/*.h crawler/*.h | head -n 1)
+newest_header=$(ls -t include/marketcrawl/*.h base/*.h staging/*.h crawler/*.h etl/*.h | head -n 1)
 objs=()
 built=0
-for src in $(ls crawler/*.c etl/*.c spiders/*.c | grep -v '^crawler/main\.c$') "$out/gen/spider_registry.c"; do
+for src in $(ls base/*.c staging/*.c crawler/*.c etl/*.c spiders/*.c) "$out/gen/spider_registry.c"; do
 	obj=$out/obj/$(echo "${src#"$root"/}" | tr '/' '_' | sed 's/\.c$/.o/')
 	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_header" -nt "$obj" ]; then
 		# A file clang cannot compile is left out: the link below fails

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/charset.h"
+#include "crawler/charset.h"
 
 #include "fuzz_common.c"
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
+#include "base/alloc.h"
 
 #ifdef MC_FUZZ_REGRESSION
 /* Replay mode: count and report, keep going (the unit test checks it). */

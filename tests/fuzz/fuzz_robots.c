@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/robots.h"
+#include "crawler/robots.h"
 
 #include "fuzz_common.c"
 

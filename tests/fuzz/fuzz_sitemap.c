@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: sitemap and sitemap-index parsing, plain or gzip
- * (crawler/sitemap.c).  Invariants from include/marketcrawl/sitemap.h: on
+ * (crawler/sitemap.c).  Invariants from crawler/sitemap.h: on
  * success there is no error text and every loc is a non-empty string of at
  * most MC_URL_MAX bytes without surrounding white space; on failure there
  * is a reason and no loc; parsing is deterministic; releasing twice is
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/sitemap.h"
-#include "marketcrawl/url.h"
+#include "crawler/sitemap.h"
+#include "crawler/url.h"
 
 #include "fuzz_common.c"
 

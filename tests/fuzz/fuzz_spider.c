@@ -9,7 +9,7 @@
  * picks one by its first byte), URL is the page's address (an invalid one
  * is replaced by the spider's first start URL).  Invariants: every item
  * line the spider emits is accepted by the loader's own parser
- * (etl/staging_line.c) — what the crawler writes, the loader takes — and
+ * (staging/staging_line.c) — what the crawler writes, the loader takes — and
  * every followed link is a string.  Built by scripts/fuzz.sh; replayed by
  * tests/unit/test_fuzz_regressions.c.
  */
@@ -17,12 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../crawler/response_internal.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/log.h"
+#include "crawler/response_internal.h"
+#include "base/alloc.h"
+#include "crawler/library_hooks.h"
+#include "base/log.h"
 #include "marketcrawl/registry.h"
-#include "marketcrawl/staging.h"
-#include "marketcrawl/url.h"
+#include "staging/staging.h"
+#include "crawler/url.h"
 
 #include "fuzz_common.c"
 
@@ -124,7 +125,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	/* As in main(): library allocations through the page arena and the
 	 * out-of-memory policy.  Spiders log every dropped item: keep quiet. */
-	mc_alloc_install_library_hooks();
+	mc_library_hooks_install();
 	mc_log_set_level(MC_LOG_ERROR);
 	return 0;
 }

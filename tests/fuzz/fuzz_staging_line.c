@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the loader's staging-line parser (etl/staging_line.c,
- * include/marketcrawl/staging.h), the loader's only view of outside input.
+ * libFuzzer target: the loader's staging-line parser (staging/staging_line.c,
+ * staging/staging.h), the loader's only view of outside input.
  * Every input is parsed as an observation line, as a header (line 1) and as
  * a run record, and cleaned as a rejected line's raw_line.  The header
  * promises that an accepted value is one PostgreSQL is guaranteed to
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/staging.h"
+#include "staging/staging.h"
 
 #include "fuzz_common.c"
 

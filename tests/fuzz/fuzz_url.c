@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/url.h"
+#include "crawler/url.h"
 
 #include "fuzz_common.c"
 

@@ -1,4 +1,4 @@
-# The allocation-failure switch (crawler/alloc.c): MC_FAIL_ALLOC=N makes
+# The allocation-failure switch (base/alloc.c): MC_FAIL_ALLOC=N makes
 # the Nth allocation fail — ours, libxml2's, jansson's and libcurl's — and
 # the policy is: print "marketcrawl: out of memory", exit 1.  This walks N
 # over a small crawl of the fixture server (every N up to 300, then a

@@ -129,7 +129,8 @@ check_eq "$?" 0 "etl still succeeds after a line with an upper-case URL scheme"
 
 # No shell, no child program: nothing scraped can ever be executed.
 hits=$(grep -nE '\b(system|popen|exec[lv][pe]*|posix_spawnp?|fork|vfork|wordexp)[[:space:]]*\(' \
-	"$MC_ROOT"/crawler/*.[ch] "$MC_ROOT"/etl/*.[ch] "$MC_ROOT"/spiders/*.c "$MC_ROOT"/include/marketcrawl/*.h)
-check_eq "$hits" "" "no system()/popen()/exec*()/fork() in crawler, etl, spiders or include"
+	"$MC_ROOT"/base/*.[ch] "$MC_ROOT"/staging/*.[ch] "$MC_ROOT"/crawler/*.[ch] "$MC_ROOT"/etl/*.[ch] \
+	"$MC_ROOT"/spiders/*.c "$MC_ROOT"/include/marketcrawl/*.h)
+check_eq "$hits" "" "no system()/popen()/exec*()/fork() in base, staging, crawler, etl, spiders or include"
 check_eq "$(grep -rniE 'from[[:space:]]+program|to[[:space:]]+program' "$MC_ROOT"/sql "$MC_ROOT"/etl | head -n 5)" "" \
 	"no COPY ... PROGRAM (a server-side shell) in SQL or the loader"

@@ -46,7 +46,7 @@ make -j2 SANITIZE= build/marketcrawl >"$T/make2.out" 2>&1
 check_eq "$(grep -c ' -c -o ' "$T/make2.out")" 0 "make again without a new commit compiles nothing"
 commit two
 make -j2 SANITIZE= build/marketcrawl >"$T/make3.out" 2>&1
-check_eq "$(grep ' -c -o ' "$T/make3.out" | sed 's/.* -c -o \([^ ]*\) .*/\1/')" build/crawler/version.o \
+check_eq "$(grep ' -c -o ' "$T/make3.out" | sed 's/.* -c -o \([^ ]*\) .*/\1/')" build/cli/version.o \
 	"after a new commit, make recompiles version.c alone"
 check_eq "$(build/marketcrawl --version | sed -n 2p)" "commit $(git rev-parse HEAD)" \
 	"... and the binary names the new commit"

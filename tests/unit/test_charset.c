@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/charset.h"
+#include "crawler/charset.h"
 #include "testlib.h"
 
 static const char *detect(const char *body, size_t len, const char *content_type)

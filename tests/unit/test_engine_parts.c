@@ -15,16 +15,17 @@
 
 #include <libxml/parser.h>
 
-#include "../../crawler/engine.h"
-#include "../../crawler/health.h"
-#include "../../crawler/page_arena.h"
-#include "../../crawler/queue.h"
-#include "../../crawler/request.h"
-#include "../../crawler/response_internal.h"
-#include "../../crawler/staging_writer.h"
-#include "../../crawler/xpath_cache.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
+#include "crawler/engine.h"
+#include "crawler/health.h"
+#include "crawler/page_arena.h"
+#include "crawler/queue.h"
+#include "crawler/request.h"
+#include "crawler/response_internal.h"
+#include "crawler/staging_writer.h"
+#include "crawler/xpath_cache.h"
+#include "base/alloc.h"
+#include "crawler/library_hooks.h"
+#include "base/buf.h"
 #include "testlib.h"
 
 static void test_buf(void)
@@ -443,7 +444,7 @@ static void test_arena(void)
 
 int main(void)
 {
-	mc_alloc_install_library_hooks(); /* as main() does, before libxml2 allocates */
+	mc_library_hooks_install(); /* as main() does, before libxml2 allocates */
 	xmlInitParser();
 	test_buf();
 	test_heap();

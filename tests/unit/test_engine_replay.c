@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../crawler/engine.h"
-#include "../../crawler/replay.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/sha256.h"
+#include "crawler/engine.h"
+#include "crawler/replay.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/sha256.h"
 #include "testlib.h"
 
 static char dir[] = "/tmp/mc-replay-XXXXXX";

@@ -23,10 +23,11 @@
 
 #include <libxml/parser.h>
 
-#include "../../crawler/engine.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/log.h"
+#include "crawler/engine.h"
+#include "base/alloc.h"
+#include "crawler/library_hooks.h"
+#include "base/buf.h"
+#include "base/log.h"
 #include "testlib.h"
 
 static char dir[] = "/tmp/mc-requests-XXXXXX";
@@ -352,7 +353,7 @@ int main(void)
 	int port, n, saved_err;
 	json_t *rec;
 
-	mc_alloc_install_library_hooks();
+	mc_library_hooks_install();
 	xmlInitParser();
 	CHECK(mkdtemp(dir) != NULL, "temp dir");
 	write_file("robots.txt", "User-agent: *\nAllow: /\n");

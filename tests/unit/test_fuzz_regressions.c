@@ -25,7 +25,7 @@
 #include "../fuzz/fuzz_staging_line.c"
 #include "../fuzz/fuzz_url.c"
 
-#include "marketcrawl/log.h"
+#include "base/log.h"
 
 struct target {
 	const char *name;
@@ -128,7 +128,7 @@ int main(void)
 	const char *root = getenv("MC_ROOT");
 	size_t total = 0;
 
-	mc_alloc_install_library_hooks(); /* as main() does, before libxml2 allocates */
+	mc_library_hooks_install(); /* as main() does, before libxml2 allocates */
 	xmlInitParser();
 	mc_log_set_level(MC_LOG_ERROR);   /* spiders log every dropped item */
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {

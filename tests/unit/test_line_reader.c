@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../etl/line_reader.h"
-#include "../../etl/step_hasher.h"
-#include "marketcrawl/sha256.h"
+#include "etl/line_reader.h"
+#include "etl/step_hasher.h"
+#include "base/sha256.h"
 #include "testlib.h"
 
 #define LINES 120000

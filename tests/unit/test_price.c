@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
+#include "base/alloc.h"
 #include "marketcrawl/price.h"
 #include "testlib.h"
 

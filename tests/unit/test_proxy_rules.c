@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../crawler/host_rule.h"
-#include "../../crawler/proxy.h"
+#include "crawler/host_rule.h"
+#include "crawler/proxy.h"
 #include "testlib.h"
 
 static void test_mask(void)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/robots.h"
+#include "crawler/robots.h"
 #include "testlib.h"
 
 /*

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/seen.h"
+#include "crawler/seen.h"
 #include "testlib.h"
 
 #define MIB (1024 * 1024)

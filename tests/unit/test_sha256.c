@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "marketcrawl/sha256.h"
+#include "base/sha256.h"
 #include "testlib.h"
 
 static void hash_chunks(const char *data, size_t len, size_t chunk, char hex[65])

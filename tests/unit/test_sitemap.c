@@ -10,8 +10,8 @@
 
 #include <zlib.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/sitemap.h"
+#include "base/alloc.h"
+#include "crawler/sitemap.h"
 #include "testlib.h"
 
 #define DIR "tests/fixtures/sitemaps/"

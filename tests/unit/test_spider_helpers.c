@@ -12,11 +12,12 @@
 
 #include <libxml/parser.h>
 
-#include "../../crawler/request.h"
-#include "../../crawler/response_internal.h"
-#include "marketcrawl/alloc.h"
+#include "crawler/request.h"
+#include "crawler/response_internal.h"
+#include "base/alloc.h"
+#include "crawler/library_hooks.h"
 #include "marketcrawl/registry.h"
-#include "marketcrawl/staging.h"
+#include "staging/staging.h"
 #include "testlib.h"
 
 static void test_availability(void)
@@ -400,7 +401,7 @@ static void test_lookups(void)
 
 int main(void)
 {
-	mc_alloc_install_library_hooks();
+	mc_library_hooks_install();
 	xmlInitParser();
 	test_availability();
 	test_response_helpers();

@@ -1,5 +1,5 @@
 /*
- * The staging-line parser (etl/staging_line.c): one table row per reject
+ * The staging-line parser (staging/staging_line.c): one table row per reject
  * reason of docs/loader.md (input line -> expected reason), plus the values
  * of accepted lines (unescaping, timestamp normalisation, prices, attrs),
  * headers, run records and the cleaning of raw rejected lines.
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/staging.h"
+#include "staging/staging.h"
 #include "testlib.h"
 
 #define GOOD_HEAD "\"marketplace\":\"demo-a\",\"external_id\":\"g1\",\"url\":\"http://x.test/g1\",\"title\":\"Star\""

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "marketcrawl/state_digest.h"
+#include "etl/state_digest.h"
 #include "testlib.h"
 
 static struct mc_span span(const char *s)

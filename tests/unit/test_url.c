@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/url.h"
+#include "base/alloc.h"
+#include "crawler/url.h"
 #include "testlib.h"
 
 /*

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/commands.h"
-#include "marketcrawl/db.h"
-#include "marketcrawl/exitcode.h"
-#include "marketcrawl/log.h"
-#include "marketcrawl/sqlfiles.h"
+#include "cli/commands.h"
+#include "etl/db.h"
+#include "cli/exitcode.h"
+#include "base/log.h"
+#include "etl/sqlfiles.h"
 
 static void usage(FILE *out)
 {

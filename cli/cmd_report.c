@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/db.h"
-#include "marketcrawl/exitcode.h"
-#include "marketcrawl/report.h"
+#include "base/alloc.h"
+#include "cli/commands.h"
+#include "etl/db.h"
+#include "cli/exitcode.h"
+#include "etl/report.h"
 
 static void usage(FILE *out)
 {

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "marketcrawl/commands.h"
-#include "marketcrawl/exitcode.h"
+#include "cli/commands.h"
+#include "cli/exitcode.h"
 #include "marketcrawl/registry.h"
 
 /* "us,gb,de" (the default first), or "-" for a spider without regions. */

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawl_cli.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/exitcode.h"
+#include "cli/crawl_cli.h"
+#include "cli/commands.h"
+#include "cli/exitcode.h"
 #include "marketcrawl/registry.h"
-#include "request_cli.h"
+#include "cli/request_cli.h"
 
 static void usage(FILE *out)
 {

@@ -3,7 +3,7 @@
  */
 #include <stdlib.h>
 
-#include "marketcrawl/commands.h"
+#include "cli/commands.h"
 
 const char *mc_data_dir(const char *opt)
 {

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "crawler/engine.h"
 
 /* What the option parser collects besides engine settings. */
 struct mc_crawl_cli {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "marketcrawl/log.h"
+#include "base/log.h"
 
 static enum mc_log_level current = MC_LOG_INFO;
 static const char *const names[] = {"error", "warn", "info", "debug"};

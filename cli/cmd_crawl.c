@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawl_cli.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/exitcode.h"
-#include "marketcrawl/log.h"
+#include "cli/crawl_cli.h"
+#include "base/alloc.h"
+#include "cli/commands.h"
+#include "cli/exitcode.h"
+#include "base/log.h"
 #include "marketcrawl/registry.h"
 
 static void usage(FILE *out)
@@ -118,7 +118,7 @@ int mc_cmd_crawl(int argc, char **argv)
 	cli.opts.staging_dir = staging_dir;
 	cli.opts.state_dir = cli.no_health ? NULL : state_dir;
 
-	rc = mc_crawl_run(&cli.opts, &res);
+	rc = mc_exit_for_run(mc_crawl_run(&cli.opts, &res));
 	mc_stats_print(&res.stats, stderr);
 	print_summary(spider, &res);
 	print_verdict(spider, &res);

@@ -18,4 +18,8 @@ enum mc_exit {
 			       * whole frontier (limit, failed pages, start URLs given) */
 };
 
+/* The exit status of a crawl that ended with `status` (crawler/engine.h). */
+enum mc_run_status;
+int mc_exit_for_run(enum mc_run_status status);
+
 #endif

@@ -12,11 +12,11 @@
 
 #include <libxml/xpath.h>
 
-#include "crawl_cli.h"
-#include "request_cli.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/exitcode.h"
+#include "cli/crawl_cli.h"
+#include "cli/request_cli.h"
+#include "base/alloc.h"
+#include "cli/commands.h"
+#include "cli/exitcode.h"
 #include "marketcrawl/registry.h"
 
 enum sel_kind { SEL_XPATH, SEL_REGEX, SEL_JSON };

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crawl_cli.h"
-#include "host_rule.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/log.h"
+#include "cli/crawl_cli.h"
+#include "crawler/host_rule.h"
+#include "base/alloc.h"
+#include "base/log.h"
 #include "marketcrawl/registry.h"
-#include "marketcrawl/url.h"
-#include "proxy.h"
+#include "crawler/url.h"
+#include "crawler/proxy.h"
 
 enum {
 	OPT_OUT = 256, OPT_DATA_DIR, OPT_START_URL, OPT_ALLOW_DOMAIN, OPT_MAX_PAGES,

@@ -10,6 +10,7 @@
 #ifndef MC_ALLOC_H
 #define MC_ALLOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void *mc_malloc(size_t n);
@@ -20,8 +21,10 @@ char *mc_strndup(const char *s, size_t n);
 /* A new string formatted like printf. */
 char *mc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Route libxml2's, jansson's and libcurl's allocations through the same
- * policy and failure switch.  Call once, first thing in main(). */
-void mc_alloc_install_library_hooks(void);
+/* For allocators built on this policy (crawler/library_hooks.c): whether
+ * this allocation must fail (MC_FAIL_ALLOC counts it), and the exit taken
+ * when one does. */
+bool mc_alloc_injected_failure(void);
+_Noreturn void mc_alloc_die(void);
 
 #endif

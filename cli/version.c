@@ -14,7 +14,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "version.h"
+#include "cli/version.h"
 
 /* Set by the Makefile from `git rev-parse HEAD`. */
 #ifndef MC_BUILD_COMMIT

@@ -20,11 +20,11 @@
 
 #include <jansson.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/exitcode.h"
-#include "marketcrawl/url.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "cli/commands.h"
+#include "cli/exitcode.h"
+#include "crawler/url.h"
 
 /* @NAME@, @START_URL@ and @DOMAIN@ are replaced (the last two escaped for a
  * C string literal). */

@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-#include "marketcrawl/staging.h"
+#include "staging/staging.h"
 
 /* Longest canonical price: 12 integer digits, '.', 6 decimals, NUL. */
 #define MC_STATE_PRICE_MAX 20

@@ -1,7 +1,7 @@
 /*
- * `mkdir -p` (marketcrawl/dirs.h).
+ * `mkdir -p` (base/dirs.h).
  */
-#include "marketcrawl/dirs.h"
+#include "base/dirs.h"
 
 #include <errno.h>
 #include <limits.h>

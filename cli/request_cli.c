@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
-#include "request.h"
-#include "request_cli.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "crawler/request.h"
+#include "cli/request_cli.h"
 
 void mc_request_cli_help(FILE *out)
 {

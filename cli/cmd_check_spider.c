@@ -14,13 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/exitcode.h"
-#include "marketcrawl/log.h"
+#include "crawler/engine.h"
+#include "base/alloc.h"
+#include "cli/commands.h"
+#include "cli/exitcode.h"
+#include "base/log.h"
 #include "marketcrawl/registry.h"
-#include "replay.h"
+#include "crawler/replay.h"
 
 struct lines {
 	char **v;

@@ -8,10 +8,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "marketcrawl/commands.h"
-#include "marketcrawl/db.h"
-#include "marketcrawl/etl.h"
-#include "marketcrawl/exitcode.h"
+#include "cli/commands.h"
+#include "etl/db.h"
+#include "etl/etl.h"
+#include "cli/exitcode.h"
 
 static void usage(FILE *out)
 {

@@ -1,5 +1,5 @@
 /*
- * One staging line in, one verdict out (include/marketcrawl/staging.h).
+ * One staging line in, one verdict out (staging/staging.h).
  *
  * This is the loader's parser of outside input, so it is strict and
  * self-contained: a small JSON parser (RFC 8259, depth-limited, no
@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/staging.h"
+#include "base/alloc.h"
+#include "staging/staging.h"
 
 /* Known member names, their slot in p->members.  Top-level keys of the three
  * line kinds and of the run record's inner object share one table. */

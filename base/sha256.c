@@ -1,6 +1,6 @@
 /*
  * SHA-256 (FIPS 180-4) for the loader, which names every staging file by
- * the hash of its content (include/marketcrawl/sha256.h).  Plain C, no
+ * the hash of its content (base/sha256.h).  Plain C, no
  * allocation, no global state; on x86-64 CPUs with the SHA extensions the
  * compression function uses them (chosen once at run time), because the
  * loader hashes every byte it loads and the hash must not be what limits
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/sha256.h"
+#include "base/sha256.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MC_SHA256_X86 1

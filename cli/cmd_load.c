@@ -15,12 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/db.h"
-#include "marketcrawl/exitcode.h"
-#include "marketcrawl/loader.h"
-#include "marketcrawl/log.h"
+#include "base/alloc.h"
+#include "cli/commands.h"
+#include "etl/db.h"
+#include "cli/exitcode.h"
+#include "etl/loader.h"
+#include "base/log.h"
 
 struct path_list {
 	char **v;

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawl_cli.h"
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/exitcode.h"
+#include "cli/crawl_cli.h"
+#include "base/alloc.h"
+#include "cli/commands.h"
+#include "cli/exitcode.h"
 #include "marketcrawl/registry.h"
 
 /* Which of two exit codes matters more to an operator. */

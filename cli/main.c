@@ -1,6 +1,6 @@
 /*
  * marketcrawl: one binary, a few obvious subcommands.  This file only
- * dispatches; each subcommand lives in crawler/cmd_NAME.c and parses its
+ * dispatches; each subcommand lives in cli/cmd_NAME.c and parses its
  * own options.
  */
 #include <stdio.h>
@@ -10,10 +10,11 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/commands.h"
-#include "marketcrawl/exitcode.h"
-#include "version.h"
+#include "base/alloc.h"
+#include "crawler/library_hooks.h"
+#include "cli/commands.h"
+#include "cli/exitcode.h"
+#include "cli/version.h"
 
 struct command {
 	const char *name;
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return MC_EXIT_OK;
 	}
-	mc_alloc_install_library_hooks();
+	mc_library_hooks_install();
 	xmlInitParser();
 	/* libxml2 would print parse and XPath errors on stderr from every
 	 * thread; we report what matters ourselves. */

@@ -1,13 +1,13 @@
 /*
- * Bounded growable buffer (include/marketcrawl/buf.h).  Growth doubles; an
+ * Bounded growable buffer (base/buf.h).  Growth doubles; an
  * append that would pass `max` fails and leaves the buffer as it was.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "marketcrawl/alloc.h"
-#include "marketcrawl/buf.h"
+#include "base/alloc.h"
+#include "base/buf.h"
 
 void mc_buf_init(struct mc_buf *b, size_t max)
 {

@@ -1,7 +1,7 @@
 /*
- * Shared text primitives (include/marketcrawl/text.h).
+ * Shared text primitives (base/text.h).
  */
-#include "marketcrawl/text.h"
+#include "base/text.h"
 
 size_t mc_utf8_next(const unsigned char *s, uint32_t *cp)
 {
