@@ -25,8 +25,8 @@
 #     the least any loader that keeps the issue's rules must write (the
 #     observations, and the current state under its unique index), before
 #     reading a line of JSON or comparing anything.
-# No assertions: figures are for people (docs/loader.md records measured
-# ones).
+# No assertions: figures are for people (bench/results/loader.md records
+# measured ones).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
