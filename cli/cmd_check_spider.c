@@ -208,6 +208,7 @@ int mc_cmd_check_spider(int argc, char **argv)
 	char *base = NULL, *tsv = NULL, *pages = NULL, *starts = NULL, *expected = NULL;
 	char **start_urls = NULL;
 	struct mc_replay *replay = NULL;
+	struct mc_err err = {""};
 	struct lines want = {0}, got = {0};
 	FILE *out = NULL, *ef = NULL;
 
@@ -245,9 +246,11 @@ int mc_cmd_check_spider(int argc, char **argv)
 	pages = mc_asprintf("%s/pages", base);
 	starts = region_file(base, "start_urls", region, "");
 	expected = region_file(base, "expected", region, ".jsonl");
-	replay = mc_replay_load(tsv, pages);
-	if (!replay)
+	replay = mc_replay_load(tsv, pages, &err);
+	if (!replay) {
+		mc_error("%s", err.msg);
 		goto out;
+	}
 	start_urls = read_start_urls(starts);
 	if (!start_urls) {
 		fprintf(stderr, "marketcrawl check-spider: cannot read %s: %s\n", starts, strerror(errno));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/log.h"
 #include "cli/commands.h"
 #include "etl/db.h"
 #include "cli/exitcode.h"
@@ -62,6 +63,7 @@ int mc_cmd_report(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *conninfo = NULL, *html = NULL, *listing = NULL;
+	struct mc_err err = {""};
 	enum mc_report_format fmt = MC_REPORT_TABLE;
 	struct mc_report_query q = {.limit = -1};
 	char *marketplace = NULL;
@@ -135,18 +137,25 @@ int mc_cmd_report(int argc, char **argv)
 	}
 	rc = MC_EXIT_FAIL;
 	conn = mc_db_connect(conninfo);
-	if (!conn || mc_report_session(conn) != 0)
+	if (!conn)
 		goto out;
+	if (mc_report_session(conn, &err) != 0)
+		goto failed;
 	if (html) {
-		rc = mc_report_html(conn, html) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+		if (mc_report_html(conn, html, &err) != 0)
+			goto failed;
+		rc = MC_EXIT_OK;
 		goto out;
 	}
-	res = mc_report_run(conn, &q);
+	res = mc_report_run(conn, &q, &err);
 	if (!res)
-		goto out;
+		goto failed;
 	mc_report_write(res, fmt, stdout);
 	PQclear(res);
 	rc = fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+	goto out;
+failed:
+	mc_error("%s", err.msg);
 out:
 	free(marketplace);
 	if (conn)

@@ -125,7 +125,7 @@ static int split(char *line, char *col[MAX_COLUMNS])
 	return n;
 }
 
-struct mc_replay *mc_replay_load(const char *tsv, const char *pages_dir)
+struct mc_replay *mc_replay_load(const char *tsv, const char *pages_dir, struct mc_err *err)
 {
 	FILE *f = fopen(tsv, "r");
 	struct mc_replay *r;
@@ -135,7 +135,7 @@ struct mc_replay *mc_replay_load(const char *tsv, const char *pages_dir)
 	int lineno = 0;
 
 	if (!f) {
-		mc_error("cannot open %s: %s", tsv, strerror(errno));
+		mc_err_set(err, "cannot open %s: %s", tsv, strerror(errno));
 		return NULL;
 	}
 	r = mc_calloc(1, sizeof *r);
@@ -150,19 +150,20 @@ struct mc_replay *mc_replay_load(const char *tsv, const char *pages_dir)
 		if (len == 0 || line[0] == '#')
 			continue;
 		if (split(line, col) < 2) {
-			mc_error("%s:%d: expected URL<TAB>FILE[<TAB>TYPE[<TAB>METHOD[<TAB>BODY]]]", tsv,
-				 lineno);
+			mc_err_set(err, "%s:%d: expected URL<TAB>FILE[<TAB>TYPE[<TAB>METHOD[<TAB>BODY]]]",
+				   tsv, lineno);
 			goto fail;
 		}
 		const char *method = unset(col[3]) ? "GET" : col[3];
 		if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0 &&
 		    strcmp(method, "HEAD") != 0) {
-			mc_error("%s:%d: method must be GET, POST or HEAD, not %s", tsv, lineno, method);
+			mc_err_set(err, "%s:%d: method must be GET, POST or HEAD, not %s", tsv, lineno,
+				   method);
 			goto fail;
 		}
 		char *url = mc_url_normalize(col[0], NULL);
 		if (!url) {
-			mc_error("%s:%d: not an http(s) URL: %s", tsv, lineno, col[0]);
+			mc_err_set(err, "%s:%d: not an http(s) URL: %s", tsv, lineno, col[0]);
 			goto fail;
 		}
 		r->pages = mc_realloc(r->pages, (r->n + 1) * sizeof *r->pages);
@@ -174,7 +175,7 @@ struct mc_replay *mc_replay_load(const char *tsv, const char *pages_dir)
 		snprintf(pg->method, sizeof pg->method, "%s", method);
 		r->n++;
 		if (body_digest(col[4], pages_dir, pg->body_sha, why, sizeof why) != 0) {
-			mc_error("%s:%d: %s", tsv, lineno, why);
+			mc_err_set(err, "%s:%d: %s", tsv, lineno, why);
 			goto fail;
 		}
 	}

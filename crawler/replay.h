@@ -17,11 +17,13 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
+
 struct mc_replay;
 
 /* Load `tsv`; FILE and body-file paths are relative to `pages_dir`.  NULL
- * after logging the file and line of the problem. */
-struct mc_replay *mc_replay_load(const char *tsv, const char *pages_dir);
+ * with `err` naming the file and line of the problem. */
+struct mc_replay *mc_replay_load(const char *tsv, const char *pages_dir, struct mc_err *err);
 void mc_replay_free(struct mc_replay *r);
 
 /*

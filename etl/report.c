@@ -12,7 +12,6 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "base/log.h"
 #include "etl/report.h"
 
 const struct mc_report mc_reports[] = {
@@ -59,19 +58,19 @@ int mc_report_parse_format(const char *name, enum mc_report_format *out)
 	return -1;
 }
 
-int mc_report_session(PGconn *conn)
+int mc_report_session(PGconn *conn, struct mc_err *err)
 {
 	PGresult *res = PQexec(conn, "set timezone = 'UTC'; set datestyle = 'ISO, YMD';"
 				     " set intervalstyle = 'iso_8601'");
 	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
 
 	if (rc != 0)
-		mc_error("preparing the report session: %s", PQerrorMessage(conn));
+		mc_err_set(err, "preparing the report session: %s", PQerrorMessage(conn));
 	PQclear(res);
 	return rc;
 }
 
-PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q)
+PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q, struct mc_err *err)
 {
 	const struct mc_report *r = q->report;
 	long limit = q->limit < 0 ? r->default_limit : q->limit;
@@ -90,7 +89,7 @@ PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q)
 			   q->marketplace ? params : NULL, NULL, NULL, 0);
 	mc_buf_release(&sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		mc_error("report %s (%s): %s", r->name, r->view, PQerrorMessage(conn));
+		mc_err_set(err, "report %s (%s): %s", r->name, r->view, PQerrorMessage(conn));
 		PQclear(res);
 		return NULL;
 	}

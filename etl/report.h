@@ -14,6 +14,8 @@
 
 #include <libpq-fe.h>
 
+#include "base/error.h"
+
 struct mc_report {
 	const char *name;      /* command-line name, e.g. "price-drops" */
 	const char *view;      /* e.g. "rpt.recent_price_drops" */
@@ -45,15 +47,15 @@ struct mc_report_query {
 
 /*
  * Prepare `conn` for reports: UTC time zone and ISO dates, so times print
- * the same everywhere.  Returns 0 or -1 (logged).
+ * the same everywhere.  Returns 0, or -1 with `err` set.
  */
-int mc_report_session(PGconn *conn);
+int mc_report_session(PGconn *conn, struct mc_err *err);
 
 /*
- * Run `q` and return its result (the caller PQclear()s), or NULL after
- * logging the error.  Requires mc_report_session() on `conn`.
+ * Run `q` and return its result (the caller PQclear()s), or NULL with
+ * `err` set.  Requires mc_report_session() on `conn`.
  */
-PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q);
+PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q, struct mc_err *err);
 
 /* Write a result in `fmt` to `out`. */
 void mc_report_write(const PGresult *res, enum mc_report_format fmt, FILE *out);
@@ -61,9 +63,9 @@ void mc_report_write(const PGresult *res, enum mc_report_format fmt, FILE *out);
 /*
  * Write the HTML page (daily moves chart, recent drops and increases,
  * price-history charts of the top movers) to `path`; "-" is stdout.
- * Returns 0 or -1 (logged).
+ * Returns 0, or -1 with `err` set (a file is written whole or not at all).
  */
-int mc_report_html(PGconn *conn, const char *path);
+int mc_report_html(PGconn *conn, const char *path, struct mc_err *err);
 
 /* Display width of UTF-8 text in terminal columns (wide CJK = 2,
  * combining marks = 0); used to align tables. */

@@ -16,7 +16,6 @@
 #include <time.h>
 
 #include "base/alloc.h"
-#include "base/log.h"
 #include "etl/report.h"
 
 #define CHART_W 860.0
@@ -40,12 +39,13 @@ static void html_text(FILE *out, const char *s)
 	}
 }
 
-static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *params)
+static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *params,
+		       struct mc_err *err)
 {
 	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		mc_error("HTML report: %s", PQerrorMessage(conn));
+		mc_err_set(err, "HTML report: %s", PQerrorMessage(conn));
 		PQclear(res);
 		return NULL;
 	}
@@ -273,7 +273,7 @@ static const char movers_sql[] =
 	" group by marketplace, region, external_id"
 	" order by move desc nulls last, marketplace, region, external_id limit 5";
 
-static int write_page(PGconn *conn, FILE *out)
+static int write_page(PGconn *conn, FILE *out, struct mc_err *err)
 {
 	PGresult *daily = NULL, *drops = NULL, *ups = NULL, *movers = NULL;
 	int rc = -1;
@@ -283,13 +283,15 @@ static int write_page(PGconn *conn, FILE *out)
 
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-	daily = query(conn, daily_sql, 0, NULL);
-	drops = query(conn, "select * from rpt.recent_price_drops"
-			    " order by changed_at desc, marketplace, region, external_id limit 20", 0, NULL);
-	ups = query(conn, "select * from rpt.recent_price_increases"
-			  " order by changed_at desc, marketplace, region, external_id limit 20", 0, NULL);
-	movers = query(conn, movers_sql, 0, NULL);
-	if (!daily || !drops || !ups || !movers)
+	daily = query(conn, daily_sql, 0, NULL, err);
+	drops = daily ? query(conn, "select * from rpt.recent_price_drops"
+				    " order by changed_at desc, marketplace, region, external_id limit 20",
+			      0, NULL, err) : NULL;
+	ups = drops ? query(conn, "select * from rpt.recent_price_increases"
+				  " order by changed_at desc, marketplace, region, external_id limit 20",
+			    0, NULL, err) : NULL;
+	movers = ups ? query(conn, movers_sql, 0, NULL, err) : NULL;
+	if (!movers)
 		goto out;
 
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -311,7 +313,7 @@ static int write_page(PGconn *conn, FILE *out)
 	for (int i = 0; i < PQntuples(movers) && i < MOVERS; i++) {
 		const char *p[3] = {PQgetvalue(movers, i, 0), PQgetvalue(movers, i, 1),
 				    PQgetvalue(movers, i, 2)};
-		PGresult *h = query(conn, history_sql, 3, p);
+		PGresult *h = query(conn, history_sql, 3, p, err);
 		if (!h)
 			goto out;
 		if (PQntuples(h) > 0)
@@ -330,7 +332,7 @@ out:
 	return rc;
 }
 
-int mc_report_html(PGconn *conn, const char *path)
+int mc_report_html(PGconn *conn, const char *path, struct mc_err *err)
 {
 	bool to_stdout = strcmp(path, "-") == 0;
 	char *tmp = to_stdout ? NULL : mc_asprintf("%s.tmp", path);
@@ -338,21 +340,20 @@ int mc_report_html(PGconn *conn, const char *path)
 	int rc;
 
 	if (!out) {
-		mc_error("cannot write %s: %m", tmp);
+		mc_err_set(err, "cannot write %s: %m", tmp);
 		free(tmp);
 		return -1;
 	}
-	rc = write_page(conn, out);
-	if (to_stdout)
-		return rc == 0 && fflush(stdout) == 0 ? 0 : -1;
-	if (fclose(out) != 0 && rc == 0) {
-		mc_error("writing %s: %m", tmp);
-		rc = -1;
+	rc = write_page(conn, out, err);
+	if (to_stdout) {
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = mc_err_set(err, "writing the HTML report: %m");
+		return rc;
 	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		mc_error("renaming %s to %s: %m", tmp, path);
-		rc = -1;
-	}
+	if (fclose(out) != 0 && rc == 0)
+		rc = mc_err_set(err, "writing %s: %m", tmp);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = mc_err_set(err, "renaming %s to %s: %m", tmp, path);
 	if (rc != 0)
 		remove(tmp);
 	free(tmp);

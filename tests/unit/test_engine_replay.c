@@ -150,7 +150,7 @@ static void test_methods(void)
 	write_file("api.tsv", tsv);
 	free(tsv);
 	char *path = mc_asprintf("%s/api.tsv", dir);
-	struct mc_replay *rp = mc_replay_load(path, dir);
+	struct mc_replay *rp = mc_replay_load(path, dir, NULL);
 	CHECK(rp != NULL, "replay: rows with METHOD and BODY columns load");
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, &api_spider);
@@ -170,9 +170,12 @@ static void test_methods(void)
 	write_file("bad.tsv", "http://replay.test/x\tone.json\t-\tPUT\n");
 	free(path);
 	path = mc_asprintf("%s/bad.tsv", dir);
-	CHECK(mc_replay_load(path, dir) == NULL, "replay: an unknown method is refused");
+	struct mc_err err = {""};
+	CHECK(mc_replay_load(path, dir, &err) == NULL, "replay: an unknown method is refused");
+	CHECK(strstr(err.msg, "bad.tsv:1: method must be GET, POST or HEAD, not PUT") != NULL,
+	      "replay: ... with the file, the line and the reason in the caller's error");
 	write_file("bad.tsv", "http://replay.test/x\tone.json\t-\tPOST\tsha256:abc\n");
-	CHECK(mc_replay_load(path, dir) == NULL, "replay: a short digest is refused");
+	CHECK(mc_replay_load(path, dir, NULL) == NULL, "replay: a short digest is refused");
 	free(path);
 }
 
@@ -246,7 +249,7 @@ static void test_regions(void)
 				  "http://replay.test/fr/index.html\tindex.html\n"
 				  "http://replay.test/index.html\tindex.html\n");
 	char *path = mc_asprintf("%s/regions.tsv", dir);
-	struct mc_replay *rp = mc_replay_load(path, dir);
+	struct mc_replay *rp = mc_replay_load(path, dir, NULL);
 	free(path);
 
 	char *text = region_run(rp, "fr", &r);
@@ -434,7 +437,7 @@ int main(void)
 	write_file("pages.tsv", tsv);
 	free(tsv);
 	char *tsv_path = mc_asprintf("%s/pages.tsv", dir);
-	struct mc_replay *rp = mc_replay_load(tsv_path, dir);
+	struct mc_replay *rp = mc_replay_load(tsv_path, dir, NULL);
 	CHECK(rp != NULL, "replay map loaded");
 
 	dups = run(rp, 0, -1, &items);
