@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "cli/commands.h"
-#include "etl/db.h"
+#include "cli/db_session.h"
 #include "etl/etl.h"
 #include "cli/exitcode.h"
 
@@ -46,9 +46,7 @@ int mc_cmd_etl(int argc, char **argv)
 	};
 	const char *conninfo = NULL;
 	bool wait = true, check = false, quiet = false;
-	struct mc_etl_result res;
-	PGconn *conn;
-	int c, rc = MC_EXIT_FAIL;
+	int c;
 
 	optind = 1;
 	for (;;) {
@@ -70,19 +68,25 @@ int mc_cmd_etl(int argc, char **argv)
 		usage(stderr);
 		return MC_EXIT_USAGE;
 	}
-	conn = mc_db_connect(conninfo);
+	return mc_etl_command(&(struct mc_etl_args){conninfo, wait, check, quiet});
+}
+
+int mc_etl_command(const struct mc_etl_args *a)
+{
+	struct mc_etl_result res;
+	PGconn *conn = mc_cli_db_open(a->conninfo, true);
+	int rc = MC_EXIT_FAIL;
+
 	if (!conn)
 		return MC_EXIT_FAIL;
-	if (mc_db_migrate(conn, true) != 0)
-		goto out;
-	if (check) {
+	if (a->check) {
 		int failed = mc_etl_check(conn, stdout);
 		rc = failed == 0 ? MC_EXIT_OK : failed > 0 ? MC_EXIT_CHECK : MC_EXIT_FAIL;
 		goto out;
 	}
-	switch (mc_etl_run(conn, wait, quiet ? NULL : stdout, &res)) {
+	switch (mc_etl_run(conn, a->wait, a->quiet ? NULL : stdout, &res)) {
 	case MC_ETL_OK:
-		if (!quiet)
+		if (!a->quiet)
 			printf("etl run %lld ok: %lld staging file%s processed in %.3f s\n", res.run_id,
 			       res.files, res.files == 1 ? "" : "s", res.seconds);
 		rc = MC_EXIT_OK;

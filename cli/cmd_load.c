@@ -17,7 +17,7 @@
 
 #include "base/alloc.h"
 #include "cli/commands.h"
-#include "etl/db.h"
+#include "cli/db_session.h"
 #include "cli/exitcode.h"
 #include "etl/loader.h"
 #include "base/log.h"
@@ -112,15 +112,8 @@ int mc_cmd_load(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *conninfo = NULL, *data_opt = NULL, *archive_opt = NULL;
-	struct mc_load_options opt = {NULL, false};
-	struct path_list files = {0};
-	struct mc_loader *loader = NULL;
-	PGconn *conn = NULL;
-	char *archive_dir = NULL;
-	int rc = MC_EXIT_OK, c;
-	long n_loaded = 0, n_dup = 0, n_bad = 0, n_rej = 0, rows_acc = 0, rows_rej = 0;
-	bool failed = false, rejects = false;
+	struct mc_load_args a = {0};
+	int c;
 
 	optind = 1;
 	for (;;) {
@@ -128,37 +121,54 @@ int mc_cmd_load(int argc, char **argv)
 		if (c == -1)
 			break;
 		switch (c) {
-		case 'd': conninfo = optarg; break;
-		case 'D': data_opt = optarg; break;
-		case 'a': archive_opt = optarg; break;
-		case 'k': opt.keep = true; break;
+		case 'd': a.conninfo = optarg; break;
+		case 'D': a.data_dir = optarg; break;
+		case 'a': a.archive_dir = optarg; break;
+		case 'k': a.keep = true; break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
 		default: usage(stderr); return MC_EXIT_USAGE;
 		}
 	}
-	const char *data_dir = mc_data_dir(data_opt);
-	archive_dir = archive_opt ? mc_strdup(archive_opt) : mc_asprintf("%s/archive", data_dir);
+	a.paths = (const char *const *)argv + optind;
+	a.npaths = argc - optind;
+	return mc_load_command(&a);
+}
+
+int mc_load_command(const struct mc_load_args *a)
+{
+	struct mc_load_options opt = {NULL, a->keep};
+	struct path_list files = {0};
+	struct mc_loader *loader = NULL;
+	PGconn *conn = NULL;
+	char *archive_dir = NULL;
+	int rc = MC_EXIT_OK;
+	long n_loaded = 0, n_dup = 0, n_bad = 0, n_rej = 0, rows_acc = 0, rows_rej = 0;
+	bool failed = false, rejects = false;
+
+	const char *data_dir = mc_data_dir(a->data_dir);
+	archive_dir = a->archive_dir ? mc_strdup(a->archive_dir) : mc_asprintf("%s/archive", data_dir);
 	opt.archive_dir = archive_dir;
 
-	if (optind == argc) {
+	if (a->npaths == 0) {
 		char *staging = mc_asprintf("%s/staging", data_dir);
 		struct stat st;
 		if (stat(staging, &st) == 0 && walk(staging, &files) != 0)
 			failed = true;
 		free(staging);
 	}
-	for (int i = optind; i < argc; i++) {
+	for (int i = 0; i < a->npaths; i++) {
+		const char *path = a->paths[i];
 		struct stat st;
-		if (stat(argv[i], &st) != 0) {
-			mc_error("%s: %s", argv[i], strerror(errno));
+		if (stat(path, &st) != 0) {
+			mc_error("%s: %s", path, strerror(errno));
 			failed = true;
 		} else if (S_ISDIR(st.st_mode)) {
-			failed |= walk(argv[i], &files) != 0;
-		} else if (ends_with(argv[i], ".part")) {
-			mc_error("%s: a .part file is an unfinished crawl; it is never loaded", argv[i]);
+			failed |= walk(path, &files) != 0;
+		} else if (ends_with(path, ".part")) {
+			mc_error("%s: a .part file is an unfinished crawl; it is never loaded", path);
 			failed = true;
 		} else {
-			add_path(&files, argv[i]);
+			add_path(&files, path);
 		}
 	}
 	if (files.n == 0) {
@@ -167,8 +177,8 @@ int mc_cmd_load(int argc, char **argv)
 	}
 	qsort(files.v, files.n, sizeof *files.v, cmp_str);
 
-	conn = mc_db_connect(conninfo);
-	if (!conn || mc_db_migrate(conn, true) != 0) {
+	conn = mc_cli_db_open(a->conninfo, true);
+	if (!conn) {
 		failed = true;
 		goto out;
 	}

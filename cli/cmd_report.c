@@ -12,7 +12,7 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "cli/commands.h"
-#include "etl/db.h"
+#include "cli/db_session.h"
 #include "cli/exitcode.h"
 #include "etl/report.h"
 
@@ -136,7 +136,7 @@ int mc_cmd_report(int argc, char **argv)
 		}
 	}
 	rc = MC_EXIT_FAIL;
-	conn = mc_db_connect(conninfo);
+	conn = mc_cli_db_open(conninfo, false);
 	if (!conn)
 		goto out;
 	if (mc_report_session(conn, &err) != 0)

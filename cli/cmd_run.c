@@ -85,29 +85,11 @@ int mc_cmd_run(int argc, char **argv)
 		rc = worse(rc, crc);
 	}
 	if (produced) {
-		int n = 0;
-		sub[n++] = "load";
-		if (cli.db) {
-			sub[n++] = "--db";
-			sub[n++] = (char *)cli.db;
-		}
-		if (cli.data_dir) {
-			sub[n++] = "--data-dir";
-			sub[n++] = (char *)cli.data_dir;
-		}
-		sub[n] = NULL;
-		int lrc = mc_cmd_load(n, sub);
+		int lrc = mc_load_command(&(struct mc_load_args){.conninfo = cli.db,
+								 .data_dir = cli.data_dir});
 		rc = worse(rc, lrc);
-		if (lrc == MC_EXIT_OK || lrc == MC_EXIT_REJECTS) {
-			n = 0;
-			sub[n++] = "etl";
-			if (cli.db) {
-				sub[n++] = "--db";
-				sub[n++] = (char *)cli.db;
-			}
-			sub[n] = NULL;
-			rc = worse(rc, mc_cmd_etl(n, sub));
-		}
+		if (lrc == MC_EXIT_OK || lrc == MC_EXIT_REJECTS)
+			rc = worse(rc, mc_etl_command(&(struct mc_etl_args){.conninfo = cli.db, .wait = true}));
 	}
 	free(sub);
 	mc_crawl_cli_release(&cli);

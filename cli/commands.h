@@ -6,6 +6,8 @@
 #ifndef MC_COMMANDS_H
 #define MC_COMMANDS_H
 
+#include <stdbool.h>
+
 int mc_cmd_spiders(int argc, char **argv);      /* cli/cmd_spiders.c */
 int mc_cmd_crawl(int argc, char **argv);        /* cli/cmd_crawl.c */
 int mc_cmd_fetch(int argc, char **argv);        /* cli/cmd_fetch.c */
@@ -17,6 +19,24 @@ int mc_cmd_load(int argc, char **argv);         /* cli/cmd_load.c */
 int mc_cmd_etl(int argc, char **argv);          /* cli/cmd_etl.c */
 int mc_cmd_report(int argc, char **argv);       /* cli/cmd_report.c */
 int mc_cmd_run(int argc, char **argv);          /* cli/cmd_run.c */
+
+/* The commands run calls by value, without building an argv: each is what
+ * its mc_cmd_NAME does once the options are parsed. */
+struct mc_load_args {
+	const char *conninfo;      /* --db; NULL: the PG* environment */
+	const char *data_dir;      /* --data-dir; NULL: mc_data_dir's default */
+	const char *archive_dir;   /* --archive-dir; NULL: DATA_DIR/archive */
+	bool keep;                 /* --keep */
+	const char *const *paths;  /* files and directories; none: DATA_DIR/staging */
+	int npaths;
+};
+int mc_load_command(const struct mc_load_args *a);
+
+struct mc_etl_args {
+	const char *conninfo;
+	bool wait, check, quiet;
+};
+int mc_etl_command(const struct mc_etl_args *a);
 
 /*
  * The data directory: `opt` (from --data-dir) if given, else
