@@ -7,8 +7,9 @@
  * default (UTF-8 if the bytes are valid UTF-8, else windows-1252); labels
  * are resolved with the WHATWG Encoding Standard's label table, so
  * "latin1" and "us-ascii" mean windows-1252 as they do in browsers.
- * Conversion uses glibc iconv, except for UTF-8 itself (validated here, so
- * that replacement follows the Encoding Standard byte for byte) and the
+ * Conversion uses glibc iconv, except for UTF-8 itself (validated by
+ * base/utf8.h, whose replacement follows the Encoding Standard byte for
+ * byte) and the
  * two WHATWG encodings iconv has no converter for.
  *
  * This module reads arbitrary bytes from the network: every index is
@@ -20,18 +21,15 @@
 #include <iconv.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "crawler/charset.h"
 
 /* How far into the body the <meta> prescan looks (HTML Standard). */
 #define PRESCAN_BYTES 1024
-
-/* UTF-8 of U+FFFD REPLACEMENT CHARACTER. */
-static const char replacement_char[] = "\xEF\xBF\xBD";
 
 /* An encoding: its WHATWG name (lower case) and glibc iconv's name for
  * it, NULL where this file decodes it itself. */
@@ -524,92 +522,13 @@ static const struct encoding *prescan(const unsigned char *b, size_t len)
 	return NULL;
 }
 
-/*
- * Length of the valid UTF-8 sequence at b[0..n), or 0 when b[0] starts
- * no valid sequence.  Follows the Encoding Standard's UTF-8 decoder, so
- * on an error *bad is how many bytes form one maximal invalid subpart
- * (replaced by one U+FFFD); *truncated says the sequence was only cut
- * short by the end of input.
- */
-static size_t utf8_seq(const unsigned char *b, size_t n, size_t *bad, bool *truncated)
-{
-	unsigned char c = b[0], lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	*truncated = false;
-	*bad = 1;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		if (c == 0xE0)
-			lo = 0xA0;
-		if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		if (c == 0xF0)
-			lo = 0x90;
-		if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n) {
-			*truncated = true;
-			*bad = i;
-			return 0;
-		}
-		if (b[i] < lo || b[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need + 1;
-}
-
-/* How many bytes from b[0] are ASCII, eight at a time: pages are mostly
- * ASCII markup, and this is the hot path of every decode. */
-static size_t ascii_run(const unsigned char *b, size_t len)
-{
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, b + i, 8);
-		if (w & 0x8080808080808080ULL)
-			break;
-	}
-	while (i < len && b[i] < 0x80)
-		i++;
-	return i;
-}
-
 /* Valid UTF-8, tolerating one sequence cut short by the end (a body
  * truncated by a size cap is still the UTF-8 it was). */
 static bool valid_utf8(const unsigned char *b, size_t len)
 {
-	size_t pos = 0;
+	bool truncated;
 
-	while (pos < len) {
-		size_t bad;
-		bool truncated;
-		size_t n;
-
-		pos += ascii_run(b + pos, len - pos);
-		if (pos >= len)
-			break;
-		n = utf8_seq(b + pos, len - pos, &bad, &truncated);
-		if (!n)
-			return truncated;
-		pos += n;
-	}
-	return true;
+	return mc_utf8_valid_prefix((const char *)b, len, &truncated) == len || truncated;
 }
 
 void mc_charset_detect(const char *body, size_t len, const char *content_type,
@@ -639,18 +558,13 @@ static void decode_utf8(struct mc_buf *out, const unsigned char *b, size_t len, 
 	size_t pos = 0;
 
 	while (pos < len) {
-		size_t start = pos, bad, n;
-		bool truncated;
+		size_t run = mc_utf8_valid_prefix((const char *)b + pos, len - pos, NULL), bad;
 
-		n = utf8_seq(b + pos, len - pos, &bad, &truncated);
-		while (n) {
-			pos += n;
-			pos += ascii_run(b + pos, len - pos);
-			n = pos < len ? utf8_seq(b + pos, len - pos, &bad, &truncated) : 0;
-		}
-		mc_buf_add(out, b + start, pos - start);
+		mc_buf_add(out, b + pos, run);
+		pos += run;
 		if (pos < len) {
-			mc_buf_add(out, replacement_char, 3);
+			mc_utf8_seq(b + pos, len - pos, &bad, NULL);
+			mc_buf_add(out, MC_UTF8_REPLACEMENT, 3);
 			(*invalid)++;
 			pos += bad;
 		}
@@ -715,7 +629,7 @@ static int decode_iconv(struct mc_buf *out, const struct encoding *e, const char
 		} else {
 			size_t skip = err == EILSEQ && ileft > unit ? unit : ileft;
 
-			mc_buf_add(out, replacement_char, 3);
+			mc_buf_add(out, MC_UTF8_REPLACEMENT, 3);
 			(*invalid)++;
 			ip += skip;
 			ileft -= skip;
@@ -730,27 +644,6 @@ static int decode_iconv(struct mc_buf *out, const struct encoding *e, const char
 	return 0;
 }
 
-/* Every sequence valid and complete (valid_utf8 forgives a cut-off end,
- * which conversion replaces). */
-static bool strict_utf8(const unsigned char *b, size_t len)
-{
-	size_t pos = 0;
-
-	while (pos < len) {
-		size_t bad, n;
-		bool truncated;
-
-		pos += ascii_run(b + pos, len - pos);
-		if (pos >= len)
-			break;
-		n = utf8_seq(b + pos, len - pos, &bad, &truncated);
-		if (!n)
-			return false;
-		pos += n;
-	}
-	return true;
-}
-
 bool mc_charset_unchanged(const char *body, size_t len, const char *charset)
 {
 	const unsigned char *b = (const unsigned char *)body;
@@ -759,7 +652,7 @@ bool mc_charset_unchanged(const char *body, size_t len, const char *charset)
 
 	if (!body || (e && strcmp(e->name, "utf-8") != 0) || bom_encoding(b, len, &bom))
 		return false;
-	return strict_utf8(b, len);
+	return mc_utf8_valid_prefix(body, len, NULL) == len;
 }
 
 char *mc_charset_to_utf8(const char *body, size_t len, const char *charset,
@@ -785,7 +678,7 @@ char *mc_charset_to_utf8(const char *body, size_t len, const char *charset,
 	if (!e->iconv) {
 		if (strcmp(e->name, "replacement") == 0) {
 			if (len) {
-				mc_buf_add(&out, replacement_char, 3);
+				mc_buf_add(&out, MC_UTF8_REPLACEMENT, 3);
 				bad = 1;
 			}
 		} else if (strcmp(e->name, "x-user-defined") == 0) {

@@ -13,7 +13,7 @@
  * the NUL of its inputs.
  */
 #include "marketcrawl/price.h"
-#include "base/text.h"
+#include "base/utf8.h"
 
 #include <stddef.h>
 #include <stdint.h>

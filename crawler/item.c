@@ -1,6 +1,6 @@
 /*
  * The item builder: spiders fill an item with setters, mc_item_emit
- * validates it against the staging contract (docs/staging-format.md) and
+ * validates it against the staging contract (staging/format.h) and
  * serialises it as one JSON line into the response, with the keys always in
  * the same order.  Invalid items are dropped, counted by reason and logged
  * with their URL.  Items live in the response arena until emitted.  The
@@ -14,6 +14,7 @@
 
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "marketcrawl/price.h"
 #include "staging/staging.h"
 #include "crawler/url.h"
@@ -182,90 +183,67 @@ void mc_item_attr_json(struct mc_item *it, const char *key, json_t *value)
 	json_object_set_new(it->attrs, key, value);
 }
 
-/* Exact decimal per the staging contract: -?[0-9]{1,12}(\.[0-9]{1,6})? and >= 0. */
+#define F(key) (&mc_staging_fields[key])
+
+/* An exact decimal the loader takes (staging/format.h). */
 static bool valid_decimal(const char *s)
 {
-	size_t int_digits = 0, frac_digits = 0;
-
-	if (!s || *s == '-')
-		return false;
-	while (isdigit((unsigned char)*s)) {
-		s++;
-		int_digits++;
-	}
-	if (*s == '.') {
-		s++;
-		while (isdigit((unsigned char)*s)) {
-			s++;
-			frac_digits++;
-		}
-		if (frac_digits == 0)
-			return false;
-	}
-	return *s == '\0' && int_digits >= 1 && int_digits <= 12 && frac_digits <= 6;
-}
-
-static bool valid_currency(const char *c)
-{
-	return c && strlen(c) == 3 && isupper((unsigned char)c[0]) && isupper((unsigned char)c[1]) &&
-	       isupper((unsigned char)c[2]);
+	return s && mc_staging_decimal(s, strlen(s)) == MC_DECIMAL_OK;
 }
 
 static const char *availability_name(enum mc_availability a)
 {
 	switch (a) {
 	case MC_AVAIL_IN_STOCK:
-		return "in_stock";
+		return mc_staging_availability_names[MC_STAGING_IN_STOCK];
 	case MC_AVAIL_OUT_OF_STOCK:
-		return "out_of_stock";
+		return mc_staging_availability_names[MC_STAGING_OUT_OF_STOCK];
 	case MC_AVAIL_PREORDER:
-		return "preorder";
+		return mc_staging_availability_names[MC_STAGING_PREORDER];
 	default:
-		return "unknown";
+		return mc_staging_availability_names[MC_STAGING_UNKNOWN];
 	}
 }
 
-/* Length in characters (the contract's unit): UTF-8 bytes that do not
- * continue a sequence. */
-static size_t chars(const char *s)
+/* A text field: NULL or "" is its missing reason, more characters than
+ * the loader takes its too_long reason. */
+static const char *text_rule(enum mc_staging_key key, const char *s)
 {
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
+	if (!s || !*s)
+		return F(key)->missing;
+	if (F(key)->max && mc_utf8_count(s, strlen(s)) > F(key)->max)
+		return F(key)->too_long;
+	return NULL;
 }
 
 /* The first reason this item breaks the contract, or NULL. */
 static const char *validate(const struct mc_item *it)
 {
-	if (it->invalid)
-		return it->invalid;
-	if (!it->marketplace || !*it->marketplace)
-		return "missing_marketplace";
-	if (!it->external_id || !*it->external_id)
-		return "missing_external_id";
-	if (chars(it->external_id) > 200)
-		return "too_long_external_id";
-	if (!it->url)
-		return "missing_url";
-	if (chars(it->url) > 2000)
-		return "too_long_url";
-	if (!it->title || !*it->title)
-		return "missing_title";
-	if (chars(it->title) > 1000)
-		return "too_long_title";
-	if (!it->price)
-		return "missing_price";
-	if (!valid_decimal(it->price) || (it->list_price && !valid_decimal(it->list_price)))
-		return "bad_price";
-	if (!valid_currency(it->currency))
-		return "bad_currency";
-	if (it->product_key && chars(it->product_key) > 200)
-		return "too_long_product_key";
-	if (json_dumpb(it->attrs, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER) > MC_STAGING_MAX_ATTRS)
-		return "too_long_attrs";
-	return NULL;
+	const char *why = it->invalid;
+
+	if (!why)
+		why = text_rule(MC_KEY_MARKETPLACE, it->marketplace);
+	if (!why)
+		why = text_rule(MC_KEY_EXTERNAL_ID, it->external_id);
+	if (!why)
+		why = text_rule(MC_KEY_URL, it->url);
+	if (!why)
+		why = text_rule(MC_KEY_TITLE, it->title);
+	if (!why && !it->price)
+		why = F(MC_KEY_PRICE)->missing;
+	/* A bad list price drops the item under the price's reason. */
+	if (!why && (!valid_decimal(it->price) || (it->list_price && !valid_decimal(it->list_price))))
+		why = F(MC_KEY_PRICE)->bad;
+	/* No currency at all is a bad one too: the spider found no price text
+	 * naming it and the run has no region to supply it. */
+	if (!why && !(it->currency && mc_staging_currency_ok(it->currency, strlen(it->currency))))
+		why = F(MC_KEY_CURRENCY)->bad;
+	if (!why && it->product_key && *it->product_key)
+		why = text_rule(MC_KEY_PRODUCT_KEY, it->product_key);
+	if (!why && json_dumpb(it->attrs, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER) >
+			    F(MC_KEY_ATTRS)->max)
+		why = F(MC_KEY_ATTRS)->too_long;
+	return why;
 }
 
 /* Set obj[key] to the string `s` (or null); a string that is not valid
@@ -301,20 +279,28 @@ bool mc_item_emit(struct mc_item *it)
 		it->url = mc_strdup(res->url);
 	reason = validate(it);
 	if (!reason) {
+		/* Every field in the contract's order; the region only in a run
+		 * that has one, the product key as null when there is none. */
+		const char *v[MC_STAGING_NOBS] = {
+			[MC_KEY_MARKETPLACE] = it->marketplace,
+			[MC_KEY_REGION] = res->region ? res->region->code : NULL,
+			[MC_KEY_EXTERNAL_ID] = it->external_id,
+			[MC_KEY_URL] = it->url,
+			[MC_KEY_TITLE] = it->title,
+			[MC_KEY_PRICE] = it->price,
+			[MC_KEY_LIST_PRICE] = it->list_price,
+			[MC_KEY_CURRENCY] = it->currency,
+			[MC_KEY_AVAILABILITY] = availability_name(it->availability),
+			[MC_KEY_OBSERVED_AT] = res->observed_at,
+			[MC_KEY_PRODUCT_KEY] = it->product_key,
+		};
 		obj = json_object();
-		put(obj, "marketplace", it->marketplace, &reason);
-		if (res->region)
-			put(obj, "region", res->region->code, &reason);
-		put(obj, "external_id", it->external_id, &reason);
-		put(obj, "url", it->url, &reason);
-		put(obj, "title", it->title, &reason);
-		put(obj, "price", it->price, &reason);
-		put(obj, "list_price", it->list_price, &reason);
-		put(obj, "currency", it->currency, &reason);
-		put(obj, "availability", availability_name(it->availability), &reason);
-		put(obj, "observed_at", res->observed_at, &reason);
-		put(obj, "product_key", it->product_key, &reason);
-		json_object_set(obj, "attrs", it->attrs);
+		for (int k = 0; k < MC_STAGING_NOBS; k++) {
+			if (k == MC_KEY_ATTRS)
+				json_object_set(obj, F(k)->name, it->attrs);
+			else if (k != MC_KEY_REGION || v[k])
+				put(obj, F(k)->name, v[k], &reason);
+		}
 		/* Straight into the response's item buffer: no allocation to
 		 * match with the library's free (page_arena.h). */
 		size_t mark = res->items.len;

@@ -12,7 +12,7 @@
  * on any text a site sends.
  */
 #include "marketcrawl/price.h"
-#include "base/text.h"
+#include "base/utf8.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,7 @@
 /*
  * Atomic staging files (staging_writer.h).  The rename is the commit point:
- * the loader only ever sees complete .jsonl files.
+ * the loader only ever sees complete .jsonl files.  The header's and the
+ * run record's member names are staging/format.h's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include "base/dirs.h"
 #include "base/log.h"
 #include "crawler/staging_writer.h"
+#include "staging/format.h"
 
 struct mc_staging_writer {
 	FILE *f;
@@ -47,8 +49,11 @@ struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider, c
 		goto fail;
 	}
 	setvbuf(w->f, NULL, _IOFBF, 1 << 16);
-	hdr = json_pack("{s:s, s:i, s:s, s:s, s:s}", "format", "marketcrawl-staging", "version", 1,
-			"spider", spider, "run_id", run_id, "started_at", started_at);
+	hdr = json_pack("{s:s, s:i, s:s, s:s, s:s}", mc_staging_fields[MC_KEY_FORMAT].name,
+			MC_STAGING_FORMAT_NAME, mc_staging_fields[MC_KEY_VERSION].name,
+			MC_STAGING_VERSION, mc_staging_fields[MC_KEY_SPIDER].name, spider,
+			mc_staging_fields[MC_KEY_RUN_ID].name, run_id,
+			mc_staging_fields[MC_KEY_STARTED_AT].name, started_at);
 	line = json_dumps(hdr, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(hdr);
 	int rc = fprintf(w->f, "%s\n", line);
@@ -86,7 +91,7 @@ static int fsync_dir(const char *dir)
 
 int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_path)
 {
-	json_t *wrap = json_pack("{s:O}", "run", run);
+	json_t *wrap = json_pack("{s:O}", mc_staging_fields[MC_KEY_RUN].name, run);
 	char *line = json_dumps(wrap, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	int rc = -1;
 

@@ -641,7 +641,7 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 		/* An observation belongs to its run: none is older than its start. */
 		if (kind == MC_STAGING_OBS && obs.observed_us < fs->started_us) {
 			kind = MC_STAGING_REJECT;
-			l->parser.reason = "observed_before_run";
+			l->parser.reason = MC_STAGING_R_OBSERVED_BEFORE_RUN;
 		}
 		if (kind == MC_STAGING_RUN) {
 			run_line_no = line_no;
@@ -656,7 +656,7 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 			count_valid(&l->counts, &obs);
 		} else {
 			res->rejected++;
-			put_reject(&l->copy, line_no, too_long ? "too_long_line" : l->parser.reason, line, n);
+			put_reject(&l->copy, line_no, too_long ? MC_STAGING_R_TOO_LONG_LINE : l->parser.reason, line, n);
 		}
 		if (l->copy.len >= COPY_FLUSH && flush_copy(l) != 0)
 			return MC_LOAD_FAILED;

@@ -3,7 +3,8 @@
  * the loader's only view of outside input.  The parser never allocates per
  * line once warm, never reads past `len`, and never trusts the bytes: it
  * either returns a fully checked value that PostgreSQL is guaranteed to
- * accept, or a stable reject reason (docs/loader.md lists them).
+ * accept, or a stable reject reason (staging/format.h defines them,
+ * docs/loader.md lists them).
  *
  * Ownership: every span a parse function fills points into the line passed
  * in or into the parser's scratch memory, and stays valid until the next
@@ -15,13 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Limits (bytes unless said otherwise; lengths of text fields count
- * characters, i.e. Unicode code points after JSON unescaping). */
-#define MC_STAGING_MAX_LINE (1024 * 1024)   /* longer lines: too_long_line */
-#define MC_STAGING_MAX_ATTRS (64 * 1024)    /* attrs as JSON text: too_long_attrs */
-#define MC_STAGING_MAX_DEPTH 32             /* deeper nesting: invalid_json */
-#define MC_STAGING_RAW_KEEP 4096            /* rejected_line.raw_line, after cleaning */
-#define MC_STAGING_MAX_REGION 20            /* region: [a-z0-9_-], longer: too_long_region */
+#include "staging/format.h" /* the rules: fields, limits, reasons */
 
 /* A byte range; `p` is NULL for an absent or JSON-null optional value. */
 struct mc_span {
@@ -87,7 +82,7 @@ struct mc_staging_parser {
 		bool escaped;    /* string with backslash escapes */
 		bool unsafe;     /* holds a number PostgreSQL's numeric rejects */
 		bool dup;        /* the key appeared more than once */
-	} members[25]; /* one per known member name */
+	} members[MC_STAGING_NKEYS]; /* one per known member name */
 };
 
 void mc_staging_parser_init(struct mc_staging_parser *p);

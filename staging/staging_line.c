@@ -3,8 +3,8 @@
  *
  * This is the loader's parser of outside input, so it is strict and
  * self-contained: a small JSON parser (RFC 8259, depth-limited, no
- * recursion past MC_STAGING_MAX_DEPTH), a strict UTF-8 check, and field
- * rules from docs/staging-format.md.  Its promise to the loader is that
+ * recursion past MC_STAGING_MAX_DEPTH), the strict UTF-8 check of
+ * base/utf8.h, and the field rules of staging/format.h.  Its promise to the loader is that
  * whatever it accepts PostgreSQL accepts too (text without NUL or invalid
  * UTF-8, numeric(18,6) prices, timestamps in range, jsonb-safe numbers), so
  * one bad line can never abort the COPY of a whole file.  It must never
@@ -17,42 +17,12 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/utf8.h"
 #include "staging/staging.h"
 
-/* Known member names, their slot in p->members.  Top-level keys of the three
- * line kinds and of the run record's inner object share one table. */
-_Static_assert(sizeof(((struct mc_staging_parser *)0)->members) /
-			       sizeof(struct mc_staging_member) == 25,
-	       "one member slot per known name");
-
-enum key {
-	K_MARKETPLACE, K_EXTERNAL_ID, K_URL, K_TITLE, K_PRICE, K_LIST_PRICE, K_CURRENCY,
-	K_AVAILABILITY, K_OBSERVED_AT, K_PRODUCT_KEY, K_ATTRS, K_REGION,
-	K_RUN, K_FORMAT, K_VERSION, K_SPIDER, K_RUN_ID, K_STARTED_AT,
-	K_FINISHED_AT, K_STATUS, K_PAGES, K_ITEMS, K_ERRORS, K_STATS, K_SCOPE,
-	K_COUNT
-};
-
-static const char *const key_names[K_COUNT] = {
-	"marketplace", "external_id", "url", "title", "price", "list_price", "currency",
-	"availability", "observed_at", "product_key", "attrs", "region",
-	"run", "format", "version", "spider", "run_id", "started_at",
-	"finished_at", "status", "pages", "items", "errors", "stats", "scope",
-};
-
-/* Reason names per observation field: missing_, bad_, too_long_, duplicate_. */
-struct field_reasons {
-	const char *missing, *bad, *too_long, *duplicate;
-};
-
-#define FIELD_REASONS(f) {"missing_" f, "bad_" f, "too_long_" f, "duplicate_" f}
-static const struct field_reasons reasons[K_REGION + 1] = {
-	FIELD_REASONS("marketplace"), FIELD_REASONS("external_id"), FIELD_REASONS("url"),
-	FIELD_REASONS("title"),	FIELD_REASONS("price"), FIELD_REASONS("list_price"),
-	FIELD_REASONS("currency"), FIELD_REASONS("availability"),
-	{"missing_observed_at", "bad_timestamp", "too_long_observed_at", "duplicate_observed_at"},
-	FIELD_REASONS("product_key"), FIELD_REASONS("attrs"), FIELD_REASONS("region"),
-};
+/* Each member's rules (staging/format.h); p->members has one slot per
+ * key, shared by the three line kinds and the run record's inner object. */
+#define F(key) (&mc_staging_fields[key])
 
 /* jsonb stores numbers as numeric, whose input accepts exponents within
  * +-1000 and some 131000 digits before the point: stay well inside. */
@@ -100,67 +70,14 @@ static char *scratch_take(struct mc_staging_parser *p, size_t n)
 	return q;
 }
 
-/* ---- UTF-8 -------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, const unsigned char *end)
-{
-	unsigned char c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return end - s >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (end - s < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)
-			return 0;
-		if (c == 0xed && s[1] >= 0xa0)
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (end - s < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)
-			return 0;
-		if (c == 0xf4 && s[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
+/* ---- bytes ------------------------------------------------------------- */
 
 /* 0 valid, 1 has a NUL byte, 2 invalid UTF-8 (NUL wins: it is reported first). */
 static int check_bytes(const char *line, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)line, *end = s + len;
-	int bad_utf8 = 0;
-
 	if (memchr(line, '\0', len))
 		return 1;
-	while (s < end) {
-		/* Fast path: eight ASCII bytes at a time. */
-		while (end - s >= 8) {
-			uint64_t w;
-			memcpy(&w, s, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			s += 8;
-		}
-		if (s >= end)
-			break;
-		size_t n = utf8_seq(s, end);
-		if (n == 0) {
-			bad_utf8 = 1;
-			break;
-		}
-		s += n;
-	}
-	return bad_utf8 ? 2 : 0;
+	return mc_utf8_valid_prefix(line, len, NULL) == len ? 0 : 2;
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -302,10 +219,11 @@ static int scan_value(struct cursor *c, char *type);
  * key is decoded first by the caller). */
 static int lookup_key(const char *k, size_t n)
 {
-	for (int i = 0; i < K_COUNT; i++)
-		if (n > 0 && key_names[i][0] == k[0] && strlen(key_names[i]) == n &&
-		    memcmp(key_names[i], k, n) == 0)
+	for (int i = 0; i < MC_STAGING_NKEYS; i++) {
+		const char *name = mc_staging_fields[i].name;
+		if (n > 0 && name[0] == k[0] && strlen(name) == n && memcmp(name, k, n) == 0)
 			return i;
+	}
 	return -1;
 }
 
@@ -507,9 +425,9 @@ static const char *parse_object_line(struct mc_staging_parser *p, const char *li
 
 	switch (check_bytes(line, len)) {
 	case 1:
-		return "nul_byte";
+		return MC_STAGING_R_NUL_BYTE;
 	case 2:
-		return "invalid_utf8";
+		return MC_STAGING_R_INVALID_UTF8;
 	default:
 		break;
 	}
@@ -518,18 +436,18 @@ static const char *parse_object_line(struct mc_staging_parser *p, const char *li
 	skip_ws(&c);
 	if (c.s < c.end && *c.s == '{') {
 		if (scan_object(&c, p->members) != 0)
-			return c.nul ? "nul_byte" : "invalid_json";
+			return c.nul ? MC_STAGING_R_NUL_BYTE : MC_STAGING_R_INVALID_JSON;
 		type = 'o';
 	} else if (scan_value(&c, &type) != 0) {
-		return c.nul ? "nul_byte" : "invalid_json";
+		return c.nul ? MC_STAGING_R_NUL_BYTE : MC_STAGING_R_INVALID_JSON;
 	}
 	skip_ws(&c);
 	if (c.s != c.end)
-		return "invalid_json";
+		return MC_STAGING_R_INVALID_JSON;
 	if (c.nul)
-		return "nul_byte";
+		return MC_STAGING_R_NUL_BYTE;
 	if (type != 'o')
-		return "not_an_object";
+		return MC_STAGING_R_NOT_AN_OBJECT;
 	return NULL;
 }
 
@@ -554,11 +472,7 @@ static struct mc_span member_string(struct mc_staging_parser *p, const struct mc
 
 static size_t count_chars(struct mc_span v)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < v.n; i++)
-		n += ((unsigned char)v.p[i] & 0xc0) != 0x80;
-	return n;
+	return mc_utf8_count(v.p, v.n);
 }
 
 static bool all_in(struct mc_span v, const char *set)
@@ -567,11 +481,6 @@ static bool all_in(struct mc_span v, const char *set)
 		if (!strchr(set, v.p[i]) || v.p[i] == '\0')
 			return false;
 	return true;
-}
-
-static bool span_is(struct mc_span v, const char *s)
-{
-	return v.n == strlen(s) && memcmp(v.p, s, v.n) == 0;
 }
 
 static bool span_has_prefix_ci(struct mc_span v, const char *prefix)
@@ -628,47 +537,17 @@ static void lower_scheme(struct mc_staging_parser *p, struct mc_span *url)
 	url->p = copy;
 }
 
-enum price_verdict { PRICE_OK, PRICE_BAD, PRICE_NEGATIVE, PRICE_ABSURD };
-
-/* An exact decimal -?[0-9]+(.[0-9]{1,6})? that fits numeric(18,6) and is
- * not negative; v is rewritten without a sign for "-0". */
-static enum price_verdict check_price(struct mc_span *v)
+/* The price rule of staging/format.h; v is rewritten without a sign for
+ * "-0". */
+static enum mc_staging_decimal check_price(struct mc_span *v)
 {
-	size_t i = 0, int_start, int_end, sig;
-	bool negative = false, nonzero = false;
+	enum mc_staging_decimal verdict = mc_staging_decimal(v->p, v->n);
 
-	if (v->n == 0 || v->n > 40)
-		return PRICE_BAD;
-	if (v->p[0] == '-') {
-		negative = true;
-		i = 1;
-	}
-	int_start = i;
-	while (i < v->n && is_digit(v->p[i]))
-		nonzero |= v->p[i++] != '0';
-	int_end = i;
-	if (int_end == int_start)
-		return PRICE_BAD;
-	if (i < v->n && v->p[i] == '.') {
-		size_t frac_start = ++i;
-		while (i < v->n && is_digit(v->p[i]))
-			nonzero |= v->p[i++] != '0';
-		if (i == frac_start || i - frac_start > 6)
-			return PRICE_BAD;
-	}
-	if (i != v->n)
-		return PRICE_BAD;
-	if (negative && nonzero)
-		return PRICE_NEGATIVE;
-	for (sig = int_start; sig < int_end && v->p[sig] == '0'; sig++)
-		;
-	if (int_end - sig > 12)
-		return PRICE_ABSURD;
-	if (negative) {
+	if (verdict == MC_DECIMAL_OK && v->p[0] == '-') {
 		v->p++;
 		v->n--;
 	}
-	return PRICE_OK;
+	return verdict;
 }
 
 static int parse_digits(const char *s, int n)
@@ -788,66 +667,61 @@ static int normalize_timestamp(struct mc_span v, char out[32], long long *usec_o
 }
 
 /* A string member that is required: missing (absent or null), bad type,
- * empty, or too long give that field's reason. */
-static const char *required_text(struct mc_staging_parser *p, int key, size_t max_chars,
-				 struct mc_span *out)
+ * empty, or longer than its max characters give that field's reason. */
+static const char *required_text(struct mc_staging_parser *p, int key, struct mc_span *out)
 {
 	const struct mc_staging_member *m = &p->members[key];
 
 	if (m->dup)
-		return reasons[key].duplicate;
+		return F(key)->duplicate;
 	if (m->type == 0 || m->type == 'z')
-		return reasons[key].missing;
+		return F(key)->missing;
 	if (m->type != 's')
-		return reasons[key].bad;
+		return F(key)->bad;
 	*out = member_string(p, m);
 	if (out->n == 0)
-		return reasons[key].bad;
-	if (max_chars && count_chars(*out) > max_chars)
-		return reasons[key].too_long;
+		return F(key)->bad;
+	if (F(key)->max && count_chars(*out) > F(key)->max)
+		return F(key)->too_long;
 	return NULL;
 }
 
 static const char *price_field(struct mc_staging_parser *p, int key, struct mc_span *out)
 {
-	static const char *const list_reasons[] = {NULL, "bad_list_price", "negative_list_price",
-						   "absurd_list_price"};
-	static const char *const price_reasons[] = {NULL, "bad_price", "negative_price",
-						    "absurd_price"};
-	const char *const *r = key == K_PRICE ? price_reasons : list_reasons;
 	const struct mc_staging_member *m = &p->members[key];
 
 	if (m->dup)
-		return reasons[key].duplicate;
+		return F(key)->duplicate;
 	if (m->type == 0 || m->type == 'z') {
 		out->p = NULL;
 		out->n = 0;
-		return key == K_PRICE ? reasons[key].missing : NULL;
+		return F(key)->required ? F(key)->missing : NULL;
 	}
 	if (m->type != 's')
-		return r[PRICE_BAD];
+		return F(key)->bad;
 	*out = member_string(p, m);
-	return r[check_price(out)];
+	return mc_staging_decimal_reason(key, check_price(out));
 }
 
 /* The optional region: absent, null or "" is none (an empty span). */
 static const char *region_field(struct mc_staging_parser *p, struct mc_span *out)
 {
-	const struct mc_staging_member *m = &p->members[K_REGION];
+	const struct mc_staging_field *f = F(MC_KEY_REGION);
+	const struct mc_staging_member *m = &p->members[MC_KEY_REGION];
 
 	out->p = "";
 	out->n = 0;
 	if (m->dup)
-		return reasons[K_REGION].duplicate;
+		return f->duplicate;
 	if (m->type == 0 || m->type == 'z')
 		return NULL;
 	if (m->type != 's')
-		return reasons[K_REGION].bad;
+		return f->bad;
 	*out = member_string(p, m);
-	if (out->n > MC_STAGING_MAX_REGION)
-		return reasons[K_REGION].too_long;
-	if (!all_in(*out, "abcdefghijklmnopqrstuvwxyz0123456789_-"))
-		return reasons[K_REGION].bad;
+	if (out->n > f->max)
+		return f->too_long;
+	if (!all_in(*out, f->charset))
+		return f->bad;
 	return NULL;
 }
 
@@ -858,84 +732,80 @@ static const char *validate_observation(struct mc_staging_parser *p, struct mc_s
 	struct mc_span v;
 
 	memset(o, 0, sizeof *o);
-	why = required_text(p, K_MARKETPLACE, 100, &o->marketplace);
-	if (!why && !all_in(o->marketplace, "abcdefghijklmnopqrstuvwxyz0123456789_.-"))
-		why = "bad_marketplace";
+	why = required_text(p, MC_KEY_MARKETPLACE, &o->marketplace);
+	if (!why && !all_in(o->marketplace, F(MC_KEY_MARKETPLACE)->charset))
+		why = F(MC_KEY_MARKETPLACE)->bad;
 	if (why)
 		return why;
 	why = region_field(p, &o->region);
 	if (why)
 		return why;
-	why = required_text(p, K_EXTERNAL_ID, 200, &o->external_id);
+	why = required_text(p, MC_KEY_EXTERNAL_ID, &o->external_id);
 	if (why)
 		return why;
-	why = required_text(p, K_URL, 2000, &o->url);
+	why = required_text(p, MC_KEY_URL, &o->url);
 	if (!why && !valid_url(o->url))
-		why = "bad_url";
+		why = F(MC_KEY_URL)->bad;
 	if (why)
 		return why;
 	lower_scheme(p, &o->url);
-	why = required_text(p, K_TITLE, 1000, &o->title);
+	why = required_text(p, MC_KEY_TITLE, &o->title);
 	if (why)
 		return why;
-	why = price_field(p, K_PRICE, &o->price);
+	why = price_field(p, MC_KEY_PRICE, &o->price);
 	if (why)
 		return why;
-	why = price_field(p, K_LIST_PRICE, &o->list_price);
+	why = price_field(p, MC_KEY_LIST_PRICE, &o->list_price);
 	if (why)
 		return why;
-	why = required_text(p, K_CURRENCY, 0, &o->currency);
-	if (why == reasons[K_CURRENCY].bad ||
-	    (!why && (o->currency.n != 3 || !all_in(o->currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))))
-		why = "bad_currency";
+	why = required_text(p, MC_KEY_CURRENCY, &o->currency);
+	if (!why && !mc_staging_currency_ok(o->currency.p, o->currency.n))
+		why = F(MC_KEY_CURRENCY)->bad;
 	if (why)
 		return why;
-	why = required_text(p, K_AVAILABILITY, 0, &o->availability);
-	if (why == reasons[K_AVAILABILITY].bad ||
-	    (!why && !span_is(o->availability, "in_stock") && !span_is(o->availability, "out_of_stock") &&
-	     !span_is(o->availability, "preorder") && !span_is(o->availability, "unknown")))
-		why = "bad_availability";
+	why = required_text(p, MC_KEY_AVAILABILITY, &o->availability);
+	if (!why && !mc_staging_name_in(F(MC_KEY_AVAILABILITY)->names, o->availability.p,
+					o->availability.n))
+		why = F(MC_KEY_AVAILABILITY)->bad;
 	if (why)
 		return why;
-	why = required_text(p, K_OBSERVED_AT, 64, &v);
-	if (why == reasons[K_OBSERVED_AT].too_long)
-		why = "bad_timestamp";
+	why = required_text(p, MC_KEY_OBSERVED_AT, &v);
 	if (why)
 		return why;
 	char *ts = scratch_take(p, 32);
 	if (normalize_timestamp(v, ts, &o->observed_us) != 0)
-		return "bad_timestamp";
+		return F(MC_KEY_OBSERVED_AT)->bad;
 	o->observed_at.p = ts;
 	o->observed_at.n = strlen(ts);
 
-	m = &p->members[K_PRODUCT_KEY];
+	m = &p->members[MC_KEY_PRODUCT_KEY];
 	if (m->dup)
-		return reasons[K_PRODUCT_KEY].duplicate;
+		return F(MC_KEY_PRODUCT_KEY)->duplicate;
 	if (m->type == 's') {
 		o->product_key = member_string(p, m);
-		if (count_chars(o->product_key) > 200)
-			return "too_long_product_key";
+		if (count_chars(o->product_key) > F(MC_KEY_PRODUCT_KEY)->max)
+			return F(MC_KEY_PRODUCT_KEY)->too_long;
 		if (o->product_key.n == 0)
 			o->product_key.p = NULL;
 	} else if (m->type != 0 && m->type != 'z') {
-		return "bad_product_key";
+		return F(MC_KEY_PRODUCT_KEY)->bad;
 	}
 
-	m = &p->members[K_ATTRS];
+	m = &p->members[MC_KEY_ATTRS];
 	if (m->dup)
-		return reasons[K_ATTRS].duplicate;
+		return F(MC_KEY_ATTRS)->duplicate;
 	if (m->type == 'o') {
 		if (m->unsafe)
-			return "bad_attrs";
-		if (m->len > MC_STAGING_MAX_ATTRS)
-			return "too_long_attrs";
+			return F(MC_KEY_ATTRS)->bad;
+		if (m->len > F(MC_KEY_ATTRS)->max)
+			return F(MC_KEY_ATTRS)->too_long;
 		o->attrs.p = m->raw;
 		o->attrs.n = m->len;
 	} else if (m->type == 0 || m->type == 'z') {
 		o->attrs.p = "{}";
 		o->attrs.n = 2;
 	} else {
-		return "bad_attrs";
+		return F(MC_KEY_ATTRS)->bad;
 	}
 	return NULL;
 }
@@ -946,7 +816,7 @@ enum mc_staging_kind mc_staging_parse_line(struct mc_staging_parser *p, const ch
 	const char *why = parse_object_line(p, line, len);
 
 	p->reason = NULL;
-	if (!why && p->members[K_RUN].type && !p->members[K_MARKETPLACE].type)
+	if (!why && p->members[MC_KEY_RUN].type && !p->members[MC_KEY_MARKETPLACE].type)
 		return MC_STAGING_RUN;
 	if (!why)
 		why = validate_observation(p, obs);
@@ -959,27 +829,28 @@ enum mc_staging_kind mc_staging_parse_line(struct mc_staging_parser *p, const ch
 
 /* ---- header and run record ---------------------------------------------- */
 
-/* For header and run record: a required string member, checked against a
- * character set (NULL: any) and a length; sets p->error on failure. */
-static int meta_text(struct mc_staging_parser *p, int key, const char *set, size_t max_chars,
-		     struct mc_span *out)
+/* For header and run record: a required string member, checked against
+ * its character set and length (staging/format.h); sets p->error on
+ * failure. */
+static int meta_text(struct mc_staging_parser *p, int key, struct mc_span *out)
 {
 	const struct mc_staging_member *m = &p->members[key];
+	const struct mc_staging_field *f = F(key);
 
 	if (m->type != 's') {
-		snprintf(p->error, sizeof p->error, "\"%s\" %s", key_names[key],
+		snprintf(p->error, sizeof p->error, "\"%s\" %s", f->name,
 			 m->type ? "is not a string" : "is missing");
 		return -1;
 	}
 	if (m->dup) {
-		snprintf(p->error, sizeof p->error, "\"%s\" appears twice", key_names[key]);
+		snprintf(p->error, sizeof p->error, "\"%s\" appears twice", f->name);
 		return -1;
 	}
 	*out = member_string(p, m);
-	if (out->n == 0 || count_chars(*out) > max_chars || (set && !all_in(*out, set)) ||
+	if (out->n == 0 || count_chars(*out) > f->max || (f->charset && !all_in(*out, f->charset)) ||
 	    memchr(out->p, '/', out->n)) {
 		snprintf(p->error, sizeof p->error, "\"%s\" is empty, too long or has bad characters",
-			 key_names[key]);
+			 f->name);
 		return -1;
 	}
 	return 0;
@@ -991,12 +862,12 @@ static int meta_time(struct mc_staging_parser *p, int key, struct mc_span *out, 
 	struct mc_span v;
 	char *ts;
 
-	if (meta_text(p, key, NULL, 64, &v) != 0)
+	if (meta_text(p, key, &v) != 0)
 		return -1;
 	ts = scratch_take(p, 32);
 	if (normalize_timestamp(v, ts, usec) != 0) {
 		snprintf(p->error, sizeof p->error, "\"%s\" is not an RFC 3339 timestamp",
-			 key_names[key]);
+			 F(key)->name);
 		return -1;
 	}
 	out->p = ts;
@@ -1004,9 +875,23 @@ static int meta_time(struct mc_staging_parser *p, int key, struct mc_span *out, 
 	return 0;
 }
 
+/* `v`, the text of member `key` (type NAME), is one of its names; else
+ * p->error says which they are. */
+static int meta_name(struct mc_staging_parser *p, int key, struct mc_span v)
+{
+	char names[128];
+
+	if (mc_staging_name_in(F(key)->names, v.p, v.n))
+		return 0;
+	mc_staging_names_text(F(key)->names, names, sizeof names);
+	snprintf(p->error, sizeof p->error, "\"%s\" is not %s", F(key)->name, names);
+	return -1;
+}
+
 static int meta_object_line(struct mc_staging_parser *p, const char *line, size_t len)
 {
-	const char *why = len > MC_STAGING_MAX_LINE ? "too_long_line" : parse_object_line(p, line, len);
+	const char *why = len > MC_STAGING_MAX_LINE ? MC_STAGING_R_TOO_LONG_LINE
+						    : parse_object_line(p, line, len);
 
 	if (why) {
 		snprintf(p->error, sizeof p->error, "%s", why);
@@ -1015,29 +900,35 @@ static int meta_object_line(struct mc_staging_parser *p, const char *line, size_
 	return 0;
 }
 
-#define SPIDER_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
-#define RUN_ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:+-"
+/* The member's JSON text is exactly `text`. */
+static bool member_is(const struct mc_staging_member *m, const char *text)
+{
+	return m->len == strlen(text) && memcmp(m->raw, text, m->len) == 0;
+}
 
 int mc_staging_parse_header(struct mc_staging_parser *p, const char *line, size_t len,
 			    struct mc_staging_header *h)
 {
-	const struct mc_staging_member *m;
+	char version[16];
 
 	if (meta_object_line(p, line, len) != 0)
 		return -1;
-	m = &p->members[K_FORMAT];
-	if (m->type != 's' || m->len != 21 || memcmp(m->raw, "\"marketcrawl-staging\"", 21) != 0) {
-		snprintf(p->error, sizeof p->error, "no \"format\":\"marketcrawl-staging\"");
+	if (p->members[MC_KEY_FORMAT].type != 's' ||
+	    !member_is(&p->members[MC_KEY_FORMAT], "\"" MC_STAGING_FORMAT_NAME "\"")) {
+		snprintf(p->error, sizeof p->error, "no \"%s\":\"%s\"", F(MC_KEY_FORMAT)->name,
+			 MC_STAGING_FORMAT_NAME);
 		return -1;
 	}
-	m = &p->members[K_VERSION];
-	if (m->type != 'n' || m->len != 1 || m->raw[0] != '1') {
-		snprintf(p->error, sizeof p->error, "unsupported or missing \"version\" (want 1)");
+	snprintf(version, sizeof version, "%d", MC_STAGING_VERSION);
+	if (p->members[MC_KEY_VERSION].type != 'n' ||
+	    !member_is(&p->members[MC_KEY_VERSION], version)) {
+		snprintf(p->error, sizeof p->error, "unsupported or missing \"%s\" (want %s)",
+			 F(MC_KEY_VERSION)->name, version);
 		return -1;
 	}
-	if (meta_text(p, K_SPIDER, SPIDER_CHARS, 100, &h->spider) != 0 ||
-	    meta_text(p, K_RUN_ID, RUN_ID_CHARS, 200, &h->run_id) != 0 ||
-	    meta_time(p, K_STARTED_AT, &h->started_at, &h->started_us) != 0)
+	if (meta_text(p, MC_KEY_SPIDER, &h->spider) != 0 ||
+	    meta_text(p, MC_KEY_RUN_ID, &h->run_id) != 0 ||
+	    meta_time(p, MC_KEY_STARTED_AT, &h->started_at, &h->started_us) != 0)
 		return -1;
 	return 0;
 }
@@ -1053,7 +944,7 @@ static int meta_count(struct mc_staging_parser *p, int key)
 		integer = is_digit(m->raw[i]);
 	if (!integer) {
 		snprintf(p->error, sizeof p->error, "\"%s\" is not a non-negative integer",
-			 key_names[key]);
+			 F(key)->name);
 		return -1;
 	}
 	return 0;
@@ -1067,7 +958,7 @@ int mc_staging_parse_run(struct mc_staging_parser *p, const char *line, size_t l
 
 	if (meta_object_line(p, line, len) != 0)
 		return -1;
-	m = &p->members[K_RUN];
+	m = &p->members[MC_KEY_RUN];
 	if (m->type != 'o' || m->dup || m->unsafe) {
 		snprintf(p->error, sizeof p->error, "\"run\" is not an object");
 		return -1;
@@ -1082,35 +973,31 @@ int mc_staging_parse_run(struct mc_staging_parser *p, const char *line, size_t l
 		snprintf(p->error, sizeof p->error, "\"run\" is not an object");
 		return -1;
 	}
-	if (meta_text(p, K_SPIDER, SPIDER_CHARS, 100, &r->spider) != 0 ||
-	    meta_text(p, K_RUN_ID, RUN_ID_CHARS, 200, &r->run_id) != 0 ||
-	    meta_text(p, K_STATUS, NULL, 20, &r->status) != 0 ||
-	    meta_time(p, K_STARTED_AT, &r->started_at, &usec) != 0 ||
-	    meta_time(p, K_FINISHED_AT, &r->finished_at, &usec) != 0 ||
-	    meta_count(p, K_PAGES) != 0 || meta_count(p, K_ITEMS) != 0 ||
-	    meta_count(p, K_ERRORS) != 0)
+	if (meta_text(p, MC_KEY_SPIDER, &r->spider) != 0 ||
+	    meta_text(p, MC_KEY_RUN_ID, &r->run_id) != 0 ||
+	    meta_text(p, MC_KEY_STATUS, &r->status) != 0 ||
+	    meta_time(p, MC_KEY_STARTED_AT, &r->started_at, &usec) != 0 ||
+	    meta_time(p, MC_KEY_FINISHED_AT, &r->finished_at, &usec) != 0 ||
+	    meta_count(p, MC_KEY_PAGES) != 0 || meta_count(p, MC_KEY_ITEMS) != 0 ||
+	    meta_count(p, MC_KEY_ERRORS) != 0 || meta_name(p, MC_KEY_STATUS, r->status) != 0)
 		return -1;
-	if (!span_is(r->status, "complete") && !span_is(r->status, "partial") &&
-	    !span_is(r->status, "aborted") && !span_is(r->status, "suspect")) {
-		snprintf(p->error, sizeof p->error,
-			 "\"status\" is not complete, partial, aborted or suspect");
-		return -1;
-	}
 	if (region_field(p, &r->region) != NULL) {
-		snprintf(p->error, sizeof p->error, "\"region\" is not [a-z0-9_-]{1,%d}",
-			 MC_STAGING_MAX_REGION);
+		snprintf(p->error, sizeof p->error, "\"region\" is not [a-z0-9_-]{1,%zu}",
+			 F(MC_KEY_REGION)->max);
 		return -1;
 	}
 	/* No scope: a file from before scopes existed, when every run was
 	 * taken as the whole catalogue. */
-	r->scope = (struct mc_span){"full", 4};
-	if (p->members[K_SCOPE].type &&
-	    (meta_text(p, K_SCOPE, NULL, 10, &r->scope) != 0 ||
-	     (!span_is(r->scope, "full") && !span_is(r->scope, "partial")))) {
-		snprintf(p->error, sizeof p->error, "\"scope\" is not full or partial");
-		return -1;
+	r->scope.p = mc_staging_scope_names[0];
+	r->scope.n = strlen(r->scope.p);
+	if (p->members[MC_KEY_SCOPE].type) {
+		/* Any fault of a given scope is told as "not one of the names". */
+		if (meta_text(p, MC_KEY_SCOPE, &r->scope) != 0)
+			r->scope = (struct mc_span){"", 0};
+		if (meta_name(p, MC_KEY_SCOPE, r->scope) != 0)
+			return -1;
 	}
-	m = &p->members[K_STATS];
+	m = &p->members[MC_KEY_STATS];
 	if (m->type && m->type != 'o') {
 		snprintf(p->error, sizeof p->error, "\"stats\" is not an object");
 		return -1;
@@ -1128,7 +1015,7 @@ size_t mc_staging_clean_raw(const char *line, size_t len, char *out)
 			s++;
 			continue;
 		}
-		size_t n = utf8_seq(s, end);
+		size_t n = mc_utf8_seq(s, (size_t)(end - s), NULL, NULL);
 		const char *src = (const char *)s;
 		if (n == 0) {
 			src = "\xef\xbf\xbd";
