@@ -206,13 +206,16 @@ static const char *availability_name(enum mc_availability a)
 }
 
 /* A text field: NULL or "" is its missing reason, more characters than
- * the loader takes its too_long reason. */
+ * the loader takes its too_long reason, a character outside the field's
+ * set (the marketplace's [a-z0-9_.-]) its bad reason. */
 static const char *text_rule(enum mc_staging_key key, const char *s)
 {
 	if (!s || !*s)
 		return F(key)->missing;
 	if (F(key)->max && mc_utf8_count(s, strlen(s)) > F(key)->max)
 		return F(key)->too_long;
+	if (F(key)->charset && s[strspn(s, F(key)->charset)] != '\0')
+		return F(key)->bad;
 	return NULL;
 }
 

@@ -188,6 +188,14 @@ static void too_long_attrs(struct mc_response *res)
 	mc_item_attr(it, "k", big);
 	CHECK(!mc_item_emit(it) && res->items.len == len, "attrs one byte over the limit drop the item");
 	free(big);
+	/* A marketplace outside [a-z0-9_.-] (found by the spider fuzzer in a
+	 * store id read from a page) drops the item too. */
+	it = mc_item_new(res);
+	mc_item_marketplace(it, "de\xc3\xbfmo-a");
+	mc_item_external_id(it, "g1");
+	mc_item_title(it, "G");
+	mc_item_price_exact(it, "1", NULL, "EUR");
+	CHECK(!mc_item_emit(it) && res->items.len == len, "a marketplace with a character the loader refuses drops the item");
 }
 
 static void strings(struct mc_response *res)
