@@ -179,9 +179,9 @@ int mc_cmd_fetch(int argc, char **argv)
 	/* The URL given is what is fetched, whatever the region's start URLs. */
 	cli.opts.start_urls = start;
 	cli.opts.start_opts = &req.opts;
-	cli.opts.items_out = stdout;
-	cli.opts.progress = false;
-	cli.opts.delay_ms = 0;
+	cli.opts.out.items_out = stdout;
+	cli.opts.out.progress = false;
+	cli.opts.policy.delay_ms = 0;
 	mc_crawl_run(&cli.opts, &res);
 	rc = pages_seen > 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
 	if (pages_seen == 0) {

@@ -21,7 +21,7 @@ void mc_engine_autothrottle(struct engine *e, struct mc_host *h, double latency,
 {
 	double min_delay = h->min_delay;
 
-	if (!e->o->autothrottle)
+	if (!e->o->policy.autothrottle)
 		return;
 	if (status == 429 || status == 503) {
 		/* The server asks us to slow down: at least a second, doubling. */

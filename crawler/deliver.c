@@ -23,13 +23,13 @@ static void print_follow(struct engine *e, const char *url, mc_parse_fn cb,
 	const char *dropped = mc_engine_filter(e, url, spec, depth, dont_filter);
 	const char *name = mc_spider_callback_name(e->o->spider, cb);
 
-	fprintf(e->o->follows_out, "follow %s %s %s", mc_method_name(spec ? spec->method : MC_GET),
+	fprintf(e->o->out.follows_out, "follow %s %s %s", mc_method_name(spec ? spec->method : MC_GET),
 		url, name ? name : "(unnamed callback)");
 	if (spec && spec->body_len)
-		fprintf(e->o->follows_out, " (%zu-byte body)", spec->body_len);
+		fprintf(e->o->out.follows_out, " (%zu-byte body)", spec->body_len);
 	if (dropped)
-		fprintf(e->o->follows_out, " (dropped: %s)", dropped);
-	fputc('\n', e->o->follows_out);
+		fprintf(e->o->out.follows_out, " (dropped: %s)", dropped);
+	fputc('\n', e->o->out.follows_out);
 }
 
 /* Apply what a parse callback produced, then free the response. */
@@ -44,8 +44,8 @@ static void finish_response(struct engine *e, struct mc_response *res)
 	for (int i = 0; i < res->drop_kinds; i++)
 		mc_named_add(&s->dropped, res->drops[i].reason, res->drops[i].count);
 	if (res->items.len) {
-		if (e->o->items_out)
-			fwrite(res->items.data, 1, res->items.len, e->o->items_out);
+		if (e->o->out.items_out)
+			fwrite(res->items.data, 1, res->items.len, e->o->out.items_out);
 		else if (!e->write_failed && mc_staging_write(e->writer, res->items.data, res->items.len) != 0)
 			e->write_failed = true;
 	}
@@ -55,7 +55,7 @@ static void finish_response(struct engine *e, struct mc_response *res)
 		struct mc_request_spec *spec = f->spec;
 		f->url = NULL;
 		f->spec = NULL;
-		if (e->o->follows_out) {
+		if (e->o->out.follows_out) {
 			print_follow(e, url, f->cb, spec, res->depth + 1, f->dont_filter);
 			free(url);
 			mc_request_spec_free(spec);
@@ -87,8 +87,8 @@ void mc_engine_deliver(struct engine *e, struct mc_request *r, long status, cons
 	res->raw = body;
 	res->raw_len = len;
 	res->content_type = content_type ? mc_strdup(content_type) : NULL;
-	if (e->o->observed_at)
-		snprintf(res->observed_at, sizeof res->observed_at, "%s", e->o->observed_at);
+	if (e->o->hooks.observed_at)
+		snprintf(res->observed_at, sizeof res->observed_at, "%s", e->o->hooks.observed_at);
 	else
 		mc_engine_utc_now(res->observed_at, sizeof res->observed_at, false);
 	mc_parse_fn cb = r->cb;

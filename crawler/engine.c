@@ -89,7 +89,7 @@ static int poll_timeout_ms(struct engine *e)
 		wake = d->not_before;
 	/* With every slot taken only a finished transfer or parse (which
 	 * wakes the poll) can let work start: no need to look at hosts. */
-	if (e->active + e->parsing >= e->o->concurrency)
+	if (e->active + e->parsing >= e->o->policy.concurrency)
 		return wake <= now ? 0 : (int)((wake - now) * 1000.0) + 1;
 	for (struct mc_host *h = e->hosts.list; h; h = h->next_in_list)
 		if ((h->queue.count || h->robots_req) && h->active < h->per_host && h->next_ok < wake)
@@ -106,7 +106,7 @@ static void progress(struct engine *e, bool final)
 {
 	double now = mc_now();
 
-	if (!e->o->progress)
+	if (!e->o->out.progress)
 		return;
 	if (!final && now - e->last_progress < 0.5)
 		return;
@@ -120,7 +120,7 @@ static void progress(struct engine *e, bool final)
 /* --max-time: the whole run's time is up. */
 static bool time_up(const struct engine *e)
 {
-	return e->o->max_time_s > 0 && mc_now() - e->stats->started >= e->o->max_time_s;
+	return e->o->policy.max_time_s > 0 && mc_now() - e->stats->started >= e->o->policy.max_time_s;
 }
 
 void mc_engine_run_loop(struct engine *e)
@@ -136,12 +136,12 @@ void mc_engine_run_loop(struct engine *e)
 		 * transfers in flight the stop grace. */
 		if (!stop_deadline && (mc_engine_signals_seen || time_up(e))) {
 			mc_engine_stop(e, mc_engine_signals_seen ? STOP_SIGNAL : STOP_TIME);
-			stop_deadline = mc_now() + e->o->stop_grace_ms / 1000.0;
+			stop_deadline = mc_now() + e->o->policy.stop_grace_ms / 1000.0;
 			if (mc_engine_signals_seen)
 				mc_warn("stopping: finishing %d transfer(s) in flight", e->active);
 			else
 				mc_warn("--max-time %d s reached: finishing %d transfer(s) in flight",
-					e->o->max_time_s, e->active);
+					e->o->policy.max_time_s, e->active);
 		}
 		if (stop_deadline && mc_now() > stop_deadline && e->active) {
 			mc_engine_abort_in_flight(e);

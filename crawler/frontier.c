@@ -58,7 +58,7 @@ static struct mc_request *queue_pop(struct engine *e, struct mc_host *h)
 
 static double host_delay(const struct mc_crawl_opts *o)
 {
-	return o->delay_ms / 1000.0;
+	return o->policy.delay_ms / 1000.0;
 }
 
 /* A new host's settings: its rule's (host_rule.h), else the run's; and
@@ -70,7 +70,7 @@ static void configure_host(struct engine *e, struct mc_host *h)
 	const struct mc_host_rule *rule = NULL;
 
 	h->configured = true;
-	h->per_host = e->o->per_host;
+	h->per_host = e->o->policy.per_host;
 	h->min_delay = host_delay(e->o);
 	h->via_proxy = e->proxies.n > 0;
 	if (mc_url_host(h->origin, host, sizeof host)) {
@@ -110,7 +110,7 @@ void mc_engine_enqueue(struct engine *e, struct mc_request *r)
 	r->host = h;
 	r->seq = e->seq++;
 	if (h->robots_state == MC_ROBOTS_NEEDED && !h->robots_req) {
-		if (!e->o->obey_robots || e->o->replay) {
+		if (!e->o->policy.obey_robots || e->o->hooks.replay) {
 			h->robots_state = MC_ROBOTS_READY;
 		} else {
 			struct mc_request *rr =
@@ -148,7 +148,7 @@ const char *mc_engine_filter(struct engine *e, const char *url, const struct mc_
 		mc_debug("offsite: %s", mc_request_label(url, spec, label, sizeof label));
 		return "offsite";
 	}
-	if (e->o->max_depth >= 0 && depth > e->o->max_depth) {
+	if (e->o->policy.max_depth >= 0 && depth > e->o->policy.max_depth) {
 		int own = e->o->spider->settings.max_depth;
 		e->stats->depth_limited++;
 		/* A link the spider's own limit would have followed: the
@@ -223,8 +223,8 @@ static double jittered_delay(struct engine *e, const struct mc_host *h)
 {
 	double d = h->delay;
 
-	if (e->o->jitter_pct > 0 && d > 0)
-		d *= 1.0 + (mc_engine_rand01(e) * 2.0 - 1.0) * e->o->jitter_pct / 100.0;
+	if (e->o->policy.jitter_pct > 0 && d > 0)
+		d *= 1.0 + (mc_engine_rand01(e) * 2.0 - 1.0) * e->o->policy.jitter_pct / 100.0;
 	return d;
 }
 
@@ -234,7 +234,7 @@ void mc_engine_schedule(struct engine *e)
 	struct mc_host *h;
 
 	mc_engine_promote_due_retries(e, now);
-	while (e->active + e->parsing < e->o->concurrency) {
+	while (e->active + e->parsing < e->o->policy.concurrency) {
 		h = pick_host(e, now);
 		if (!h)
 			break;
@@ -266,8 +266,8 @@ void mc_engine_schedule(struct engine *e)
 				continue;
 			}
 			h->pages_started += first;
-			if (e->o->max_pages > 0 && first) {
-				if (e->pages_started >= e->o->max_pages) {
+			if (e->o->policy.max_pages > 0 && first) {
+				if (e->pages_started >= e->o->policy.max_pages) {
 					mc_engine_stop(e, STOP_PAGES);
 					e->stats->not_made++;
 					mc_request_free(r);

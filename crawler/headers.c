@@ -131,7 +131,7 @@ void mc_engine_setup_requests(struct engine *e)
 	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_init(&e->share_locks[i], NULL);
 	e->requests_ready = true;
-	if (e->o->replay)
+	if (e->o->hooks.replay)
 		return;
 	e->share = curl_share_init();
 	curl_share_setopt(e->share, CURLSHOPT_LOCKFUNC, share_lock);

@@ -21,8 +21,8 @@
 
 bool mc_engine_is_retry_code(const struct mc_crawl_opts *o, long status)
 {
-	for (int i = 0; i < o->n_retry_codes; i++)
-		if (o->retry_codes[i] == status)
+	for (int i = 0; i < o->policy.n_retry_codes; i++)
+		if (o->policy.retry_codes[i] == status)
 			return true;
 	return false;
 }
@@ -121,7 +121,7 @@ void mc_engine_retry_or_fail(struct engine *e, struct mc_request *r, const char 
 	char label[LABEL_MAX];
 	const char *what = named ? named : mc_engine_label(r, label);
 
-	if (r->attempts < e->o->max_retries && e->stop_scheduling) {
+	if (r->attempts < e->o->policy.max_retries && e->stop_scheduling) {
 		/* Not a failure of the page: the run stopped before its retry. */
 		mc_stats_error(e->stats, what, cause, status, MC_END_STOPPED);
 		e->stats->not_made += !r->is_robots;
@@ -129,15 +129,15 @@ void mc_engine_retry_or_fail(struct engine *e, struct mc_request *r, const char 
 		mc_request_free(r);
 		return;
 	}
-	if (r->attempts < e->o->max_retries) {
+	if (r->attempts < e->o->policy.max_retries) {
 		double wait = BACKOFF_BASE_S * (double)(1 << (r->attempts < 10 ? r->attempts : 10));
 		wait *= 0.5 + mc_engine_rand01(e);
 		if (wait > BACKOFF_MAX_S)
 			wait = BACKOFF_MAX_S;
 		if (retry_after >= 0)
-			wait = retry_after < e->o->max_retry_after_ms / 1000.0 ?
+			wait = retry_after < e->o->policy.max_retry_after_ms / 1000.0 ?
 				       retry_after :
-				       e->o->max_retry_after_ms / 1000.0;
+				       e->o->policy.max_retry_after_ms / 1000.0;
 		r->attempts++;
 		r->not_before = mc_now() + wait;
 		e->stats->retries++;
@@ -173,17 +173,17 @@ void mc_engine_promote_due_retries(struct engine *e, double now)
 	}
 }
 
-int mc_crawl_parse_retry_codes(struct mc_crawl_opts *o, const char *list)
+int mc_crawl_parse_retry_codes(struct mc_crawl_policy *policy, const char *list)
 {
 	const char *p = list;
 
-	o->n_retry_codes = 0;
+	policy->n_retry_codes = 0;
 	while (*p) {
 		char *end;
 		long code = strtol(p, &end, 10);
-		if (end == p || code < 100 || code > 599 || o->n_retry_codes >= MC_RETRY_CODES_MAX)
+		if (end == p || code < 100 || code > 599 || policy->n_retry_codes >= MC_RETRY_CODES_MAX)
 			return -1;
-		o->retry_codes[o->n_retry_codes++] = (int)code;
+		policy->retry_codes[policy->n_retry_codes++] = (int)code;
 		p = end;
 		if (*p == ',')
 			p++;

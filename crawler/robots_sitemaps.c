@@ -98,7 +98,7 @@ void mc_engine_robots_done(struct engine *e, struct mc_request *r, long status, 
 	else
 		h->robots = mc_robots_allow_all(); /* 3xx left over, 4xx: allow all */
 	h->robots_state = MC_ROBOTS_READY;
-	delay = e->o->obey_crawl_delay ? mc_robots_crawl_delay_ms(h->robots) : -1;
+	delay = e->o->policy.obey_crawl_delay ? mc_robots_crawl_delay_ms(h->robots) : -1;
 	if (delay > 0 && delay / 1000.0 > h->delay)
 		h->delay = delay / 1000.0;
 	mc_engine_note_delay(e, h);

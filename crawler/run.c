@@ -147,9 +147,9 @@ static bool check_requests(const struct mc_crawl_opts *o, char *why, size_t whys
 static bool setup_policies(struct engine *e, char *why, size_t whysz)
 {
 	const struct mc_crawl_opts *o = e->o;
-	const char *const *lists[] = {o->spider->settings.host_rules, o->host_rules};
+	const char *const *lists[] = {o->spider->settings.host_rules, o->policy.host_rules};
 	const char *own[] = {o->spider->settings.proxy, NULL};
-	const char *const *proxies = o->proxies ? o->proxies : own;
+	const char *const *proxies = o->policy.proxies ? o->policy.proxies : own;
 	char reason[512];
 
 	for (int i = 0; i < 2; i++)
@@ -161,11 +161,11 @@ static bool setup_policies(struct engine *e, char *why, size_t whysz)
 	for (const char *const *p = proxies; p && *p; p++)
 		if (!mc_proxy_check(*p, why, whysz))
 			return false;
-	if (o->replay || !proxies[0])
+	if (o->hooks.replay || !proxies[0])
 		return true;
-	mc_proxy_pool_init(&e->proxies, proxies, o->per_proxy, o->proxy_delay_ms);
-	e->no_proxy = o->no_proxy ? o->no_proxy : getenv("no_proxy") ? getenv("no_proxy") :
-		      getenv("NO_PROXY");
+	mc_proxy_pool_init(&e->proxies, proxies, o->policy.per_proxy, o->policy.proxy_delay_ms);
+	e->no_proxy = o->policy.no_proxy ? o->policy.no_proxy :
+		      getenv("no_proxy") ? getenv("no_proxy") : getenv("NO_PROXY");
 	mc_info("through %zu prox%s, first %s", e->proxies.n, e->proxies.n == 1 ? "y" : "ies",
 		e->proxies.v[0].shown);
 	return true;
@@ -176,7 +176,7 @@ static bool setup_policies(struct engine *e, char *why, size_t whysz)
  * the proxy's host). */
 static long curl_host_connections(const struct engine *e)
 {
-	long n = e->o->per_host;
+	long n = e->o->policy.per_host;
 
 	for (size_t i = 0; i < e->rules.n; i++)
 		if (e->rules.v[i].concurrency > n)
@@ -276,7 +276,7 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 	e.seen = mc_seen_new();
 	/* The robots.txt product token: the User-Agent up to '/' or space. */
 	snprintf(e.robots_agent, sizeof e.robots_agent, "%.*s",
-		 (int)strcspn(o->user_agent, "/ "), o->user_agent);
+		 (int)strcspn(o->policy.user_agent, "/ "), o->policy.user_agent);
 	mc_engine_utc_now(started_at, sizeof started_at, false);
 	{
 		char compact[32];
@@ -293,16 +293,16 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 		goto out;
 	}
 	mc_engine_setup_requests(&e);
-	if (!o->replay) {
+	if (!o->hooks.replay) {
 		e.multi = curl_multi_init();
 		curl_multi_setopt(e.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 		curl_multi_setopt(e.multi, CURLMOPT_MAX_HOST_CONNECTIONS, curl_host_connections(&e));
-		curl_multi_setopt(e.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)o->concurrency);
+		curl_multi_setopt(e.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)o->policy.concurrency);
 	}
-	if (o->workers > 0)
-		e.pool = mc_parse_pool_new(o->workers, e.multi);
-	if (!o->items_out) {
-		e.writer = mc_staging_open(o->staging_dir, o->spider->name, r->run_id, started_at);
+	if (o->policy.workers > 0)
+		e.pool = mc_parse_pool_new(o->policy.workers, e.multi);
+	if (!o->out.items_out) {
+		e.writer = mc_staging_open(o->out.staging_dir, o->spider->name, r->run_id, started_at);
 		if (!e.writer) {
 			mc_engine_add_reason(r, "the staging file could not be created");
 			goto out;
@@ -323,10 +323,11 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 	mc_stats_finish(&r->stats);
 
 	mc_engine_decide_status(&e, r);
-	if (r->status == MC_RUN_COMPLETE && o->state_dir &&
-	    mc_health_judge(o->state_dir, health_name(o, state_name, sizeof state_name),
+	if (r->status == MC_RUN_COMPLETE && o->out.state_dir &&
+	    mc_health_judge(o->out.state_dir, health_name(o, state_name, sizeof state_name),
 			    o->spider->scope, r->stats.items,
-			    mc_named_total(&r->stats.dropped), o->min_item_ratio, o->max_drop_ratio,
+			    mc_named_total(&r->stats.dropped), o->policy.min_item_ratio,
+			    o->policy.max_drop_ratio,
 			    r->reason, sizeof r->reason))
 		r->status = MC_RUN_SUSPECT;
 	if (r->status == MC_RUN_FAILED) {
@@ -342,8 +343,8 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 	/* Everything that allocates happens before the rename, so a run
 	 * either fails with only its .part or succeeds completely.  Only a
 	 * complete, healthy run becomes the next run's reference. */
-	if (r->status == MC_RUN_COMPLETE && o->state_dir)
-		mc_health_prepare(o->state_dir, health_name(o, state_name, sizeof state_name),
+	if (r->status == MC_RUN_COMPLETE && o->out.state_dir)
+		mc_health_prepare(o->out.state_dir, health_name(o, state_name, sizeof state_name),
 				  o->spider->scope, r->run_id,
 				  r->stats.items, mc_named_total(&r->stats.dropped), &health);
 	if (e.writer) {
@@ -380,29 +381,29 @@ void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spi
 	memset(o, 0, sizeof *o);
 	o->spider = spider;
 	o->region = spider->regions && spider->regions[0].code ? &spider->regions[0] : NULL;
-	o->concurrency = s->concurrency > 0 ? s->concurrency : 16;
-	o->per_host = s->per_host > 0 ? s->per_host : 2;
-	o->delay_ms = s->delay_ms > 0 ? s->delay_ms : 250;
-	o->jitter_pct = 50;
-	o->max_pages = s->max_pages;
-	o->max_depth = s->max_depth > 0 ? s->max_depth : -1;
-	o->max_retries = 3;
-	o->workers = 0;
-	o->max_bytes = 10L * 1024 * 1024;
-	o->connect_timeout_ms = 10000;
-	o->timeout_ms = 60000;
-	o->low_speed_bytes = 100;
-	o->low_speed_secs = 30;
-	o->max_retry_after_ms = 120000;
-	o->stop_grace_ms = 10000;
-	o->obey_robots = true;
-	o->obey_crawl_delay = true;
-	o->user_agent = s->user_agent ? s->user_agent :
+	o->policy.concurrency = s->concurrency > 0 ? s->concurrency : 16;
+	o->policy.per_host = s->per_host > 0 ? s->per_host : 2;
+	o->policy.delay_ms = s->delay_ms > 0 ? s->delay_ms : 250;
+	o->policy.jitter_pct = 50;
+	o->policy.max_pages = s->max_pages;
+	o->policy.max_depth = s->max_depth > 0 ? s->max_depth : -1;
+	o->policy.max_retries = 3;
+	o->policy.workers = 0;
+	o->policy.max_bytes = 10L * 1024 * 1024;
+	o->policy.connect_timeout_ms = 10000;
+	o->policy.timeout_ms = 60000;
+	o->policy.low_speed_bytes = 100;
+	o->policy.low_speed_secs = 30;
+	o->policy.max_retry_after_ms = 120000;
+	o->policy.stop_grace_ms = 10000;
+	o->policy.obey_robots = true;
+	o->policy.obey_crawl_delay = true;
+	o->policy.user_agent = s->user_agent ? s->user_agent :
 					"marketcrawl/0.1 (+https://github.com/marketcrawl/marketcrawl)";
-	memcpy(o->retry_codes, retry, sizeof retry);
-	o->n_retry_codes = (int)(sizeof retry / sizeof retry[0]);
-	o->min_item_ratio = s->min_item_ratio > 0 ? s->min_item_ratio : 0.5;
-	o->max_drop_ratio = 0.2;
-	o->per_proxy = 4;
-	o->proxy_delay_ms = 0;
+	memcpy(o->policy.retry_codes, retry, sizeof retry);
+	o->policy.n_retry_codes = (int)(sizeof retry / sizeof retry[0]);
+	o->policy.min_item_ratio = s->min_item_ratio > 0 ? s->min_item_ratio : 0.5;
+	o->policy.max_drop_ratio = 0.2;
+	o->policy.per_proxy = 4;
+	o->policy.proxy_delay_ms = 0;
 }

@@ -112,26 +112,28 @@ static void partial_reasons(const struct engine *e, struct mc_crawl_result *r)
 	long cut = s->not_made - s->host_limited; /* not made for a run-wide reason */
 
 	if (cut > 0 && e->stopped_by == STOP_PAGES) {
-		if (o->max_pages == o->spider->settings.max_pages)
+		if (o->policy.max_pages == o->spider->settings.max_pages)
 			mc_engine_add_reason(r, "the spider's max_pages %d reached with %ld request%s not made",
-					     o->max_pages, cut, plural(cut));
+					     o->policy.max_pages, cut, plural(cut));
 		else
-			mc_engine_add_reason(r, "--max-pages %d reached with %ld request%s not made", o->max_pages,
-					     cut, plural(cut));
+			mc_engine_add_reason(r, "--max-pages %d reached with %ld request%s not made",
+					     o->policy.max_pages, cut, plural(cut));
 	}
 	if (cut > 0 && e->stopped_by == STOP_TIME)
-		mc_engine_add_reason(r, "--max-time %d reached with %ld request%s not made", o->max_time_s,
-				     cut, plural(cut));
+		mc_engine_add_reason(r, "--max-time %d reached with %ld request%s not made",
+				     o->policy.max_time_s, cut, plural(cut));
 	host_limit_reason(e, r);
 	if (starts || sitemaps)
 		mc_engine_add_reason(r, "%s given on the command line",
-				     starts && sitemaps ? "start and sitemap URLs" : starts ? "start URLs" : "sitemap URLs");
+				     starts && sitemaps ? "start and sitemap URLs" :
+				     starts ? "start URLs" : "sitemap URLs");
 	if (s->depth_limited_by_option > 0)
-		mc_engine_add_reason(r, "--max-depth %d dropped %ld link%s the spider would follow", o->max_depth,
-				     s->depth_limited_by_option, plural(s->depth_limited_by_option));
+		mc_engine_add_reason(r, "--max-depth %d dropped %ld link%s the spider would follow",
+				     o->policy.max_depth, s->depth_limited_by_option,
+				     plural(s->depth_limited_by_option));
 	if (s->failed > 0)
-		mc_engine_add_reason(r, "%ld request%s failed for good (first: %s)", s->failed, plural(s->failed),
-				     s->first_failure);
+		mc_engine_add_reason(r, "%ld request%s failed for good (first: %s)", s->failed,
+				     plural(s->failed), s->first_failure);
 }
 
 /* A run that reached no spider callback: say what stood in the way. */

@@ -103,20 +103,20 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, o->policy.user_agent);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_secs);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->policy.connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->policy.timeout_ms);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, o->policy.low_speed_bytes);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->policy.low_speed_secs);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-			 (curl_off_t)(t->req->is_robots ? 0 : o->max_bytes));
-	if (o->insecure) {
+			 (curl_off_t)(t->req->is_robots ? 0 : o->policy.max_bytes));
+	if (o->policy.insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-	} else if (o->ca_file) {
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	} else if (o->policy.ca_file) {
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->policy.ca_file);
 	}
 	if (t->req->referer)
 		curl_easy_setopt(c, CURLOPT_REFERER, &t->req->referer->s[0]);
@@ -127,8 +127,8 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 	if (e->proxies.n) {
 		curl_easy_setopt(c, CURLOPT_PROXY, t->proxy ? t->proxy->url : "");
 		curl_easy_setopt(c, CURLOPT_NOPROXY, "");
-	} else if (o->no_proxy) {
-		curl_easy_setopt(c, CURLOPT_NOPROXY, o->no_proxy);
+	} else if (o->policy.no_proxy) {
+		curl_easy_setopt(c, CURLOPT_NOPROXY, o->policy.no_proxy);
 	}
 	/* The run's cookie jar: Set-Cookie is kept for every later transfer;
 	 * "" enables the engine without reading any file, and none is written. */
@@ -166,7 +166,7 @@ static void replay_transfer(struct engine *e, struct mc_request *r)
 	char label[LABEL_MAX];
 
 	r->host->active--;
-	if (mc_replay_fetch(e->o->replay, mc_method_name(method), r->url, sp ? sp->body : NULL,
+	if (mc_replay_fetch(e->o->hooks.replay, mc_method_name(method), r->url, sp ? sp->body : NULL,
 			    sp ? sp->body_len : 0, &body, &len, &ctype) != 0) {
 		const char *what = mc_engine_label(r, label);
 		e->stats->status[404]++;
@@ -214,14 +214,14 @@ void mc_engine_start_transfer(struct engine *e, struct mc_request *r, struct mc_
 	} else {
 		mc_debug("fetch %s", mc_engine_label(r, label));
 	}
-	if (e->o->replay) {
+	if (e->o->hooks.replay) {
 		replay_transfer(e, r);
 		return;
 	}
 	t = mc_calloc(1, sizeof *t);
 	t->req = r;
 	t->proxy = px;
-	t->max_bytes = r->is_robots ? ROBOTS_MAX_BYTES : e->o->max_bytes;
+	t->max_bytes = r->is_robots ? ROBOTS_MAX_BYTES : e->o->policy.max_bytes;
 	t->started = mc_now();
 	mc_buf_init(&t->body, 0);
 	mc_buf_init(&t->headers, 64 * 1024);

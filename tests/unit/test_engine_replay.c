@@ -154,17 +154,17 @@ static void test_methods(void)
 	CHECK(rp != NULL, "replay: rows with METHOD and BODY columns load");
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, &api_spider);
-	o.replay = rp;
-	o.items_out = tmpfile();
-	o.concurrency = o.per_host = 1;
-	o.delay_ms = 0;
+	o.hooks.replay = rp;
+	o.out.items_out = tmpfile();
+	o.policy.concurrency = o.policy.per_host = 1;
+	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, &r);
 	CHECK_STR(order.data, "start(from start_opts) post one post two get (empty) ",
 		  "replay matches method and body: a POST start request, two bodies, GET, HEAD");
 	CHECK_INT(r.stats.status[404], 1, "replay: a body no row names is 404");
 	CHECK_INT(r.stats.duplicates, 1, "the same POST body twice is one request");
 	mc_crawl_result_release(&r);
-	fclose(o.items_out);
+	fclose(o.out.items_out);
 	mc_replay_free(rp);
 
 	write_file("bad.tsv", "http://replay.test/x\tone.json\t-\tPUT\n");
@@ -217,11 +217,11 @@ static char *region_run(const struct mc_replay *rp, const char *code, struct mc_
 	for (const struct mc_region *rg = regions; code && rg->code; rg++)
 		if (strcmp(rg->code, code) == 0)
 			o.region = rg;
-	o.replay = rp;
-	o.staging_dir = out;
-	o.observed_at = "2026-11-22T00:00:00.000Z";
-	o.concurrency = o.per_host = 1;
-	o.delay_ms = 0;
+	o.hooks.replay = rp;
+	o.out.staging_dir = out;
+	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
+	o.policy.concurrency = o.policy.per_host = 1;
+	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, r);
 	char *cmd = mc_asprintf("cat '%s'/*.jsonl", out);
 	FILE *p = popen(cmd, "r");
@@ -288,12 +288,12 @@ static void test_follows_out(const struct mc_replay *rp)
 
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, &spider);
-	o.replay = rp;
-	o.items_out = items;
-	o.follows_out = out;
+	o.hooks.replay = rp;
+	o.out.items_out = items;
+	o.out.follows_out = out;
 	o.start_cb = leaf;
 	o.start_urls = (const char *const[]){"http://replay.test/a.html", NULL};
-	o.delay_ms = 0;
+	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, &r);
 	CHECK_STR(order.data, "a.html@0 ", "start_cb: the start URL goes to the callback given");
 	mc_crawl_result_release(&r);
@@ -327,14 +327,14 @@ static long run(const struct mc_replay *rp, int max_pages, int max_depth, long *
 
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, &spider);
-	o.replay = rp;
-	o.items_out = out;
-	o.observed_at = "2026-11-22T00:00:00.000Z";
-	o.concurrency = 1;
-	o.per_host = 1;
-	o.delay_ms = 0;
-	o.max_pages = max_pages;
-	o.max_depth = max_depth;
+	o.hooks.replay = rp;
+	o.out.items_out = out;
+	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
+	o.policy.concurrency = 1;
+	o.policy.per_host = 1;
+	o.policy.delay_ms = 0;
+	o.policy.max_pages = max_pages;
+	o.policy.max_depth = max_depth;
 	mc_crawl_run(&o, &r);
 	*items = r.stats.items;
 	long dups = r.stats.duplicates;
@@ -353,13 +353,13 @@ static void rules_run(const struct mc_replay *rp, const struct mc_spider *sp,
 
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, sp);
-	o.replay = rp;
-	o.items_out = out;
-	o.observed_at = "2026-11-22T00:00:00.000Z";
-	o.concurrency = 1;
-	o.per_host = 1;
-	o.delay_ms = 0;
-	o.host_rules = rules;
+	o.hooks.replay = rp;
+	o.out.items_out = out;
+	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
+	o.policy.concurrency = 1;
+	o.policy.per_host = 1;
+	o.policy.delay_ms = 0;
+	o.policy.host_rules = rules;
 	mc_crawl_run(&o, r);
 	fclose(out);
 }
