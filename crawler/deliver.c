@@ -76,6 +76,7 @@ void mc_engine_deliver(struct engine *e, struct mc_request *r, long status, cons
 
 	mc_response_init(res, e->o->spider);
 	res->region = e->o->region;
+	res->context = e->o->hooks.context;
 	res->url = mc_url_normalize(url, NULL);
 	if (!res->url)
 		res->url = mc_strdup(r->url);

@@ -80,9 +80,14 @@ struct mc_crawl_outputs {
 	bool progress;                   /* a progress line on stderr */
 };
 
-/* How a caller plugs into a run besides settings: saved pages instead of
- * the network and a fixed clock (check-spider, tests).  All borrowed. */
+/* How a caller plugs into a run besides settings: a pointer for its
+ * callbacks, saved pages instead of the network and a fixed clock
+ * (check-spider, tests).  All borrowed. */
 struct mc_crawl_hooks {
+	/* Handed to every callback of the run as mc_response_context (spider.h),
+	 * on whichever thread it runs; NULL for ordinary crawls.  The engine
+	 * never reads it. */
+	void *context;
 	const struct mc_replay *replay;  /* serve saved pages instead of the network */
 	const char *observed_at;         /* fixed observed_at (replay), or NULL */
 };

@@ -45,6 +45,7 @@ struct mc_drop_count {
 struct mc_response {
 	const struct mc_spider *spider;
 	const struct mc_region *region; /* the run's, or NULL */
+	void *context;        /* the run's hooks.context (engine.h), or NULL */
 	char *url;            /* final URL (owned) */
 	long status;
 	int depth;

@@ -5,8 +5,9 @@
  * revisits, --max-pages, --max-depth and the item stream; pages.tsv rows
  * matched on method and body (digest or body file), HEAD, start requests
  * made as POSTs; regions (start URLs, currency, the `region` of items and
- * of the run record); the follow list `marketcrawl parse` prints; and
- * per-host rules (the spider's table, the caller's, max-pages).
+ * of the run record); the follow list `marketcrawl parse` prints; the
+ * context pointer callbacks get; and per-host rules (the spider's table,
+ * the caller's, max-pages).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +320,62 @@ static void test_follows_out(const struct mc_replay *rp)
 	fclose(items);
 }
 
+/* ---- the callbacks' context ---------------------------------------------------------- */
+
+struct seen_context {
+	const char *name;
+	int pages;
+};
+
+/* Names the context it sees in `order`; follows a.html from the index. */
+static void context_page(struct mc_response *res)
+{
+	struct seen_context *c = mc_response_context(res);
+
+	mc_buf_printf(&order, "%s ", c ? c->name : "(none)");
+	if (c)
+		c->pages++;
+	if (strstr(mc_response_url(res), "index.html"))
+		mc_follow(res, "a.html", context_page, NULL);
+}
+
+static void context_run(const struct mc_replay *rp, void *context, int workers)
+{
+	struct mc_crawl_opts o;
+	struct mc_crawl_result r;
+	FILE *out = tmpfile();
+
+	mc_buf_reset(&order);
+	mc_crawl_opts_defaults(&o, &spider);
+	o.start_cb = context_page;
+	o.hooks.replay = rp;
+	o.hooks.context = context;
+	o.out.items_out = out;
+	o.policy.concurrency = 1;
+	o.policy.delay_ms = 0;
+	o.policy.workers = workers;
+	mc_crawl_run(&o, &r);
+	mc_crawl_result_release(&r);
+	fclose(out);
+}
+
+/* The pointer given as hooks.context reaches every callback, the start
+ * page's and a followed page's, on the loop or on a parser thread. */
+static void test_context(const struct mc_replay *rp)
+{
+	struct seen_context c = {"ctx", 0};
+
+	context_run(rp, &c, 0);
+	CHECK_STR(order.data, "ctx ctx ", "callbacks see the run's context");
+	CHECK_INT(c.pages, 2, "through the context, callbacks reach the caller's state");
+	c.pages = 0;
+	context_run(rp, &c, 2);
+	CHECK_STR(order.data, "ctx ctx ", "callbacks on parser threads see it too");
+	CHECK_INT(c.pages, 2, "both pages counted from the parser threads");
+	context_run(rp, NULL, 0);
+	CHECK_STR(order.data, "(none) (none) ", "no context given: NULL");
+}
+
 static long run(const struct mc_replay *rp, int max_pages, int max_depth, long *items)
 {
 	struct mc_crawl_opts o;
@@ -453,6 +510,7 @@ int main(void)
 	CHECK_STR(order.data, "index.html@0 ", "--max-depth 0: only the start page");
 
 	test_follows_out(rp);
+	test_context(rp);
 	test_methods();
 	test_regions();
 	test_host_rules(rp);
