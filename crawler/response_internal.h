@@ -1,7 +1,7 @@
 /*
  * What the engine knows about a response and the spider does not: the
  * struct behind `struct mc_response`, and the per-response arena of things
- * to free when the parse callback returns.  Shared by engine.c (which fills
+ * to free when the parse callback returns.  Shared by deliver.c (which fills
  * and drains it), response.c (the selector helpers) and item.c (items).
  * A response is used by one thread at a time.
  */
