@@ -115,8 +115,8 @@ int mc_cmd_crawl(int argc, char **argv)
 	staging_dir = cli.out_dir ? mc_strdup(cli.out_dir) :
 				    mc_asprintf("%s/staging/%s", data, spider->name);
 	state_dir = mc_asprintf("%s/state", data);
-	cli.opts.staging_dir = staging_dir;
-	cli.opts.state_dir = cli.no_health ? NULL : state_dir;
+	cli.opts.out.staging_dir = staging_dir;
+	cli.opts.out.state_dir = cli.no_health ? NULL : state_dir;
 
 	rc = mc_exit_for_run(mc_crawl_run(&cli.opts, &res));
 	mc_stats_print(&res.stats, stderr);

@@ -26,11 +26,16 @@ struct selector {
 	const char *expr;
 };
 
-/* Read-only while the crawl runs: set before, read by the callback. */
-static struct selector selectors[32];
-static int nselectors;
-static bool show_body;
-static int pages_seen;
+/* What the command asked for, handed to the callback as the crawl's
+ * context (mc_response_context): read-only while the crawl runs, but for
+ * pages_seen, which only the callback of the one page fetched writes and
+ * the command reads after the run. */
+struct fetch {
+	struct selector selectors[32];
+	int nselectors;
+	bool show_body;
+	int pages_seen;
+};
 
 static void print_xpath(struct mc_response *res, const char *expr)
 {
@@ -54,12 +59,13 @@ static void on_page(struct mc_response *res)
 	size_t len;
 	const char *body = mc_response_body(res, &len);
 	const char *ctype = mc_response_header(res, "Content-Type");
+	struct fetch *f = mc_response_context(res);
 
-	pages_seen++;
+	f->pages_seen++;
 	printf("url: %s\nstatus: %ld\ncontent-type: %s\nbytes: %zu (UTF-8)\n", mc_response_url(res),
 	       mc_response_status(res), ctype ? ctype : "-", len);
-	for (int i = 0; i < nselectors; i++) {
-		const struct selector *s = &selectors[i];
+	for (int i = 0; i < f->nselectors; i++) {
+		const struct selector *s = &f->selectors[i];
 		if (s->kind == SEL_XPATH) {
 			print_xpath(res, s->expr);
 		} else if (s->kind == SEL_REGEX) {
@@ -78,7 +84,7 @@ static void on_page(struct mc_response *res)
 			putchar('\n');
 		}
 	}
-	if (show_body)
+	if (f->show_body)
 		fwrite(body, 1, len, stdout);
 }
 
@@ -101,7 +107,7 @@ static void usage(FILE *out)
 }
 
 /* Pull our own options out of argv, leave the rest for the crawl parser. */
-static int take_selectors(int *argc, char **argv, const char **spider)
+static int take_selectors(struct fetch *f, int *argc, char **argv, const char **spider)
 {
 	int w = 0;
 
@@ -115,7 +121,7 @@ static int take_selectors(int *argc, char **argv, const char **spider)
 		else if (strcmp(a, "--json") == 0)
 			kind = SEL_JSON;
 		else if (strcmp(a, "--body") == 0) {
-			show_body = true;
+			f->show_body = true;
 			continue;
 		} else if (strcmp(a, "--spider") == 0 && i + 1 < *argc) {
 			*spider = argv[++i];
@@ -124,13 +130,14 @@ static int take_selectors(int *argc, char **argv, const char **spider)
 			argv[w++] = argv[i];
 			continue;
 		}
-		if (i + 1 >= *argc || nselectors >= (int)(sizeof selectors / sizeof selectors[0])) {
+		if (i + 1 >= *argc ||
+		    f->nselectors >= (int)(sizeof f->selectors / sizeof f->selectors[0])) {
 			fprintf(stderr, "marketcrawl fetch: %s needs an argument\n", a);
 			return -1;
 		}
-		selectors[nselectors].kind = kind;
-		selectors[nselectors].expr = argv[++i];
-		nselectors++;
+		f->selectors[f->nselectors].kind = kind;
+		f->selectors[f->nselectors].expr = argv[++i];
+		f->nselectors++;
 	}
 	*argc = w;
 	return 0;
@@ -141,6 +148,7 @@ int mc_cmd_fetch(int argc, char **argv)
 	struct mc_crawl_cli cli;
 	struct mc_crawl_result res;
 	struct mc_request_cli req;
+	struct fetch f;
 	const char *spider_name = NULL;
 	struct mc_spider sp = {.name = "fetch", .marketplace = "fetch"};
 	const char *start[2] = {NULL, NULL};
@@ -148,7 +156,8 @@ int mc_cmd_fetch(int argc, char **argv)
 
 	memset(&cli, 0, sizeof cli);
 	memset(&req, 0, sizeof req);
-	if (take_selectors(&argc, argv, &spider_name) != 0 ||
+	memset(&f, 0, sizeof f);
+	if (take_selectors(&f, &argc, argv, &spider_name) != 0 ||
 	    mc_request_cli_take(&req, &argc, argv, "fetch") != 0 ||
 	    mc_crawl_cli_parse(&cli, argc, argv) != 0) {
 		usage(stderr);
@@ -179,12 +188,13 @@ int mc_cmd_fetch(int argc, char **argv)
 	/* The URL given is what is fetched, whatever the region's start URLs. */
 	cli.opts.start_urls = start;
 	cli.opts.start_opts = &req.opts;
-	cli.opts.items_out = stdout;
-	cli.opts.progress = false;
-	cli.opts.delay_ms = 0;
+	cli.opts.out.items_out = stdout;
+	cli.opts.out.progress = false;
+	cli.opts.policy.delay_ms = 0;
+	cli.opts.hooks.context = &f;
 	mc_crawl_run(&cli.opts, &res);
-	rc = pages_seen > 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
-	if (pages_seen == 0) {
+	rc = f.pages_seen > 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+	if (f.pages_seen == 0) {
 		mc_stats_print(&res.stats, stderr);
 		fprintf(stderr, "marketcrawl fetch: no page fetched from %s\n", cli.words[0]);
 		if (res.reason[0])

@@ -111,10 +111,10 @@ int mc_cmd_parse(int argc, char **argv)
 	cli.opts.start_urls = start;
 	cli.opts.start_cb = cb;
 	cli.opts.start_opts = &req.opts;
-	cli.opts.items_out = stdout;
-	cli.opts.follows_out = stdout;
-	cli.opts.progress = false;
-	cli.opts.delay_ms = 0;
+	cli.opts.out.items_out = stdout;
+	cli.opts.out.follows_out = stdout;
+	cli.opts.out.progress = false;
+	cli.opts.policy.delay_ms = 0;
 	mc_crawl_run(&cli.opts, &res);
 	fflush(stdout);
 	if (res.stats.responses == 0) {

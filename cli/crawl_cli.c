@@ -342,7 +342,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 			}
 			break;
 		case OPT_RETRY_CODES: {
-			struct mc_crawl_opts probe;
+			struct mc_crawl_policy probe;
 			if (mc_crawl_parse_retry_codes(&probe, optarg) != 0) {
 				fprintf(stderr, "marketcrawl: --retry-codes: bad list '%s'\n", optarg);
 				return -1;
@@ -367,13 +367,13 @@ static void apply_fast(struct mc_crawl_opts *o)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	o->concurrency = 64;
-	o->per_host = 64;
-	o->per_proxy = 64;
-	o->delay_ms = 0;
-	o->jitter_pct = 0;
+	o->policy.concurrency = 64;
+	o->policy.per_host = 64;
+	o->policy.per_proxy = 64;
+	o->policy.delay_ms = 0;
+	o->policy.jitter_pct = 0;
 	/* One parser per core plus one: the event loop itself needs little. */
-	o->workers = cpus > 0 && cpus < 64 ? (int)cpus + 1 : 2;
+	o->policy.workers = cpus > 0 && cpus < 64 ? (int)cpus + 1 : 2;
 }
 
 /* --region CODE for `spider` into o->region; -1 after a usage message. */
@@ -401,42 +401,42 @@ int mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider, c
 	struct mc_crawl_opts *o = &c->opts;
 
 	mc_crawl_opts_defaults(o, spider);
-	o->progress = isatty(2);
+	o->out.progress = isatty(2);
 	for (int i = 0; i < ngiven; i++) {
 		const char *v = given[i].value;
 		switch (given[i].id) {
-		case OPT_MAX_PAGES: o->max_pages = (int)strtol(v, NULL, 10); break;
-		case OPT_MAX_DEPTH: o->max_depth = (int)strtol(v, NULL, 10); break;
-		case OPT_MAX_TIME: o->max_time_s = (int)strtol(v, NULL, 10); break;
-		case OPT_CONCURRENCY: o->concurrency = (int)strtol(v, NULL, 10); break;
-		case OPT_PER_HOST: o->per_host = (int)strtol(v, NULL, 10); break;
-		case OPT_DELAY: o->delay_ms = (int)strtol(v, NULL, 10); break;
-		case OPT_JITTER: o->jitter_pct = (int)strtol(v, NULL, 10); break;
-		case OPT_AUTOTHROTTLE: o->autothrottle = true; break;
-		case OPT_RETRIES: o->max_retries = (int)strtol(v, NULL, 10); break;
-		case OPT_RETRY_CODES: mc_crawl_parse_retry_codes(o, v); break;
-		case OPT_MAX_BYTES: o->max_bytes = strtol(v, NULL, 10); break;
-		case OPT_CONNECT_TIMEOUT: o->connect_timeout_ms = strtol(v, NULL, 10); break;
-		case OPT_TIMEOUT: o->timeout_ms = strtol(v, NULL, 10); break;
-		case OPT_LOW_SPEED_LIMIT: o->low_speed_bytes = strtol(v, NULL, 10); break;
-		case OPT_LOW_SPEED_TIME: o->low_speed_secs = strtol(v, NULL, 10); break;
-		case OPT_MAX_RETRY_AFTER: o->max_retry_after_ms = strtol(v, NULL, 10); break;
-		case OPT_WORKERS: o->workers = (int)strtol(v, NULL, 10); break;
-		case OPT_USER_AGENT: o->user_agent = v; break;
-		case OPT_INSECURE: o->insecure = true; break;
-		case OPT_CA_FILE: o->ca_file = v; break;
-		case OPT_NO_ROBOTS: o->obey_robots = false; break;
-		case OPT_OBEY_CRAWL_DELAY: o->obey_crawl_delay = true; break;
-		case OPT_NO_CRAWL_DELAY: o->obey_crawl_delay = false; break;
-		case OPT_MIN_ITEM_RATIO: o->min_item_ratio = strtod(v, NULL); break;
-		case OPT_MAX_DROP_RATIO: o->max_drop_ratio = strtod(v, NULL); break;
-		case OPT_PROGRESS: o->progress = true; break;
-		case OPT_NO_PROGRESS: o->progress = false; break;
+		case OPT_MAX_PAGES: o->policy.max_pages = (int)strtol(v, NULL, 10); break;
+		case OPT_MAX_DEPTH: o->policy.max_depth = (int)strtol(v, NULL, 10); break;
+		case OPT_MAX_TIME: o->policy.max_time_s = (int)strtol(v, NULL, 10); break;
+		case OPT_CONCURRENCY: o->policy.concurrency = (int)strtol(v, NULL, 10); break;
+		case OPT_PER_HOST: o->policy.per_host = (int)strtol(v, NULL, 10); break;
+		case OPT_DELAY: o->policy.delay_ms = (int)strtol(v, NULL, 10); break;
+		case OPT_JITTER: o->policy.jitter_pct = (int)strtol(v, NULL, 10); break;
+		case OPT_AUTOTHROTTLE: o->policy.autothrottle = true; break;
+		case OPT_RETRIES: o->policy.max_retries = (int)strtol(v, NULL, 10); break;
+		case OPT_RETRY_CODES: mc_crawl_parse_retry_codes(&o->policy, v); break;
+		case OPT_MAX_BYTES: o->policy.max_bytes = strtol(v, NULL, 10); break;
+		case OPT_CONNECT_TIMEOUT: o->policy.connect_timeout_ms = strtol(v, NULL, 10); break;
+		case OPT_TIMEOUT: o->policy.timeout_ms = strtol(v, NULL, 10); break;
+		case OPT_LOW_SPEED_LIMIT: o->policy.low_speed_bytes = strtol(v, NULL, 10); break;
+		case OPT_LOW_SPEED_TIME: o->policy.low_speed_secs = strtol(v, NULL, 10); break;
+		case OPT_MAX_RETRY_AFTER: o->policy.max_retry_after_ms = strtol(v, NULL, 10); break;
+		case OPT_WORKERS: o->policy.workers = (int)strtol(v, NULL, 10); break;
+		case OPT_USER_AGENT: o->policy.user_agent = v; break;
+		case OPT_INSECURE: o->policy.insecure = true; break;
+		case OPT_CA_FILE: o->policy.ca_file = v; break;
+		case OPT_NO_ROBOTS: o->policy.obey_robots = false; break;
+		case OPT_OBEY_CRAWL_DELAY: o->policy.obey_crawl_delay = true; break;
+		case OPT_NO_CRAWL_DELAY: o->policy.obey_crawl_delay = false; break;
+		case OPT_MIN_ITEM_RATIO: o->policy.min_item_ratio = strtod(v, NULL); break;
+		case OPT_MAX_DROP_RATIO: o->policy.max_drop_ratio = strtod(v, NULL); break;
+		case OPT_PROGRESS: o->out.progress = true; break;
+		case OPT_NO_PROGRESS: o->out.progress = false; break;
 		case OPT_FAST: apply_fast(o); break;
-		case OPT_STOP_GRACE: o->stop_grace_ms = (int)strtol(v, NULL, 10); break;
-		case OPT_NO_PROXY: o->no_proxy = v; break;
-		case OPT_PER_PROXY: o->per_proxy = (int)strtol(v, NULL, 10); break;
-		case OPT_PROXY_DELAY: o->proxy_delay_ms = (int)strtol(v, NULL, 10); break;
+		case OPT_STOP_GRACE: o->policy.stop_grace_ms = (int)strtol(v, NULL, 10); break;
+		case OPT_NO_PROXY: o->policy.no_proxy = v; break;
+		case OPT_PER_PROXY: o->policy.per_proxy = (int)strtol(v, NULL, 10); break;
+		case OPT_PROXY_DELAY: o->policy.proxy_delay_ms = (int)strtol(v, NULL, 10); break;
 		default: break;
 		}
 	}
@@ -445,8 +445,8 @@ int mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider, c
 	o->sitemap_filter = c->sitemap_filter;
 	o->origin = c->origin;
 	o->extra_domains = (const char *const *)c->domains;
-	o->proxies = (const char *const *)c->proxies;
-	o->host_rules = (const char *const *)c->host_rules;
+	o->policy.proxies = (const char *const *)c->proxies;
+	o->policy.host_rules = (const char *const *)c->host_rules;
 	return apply_region(c, spider, cmd);
 }
 

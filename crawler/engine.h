@@ -26,34 +26,11 @@ struct mc_replay;
 
 #define MC_RETRY_CODES_MAX 16
 
-struct mc_crawl_opts {
-	const struct mc_spider *spider;
-	/* Start and sitemap URLs given by the caller replace the spider's own;
-	 * a run that uses them is partial (docs/crawling.md, "Run status"). */
-	const char *const *start_urls;   /* NULL-terminated; NULL = the spider's */
-	const char *const *sitemap_urls; /* NULL-terminated; NULL = the spider's */
-	/* "scheme://host[:port]" (normalised) serving the spider's own start and
-	 * sitemap URLs instead of theirs (a mirror, a test server); NULL = none.
-	 * The run still reads the spider's whole start set. */
-	const char *origin;
-	const char *sitemap_filter;      /* NULL = the spider's */
-	/* The region of the run (one of the spider's, or NULL): its start URLs,
-	 * headers, cookies and currency, and the `region` of every item and of
-	 * the run record.  mc_crawl_opts_defaults sets the spider's first. */
-	const struct mc_region *region;
-	mc_parse_fn start_cb;            /* callback of the start URLs; NULL = spider->parse */
-	/* How the start URLs are requested; NULL = the region's, else the spider's start_opts. */
-	const struct mc_follow_opts *start_opts;
-	/* `marketcrawl parse`: the requests callbacks follow are printed here,
-	 * one line each, instead of being crawled; NULL = crawl them. */
-	FILE *follows_out;
-	const char *const *extra_domains; /* added to allowed_domains; may be NULL */
-	const char *staging_dir;         /* directory of the staging file */
-	FILE *items_out;                 /* write items here instead (no staging file) */
-	const char *state_dir;           /* spider-health state; NULL = no health check */
-	const struct mc_replay *replay;  /* serve saved pages instead of the network */
-	const char *observed_at;         /* fixed observed_at (replay), or NULL */
-
+/*
+ * How a run behaves: politeness, limits, timeouts, robots.txt, proxies,
+ * retries and the health thresholds.  mc_crawl_opts_defaults fills it.
+ */
+struct mc_crawl_policy {
 	int concurrency;      /* transfers in flight, all hosts */
 	int per_host;         /* transfers in flight per host */
 	int delay_ms;         /* gap between requests to one host */
@@ -74,7 +51,6 @@ struct mc_crawl_opts {
 	bool obey_robots;
 	bool obey_crawl_delay;
 	bool insecure;        /* no TLS certificate or host name checks */
-	bool progress;
 	const char *user_agent;
 	const char *ca_file;  /* PEM CA certificates to verify with; NULL = libcurl's bundle */
 	/* Proxies (proxy.h, docs/crawling.md "Proxies"): every request goes
@@ -91,6 +67,55 @@ struct mc_crawl_opts {
 	int n_retry_codes;
 	double min_item_ratio; /* suspect when items < ratio × previous run */
 	double max_drop_ratio; /* suspect when dropped/(items+dropped) > this */
+};
+
+/* Where a run's results go.  All borrowed. */
+struct mc_crawl_outputs {
+	const char *staging_dir;         /* directory of the staging file */
+	FILE *items_out;                 /* write items here instead (no staging file) */
+	/* `marketcrawl parse`: the requests callbacks follow are printed here,
+	 * one line each, instead of being crawled; NULL = crawl them. */
+	FILE *follows_out;
+	const char *state_dir;           /* spider-health state; NULL = no health check */
+	bool progress;                   /* a progress line on stderr */
+};
+
+/* How a caller plugs into a run besides settings: a pointer for its
+ * callbacks, saved pages instead of the network and a fixed clock
+ * (check-spider, tests).  All borrowed. */
+struct mc_crawl_hooks {
+	/* Handed to every callback of the run as mc_response_context (spider.h),
+	 * on whichever thread it runs; NULL for ordinary crawls.  The engine
+	 * never reads it. */
+	void *context;
+	const struct mc_replay *replay;  /* serve saved pages instead of the network */
+	const char *observed_at;         /* fixed observed_at (replay), or NULL */
+};
+
+/* One crawl: what is crawled, then how, where results go, and hooks. */
+struct mc_crawl_opts {
+	const struct mc_spider *spider;
+	/* Start and sitemap URLs given by the caller replace the spider's own;
+	 * a run that uses them is partial (docs/crawling.md, "Run status"). */
+	const char *const *start_urls;   /* NULL-terminated; NULL = the spider's */
+	const char *const *sitemap_urls; /* NULL-terminated; NULL = the spider's */
+	/* "scheme://host[:port]" (normalised) serving the spider's own start and
+	 * sitemap URLs instead of theirs (a mirror, a test server); NULL = none.
+	 * The run still reads the spider's whole start set. */
+	const char *origin;
+	const char *sitemap_filter;      /* NULL = the spider's */
+	/* The region of the run (one of the spider's, or NULL): its start URLs,
+	 * headers, cookies and currency, and the `region` of every item and of
+	 * the run record.  mc_crawl_opts_defaults sets the spider's first. */
+	const struct mc_region *region;
+	mc_parse_fn start_cb;            /* callback of the start URLs; NULL = spider->parse */
+	/* How the start URLs are requested; NULL = the region's, else the spider's start_opts. */
+	const struct mc_follow_opts *start_opts;
+	const char *const *extra_domains; /* added to allowed_domains; may be NULL */
+
+	struct mc_crawl_policy policy;
+	struct mc_crawl_outputs out;
+	struct mc_crawl_hooks hooks;
 };
 
 /*
@@ -122,10 +147,10 @@ const char *mc_run_status_name(enum mc_run_status status);
 void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spider);
 
 /*
- * Parse a comma-separated list of HTTP codes into o->retry_codes.
+ * Parse a comma-separated list of HTTP codes into policy->retry_codes.
  * Returns 0 or -1 when a code is not 100..599 or there are too many.
  */
-int mc_crawl_parse_retry_codes(struct mc_crawl_opts *o, const char *list);
+int mc_crawl_parse_retry_codes(struct mc_crawl_policy *policy, const char *list);
 
 /*
  * Run one crawl.  Fills `r` (release with mc_crawl_result_release) and

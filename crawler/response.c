@@ -191,6 +191,11 @@ const struct mc_region *mc_response_region(const struct mc_response *res)
 	return res->region;
 }
 
+void *mc_response_context(const struct mc_response *res)
+{
+	return res->context;
+}
+
 const char *mc_response_body(const struct mc_response *res, size_t *len)
 {
 	if (len)

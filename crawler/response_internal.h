@@ -1,7 +1,7 @@
 /*
  * What the engine knows about a response and the spider does not: the
  * struct behind `struct mc_response`, and the per-response arena of things
- * to free when the parse callback returns.  Shared by engine.c (which fills
+ * to free when the parse callback returns.  Shared by deliver.c (which fills
  * and drains it), response.c (the selector helpers) and item.c (items).
  * A response is used by one thread at a time.
  */
@@ -45,6 +45,7 @@ struct mc_drop_count {
 struct mc_response {
 	const struct mc_spider *spider;
 	const struct mc_region *region; /* the run's, or NULL */
+	void *context;        /* the run's hooks.context (engine.h), or NULL */
 	char *url;            /* final URL (owned) */
 	long status;
 	int depth;

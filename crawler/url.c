@@ -811,6 +811,43 @@ char *mc_url_origin(const char *url)
 	return mc_buf_detach(&b, NULL);
 }
 
+size_t mc_url_origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (!p)
+		return 0;
+	p += 3;
+	return (size_t)(p - url) + strcspn(p, "/?#");
+}
+
+bool mc_url_host(const char *url, char *out, size_t outsz)
+{
+	size_t olen = mc_url_origin_len(url);
+	const char *a, *end, *at, *colon;
+
+	if (olen == 0)
+		return false;
+	a = strstr(url, "://") + 3;
+	end = url + olen;
+	at = memchr(a, '@', (size_t)(end - a));
+	if (at)
+		a = at + 1;
+	if (*a == '[') {
+		colon = memchr(a, ']', (size_t)(end - a));
+		end = colon ? colon + 1 : end;
+	} else {
+		colon = memchr(a, ':', (size_t)(end - a));
+		if (colon)
+			end = colon;
+	}
+	if ((size_t)(end - a) >= outsz)
+		return false;
+	memcpy(out, a, (size_t)(end - a));
+	out[end - a] = '\0';
+	return true;
+}
+
 bool mc_host_in_domain(const char *host, const char *domain)
 {
 	size_t hl, dl;

@@ -66,6 +66,16 @@ char *mc_url_normalize_with(const char *href, const struct mc_url *base);
  * per-host limits; a new string the caller frees, or NULL. */
 char *mc_url_origin(const char *url);
 
+/* The length of the "scheme://authority" prefix of a normalised URL (its
+ * origin, userinfo included, as the normaliser writes it), or 0 when it
+ * has no "://".  No copy, no parse: for the engine's per-request paths. */
+size_t mc_url_origin_len(const char *url);
+
+/* The host of a normalised URL into `out` (without userinfo or port; an
+ * IPv6 host keeps its brackets).  False when there is no "://" or the host
+ * does not fit in `outsz` bytes with its NUL. */
+bool mc_url_host(const char *url, char *out, size_t outsz);
+
 /* True when `host` equals `domain` or is a subdomain of it (case-insensitive;
  * a leading or trailing dot on either is ignored; an empty domain matches
  * nothing). */

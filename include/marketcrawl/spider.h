@@ -204,6 +204,14 @@ xmlDocPtr mc_response_doc(struct mc_response *res);
 json_t *mc_response_json(struct mc_response *res);
 /* The run's region (struct mc_region of the spider), or NULL. */
 const struct mc_region *mc_response_region(const struct mc_response *res);
+/*
+ * The pointer the crawl was started with for its callbacks (the state of
+ * a command such as `marketcrawl fetch`, a test's counters), or NULL for
+ * ordinary crawls (`crawl`, `run`), so a spider cannot rely on it.
+ * Borrowed; what it points to is the caller's.  Callbacks may run on
+ * parser threads: with more than one, the caller guards what they share.
+ */
+void *mc_response_context(const struct mc_response *res);
 /* Log a message tagged with the spider and the response URL. */
 void mc_response_log(const struct mc_response *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

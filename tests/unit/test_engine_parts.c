@@ -385,10 +385,10 @@ static void test_retry_codes(void)
 {
 	struct mc_crawl_opts o;
 
-	CHECK_INT(mc_crawl_parse_retry_codes(&o, "429,503"), 0, "retry codes parsed");
-	CHECK(o.n_retry_codes == 2 && o.retry_codes[1] == 503, "retry codes stored");
-	CHECK_INT(mc_crawl_parse_retry_codes(&o, "42"), -1, "retry code out of range refused");
-	CHECK_INT(mc_crawl_parse_retry_codes(&o, "500,x"), -1, "retry code garbage refused");
+	CHECK_INT(mc_crawl_parse_retry_codes(&o.policy, "429,503"), 0, "retry codes parsed");
+	CHECK(o.policy.n_retry_codes == 2 && o.policy.retry_codes[1] == 503, "retry codes stored");
+	CHECK_INT(mc_crawl_parse_retry_codes(&o.policy, "42"), -1, "retry code out of range refused");
+	CHECK_INT(mc_crawl_parse_retry_codes(&o.policy, "500,x"), -1, "retry code garbage refused");
 }
 
 static void test_stats_errors(void)

@@ -5,8 +5,9 @@
  * revisits, --max-pages, --max-depth and the item stream; pages.tsv rows
  * matched on method and body (digest or body file), HEAD, start requests
  * made as POSTs; regions (start URLs, currency, the `region` of items and
- * of the run record); the follow list `marketcrawl parse` prints; and
- * per-host rules (the spider's table, the caller's, max-pages).
+ * of the run record); the follow list `marketcrawl parse` prints; the
+ * context pointer callbacks get; and per-host rules (the spider's table,
+ * the caller's, max-pages).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -154,17 +155,17 @@ static void test_methods(void)
 	CHECK(rp != NULL, "replay: rows with METHOD and BODY columns load");
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, &api_spider);
-	o.replay = rp;
-	o.items_out = tmpfile();
-	o.concurrency = o.per_host = 1;
-	o.delay_ms = 0;
+	o.hooks.replay = rp;
+	o.out.items_out = tmpfile();
+	o.policy.concurrency = o.policy.per_host = 1;
+	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, &r);
 	CHECK_STR(order.data, "start(from start_opts) post one post two get (empty) ",
 		  "replay matches method and body: a POST start request, two bodies, GET, HEAD");
 	CHECK_INT(r.stats.status[404], 1, "replay: a body no row names is 404");
 	CHECK_INT(r.stats.duplicates, 1, "the same POST body twice is one request");
 	mc_crawl_result_release(&r);
-	fclose(o.items_out);
+	fclose(o.out.items_out);
 	mc_replay_free(rp);
 
 	write_file("bad.tsv", "http://replay.test/x\tone.json\t-\tPUT\n");
@@ -220,11 +221,11 @@ static char *region_run(const struct mc_replay *rp, const char *code, struct mc_
 	for (const struct mc_region *rg = regions; code && rg->code; rg++)
 		if (strcmp(rg->code, code) == 0)
 			o.region = rg;
-	o.replay = rp;
-	o.staging_dir = out;
-	o.observed_at = "2026-11-22T00:00:00.000Z";
-	o.concurrency = o.per_host = 1;
-	o.delay_ms = 0;
+	o.hooks.replay = rp;
+	o.out.staging_dir = out;
+	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
+	o.policy.concurrency = o.policy.per_host = 1;
+	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, r);
 	char *cmd = mc_asprintf("cat '%s'/*.jsonl", out);
 	FILE *p = popen(cmd, "r");
@@ -291,12 +292,12 @@ static void test_follows_out(const struct mc_replay *rp)
 
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, &spider);
-	o.replay = rp;
-	o.items_out = items;
-	o.follows_out = out;
+	o.hooks.replay = rp;
+	o.out.items_out = items;
+	o.out.follows_out = out;
 	o.start_cb = leaf;
 	o.start_urls = (const char *const[]){"http://replay.test/a.html", NULL};
-	o.delay_ms = 0;
+	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, &r);
 	CHECK_STR(order.data, "a.html@0 ", "start_cb: the start URL goes to the callback given");
 	mc_crawl_result_release(&r);
@@ -322,6 +323,62 @@ static void test_follows_out(const struct mc_replay *rp)
 	fclose(items);
 }
 
+/* ---- the callbacks' context ---------------------------------------------------------- */
+
+struct seen_context {
+	const char *name;
+	int pages;
+};
+
+/* Names the context it sees in `order`; follows a.html from the index. */
+static void context_page(struct mc_response *res)
+{
+	struct seen_context *c = mc_response_context(res);
+
+	mc_buf_printf(&order, "%s ", c ? c->name : "(none)");
+	if (c)
+		c->pages++;
+	if (strstr(mc_response_url(res), "index.html"))
+		mc_follow(res, "a.html", context_page, NULL);
+}
+
+static void context_run(const struct mc_replay *rp, void *context, int workers)
+{
+	struct mc_crawl_opts o;
+	struct mc_crawl_result r;
+	FILE *out = tmpfile();
+
+	mc_buf_reset(&order);
+	mc_crawl_opts_defaults(&o, &spider);
+	o.start_cb = context_page;
+	o.hooks.replay = rp;
+	o.hooks.context = context;
+	o.out.items_out = out;
+	o.policy.concurrency = 1;
+	o.policy.delay_ms = 0;
+	o.policy.workers = workers;
+	mc_crawl_run(&o, &r);
+	mc_crawl_result_release(&r);
+	fclose(out);
+}
+
+/* The pointer given as hooks.context reaches every callback, the start
+ * page's and a followed page's, on the loop or on a parser thread. */
+static void test_context(const struct mc_replay *rp)
+{
+	struct seen_context c = {"ctx", 0};
+
+	context_run(rp, &c, 0);
+	CHECK_STR(order.data, "ctx ctx ", "callbacks see the run's context");
+	CHECK_INT(c.pages, 2, "through the context, callbacks reach the caller's state");
+	c.pages = 0;
+	context_run(rp, &c, 2);
+	CHECK_STR(order.data, "ctx ctx ", "callbacks on parser threads see it too");
+	CHECK_INT(c.pages, 2, "both pages counted from the parser threads");
+	context_run(rp, NULL, 0);
+	CHECK_STR(order.data, "(none) (none) ", "no context given: NULL");
+}
+
 static long run(const struct mc_replay *rp, int max_pages, int max_depth, long *items)
 {
 	struct mc_crawl_opts o;
@@ -330,14 +387,14 @@ static long run(const struct mc_replay *rp, int max_pages, int max_depth, long *
 
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, &spider);
-	o.replay = rp;
-	o.items_out = out;
-	o.observed_at = "2026-11-22T00:00:00.000Z";
-	o.concurrency = 1;
-	o.per_host = 1;
-	o.delay_ms = 0;
-	o.max_pages = max_pages;
-	o.max_depth = max_depth;
+	o.hooks.replay = rp;
+	o.out.items_out = out;
+	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
+	o.policy.concurrency = 1;
+	o.policy.per_host = 1;
+	o.policy.delay_ms = 0;
+	o.policy.max_pages = max_pages;
+	o.policy.max_depth = max_depth;
 	mc_crawl_run(&o, &r);
 	*items = r.stats.items;
 	long dups = r.stats.duplicates;
@@ -356,13 +413,13 @@ static void rules_run(const struct mc_replay *rp, const struct mc_spider *sp,
 
 	mc_buf_reset(&order);
 	mc_crawl_opts_defaults(&o, sp);
-	o.replay = rp;
-	o.items_out = out;
-	o.observed_at = "2026-11-22T00:00:00.000Z";
-	o.concurrency = 1;
-	o.per_host = 1;
-	o.delay_ms = 0;
-	o.host_rules = rules;
+	o.hooks.replay = rp;
+	o.out.items_out = out;
+	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
+	o.policy.concurrency = 1;
+	o.policy.per_host = 1;
+	o.policy.delay_ms = 0;
+	o.policy.host_rules = rules;
 	mc_crawl_run(&o, r);
 	fclose(out);
 }
@@ -456,6 +513,7 @@ int main(void)
 	CHECK_STR(order.data, "index.html@0 ", "--max-depth 0: only the start page");
 
 	test_follows_out(rp);
+	test_context(rp);
 	test_methods();
 	test_regions();
 	test_host_rules(rp);

@@ -278,11 +278,11 @@ static json_t *region_start(const char *url, const char *code)
 	mc_crawl_opts_defaults(&o, &post_spider);
 	o.region = &post_regions[strcmp(code, "se") == 0];
 	o.start_urls = starts;
-	o.items_out = tmpfile();
-	o.delay_ms = 0;
-	o.max_retries = 0;
+	o.out.items_out = tmpfile();
+	o.policy.delay_ms = 0;
+	o.policy.max_retries = 0;
 	mc_crawl_run(&o, &r);
-	fclose(o.items_out);
+	fclose(o.out.items_out);
 	mc_crawl_result_release(&r);
 	rec = record("/echo/region", &n);
 	CHECK_INT(n, 1, "one start request");
@@ -315,9 +315,9 @@ static void test_spider_proxy(int port)
 
 	sp.settings.proxy = own;
 	mc_crawl_opts_defaults(&o, &sp);
-	o.items_out = tmpfile();
-	o.delay_ms = 0;
-	o.max_retries = 0;
+	o.out.items_out = tmpfile();
+	o.policy.delay_ms = 0;
+	o.policy.max_retries = 0;
 	mc_crawl_run(&o, &r);
 	rec = record("http://shop.unreachable.test/echo/spider-proxy", &n);
 	CHECK_INT(n, 1, "the spider's proxy reached a host that does not resolve");
@@ -328,11 +328,11 @@ static void test_spider_proxy(int port)
 	      "the stats name it masked: %s", r.stats.proxies[0].shown);
 	json_decref(rec);
 	mc_crawl_result_release(&r);
-	fclose(o.items_out);
+	fclose(o.out.items_out);
 
-	o.items_out = tmpfile();
+	o.out.items_out = tmpfile();
 	o.start_urls = direct_starts;
-	o.proxies = given_list;
+	o.policy.proxies = given_list;
 	mc_crawl_run(&o, &r);
 	rec = record("http://shop.unreachable.test/echo/option-proxy", &n);
 	CHECK_INT(n, 1, "a caller's proxy list replaces the spider's proxy");
@@ -340,7 +340,7 @@ static void test_spider_proxy(int port)
 		  "so the spider's credentials are not sent");
 	json_decref(rec);
 	mc_crawl_result_release(&r);
-	fclose(o.items_out);
+	fclose(o.out.items_out);
 	free(own);
 	free(given);
 }
@@ -372,13 +372,13 @@ int main(void)
 	mc_crawl_opts_defaults(&o, &spider);
 	CHECK_STR(o.region ? o.region->code : NULL, "de", "a spider with regions runs its first by default");
 	o.start_urls = starts;
-	o.items_out = tmpfile();
-	o.delay_ms = 0;
-	o.jitter_pct = 0;
-	o.concurrency = 4;
-	o.per_host = 4;
-	o.workers = 2;
-	o.max_retries = 0;
+	o.out.items_out = tmpfile();
+	o.policy.delay_ms = 0;
+	o.policy.jitter_pct = 0;
+	o.policy.concurrency = 4;
+	o.policy.per_host = 4;
+	o.policy.workers = 2;
+	o.policy.max_retries = 0;
 	/* The run's whole stderr, at debug level, into a file. */
 	char *errlog = mc_asprintf("%s.stderr", dir);
 	fflush(stderr);
@@ -392,7 +392,7 @@ int main(void)
 	fflush(stderr);
 	dup2(saved_err, 2);
 	close(saved_err);
-	fclose(o.items_out);
+	fclose(o.out.items_out);
 
 	CHECK_INT(r.stats.responses, 10, "ten responses reached callbacks");
 	CHECK_INT(r.stats.duplicates, 2, "the same POST body and the same GET: two duplicates");

@@ -396,6 +396,34 @@ static void origin_and_domain(void)
 	CHECK(!mc_host_in_domain("example.com.evil", "example.com"), "domain as prefix does not match");
 }
 
+/* `url`'s origin is its first `origin` bytes and its host `host`. */
+static void check_in_place(const char *url, const char *origin, const char *host)
+{
+	char got[16];
+
+	CHECK(mc_url_origin_len(url) == strlen(origin), "origin of %s", url);
+	CHECK(mc_url_host(url, got, sizeof got), "host of %s", url);
+	CHECK_STR(got, host, "host of %s", url);
+}
+
+/* The engine's per-request host parsing of normalised URLs, without a copy. */
+static void origin_len_and_host(void)
+{
+	char host[16];
+
+	check_in_place("https://shop.example/a?b", "https://shop.example", "shop.example");
+	check_in_place("http://h.example:8080", "http://h.example:8080", "h.example");
+	check_in_place("http://u:p@h.example:8080/x", "http://u:p@h.example:8080", "h.example");
+	check_in_place("http://[::1]:8080/x", "http://[::1]:8080", "[::1]");
+	check_in_place("https://h.example?q", "https://h.example", "h.example");
+	check_in_place("https://h.example#f", "https://h.example", "h.example");
+	CHECK(mc_url_origin_len("garbage") == 0, "no origin without ://");
+	CHECK(!mc_url_host("garbage", host, sizeof host), "no host without ://");
+	CHECK(!mc_url_host("https://a-very-long-host.example/", host, sizeof host),
+	      "a host that does not fit is refused");
+	CHECK(mc_url_host("https://fifteen-chars.e/", host, sizeof host), "a host of outsz - 1 fits");
+}
+
 int main(void)
 {
 	conformance();
@@ -405,5 +433,6 @@ int main(void)
 	idna();
 	long_url();
 	origin_and_domain();
+	origin_len_and_host();
 	return tl_exit_status();
 }

@@ -1,0 +1,117 @@
+/*
+ * Responses to callbacks and their output back (engine_internal.h): a 2xx
+ * page becomes a struct mc_response run by its callback, here or on the
+ * parser pool; what the callback produced (item lines, links to follow,
+ * drop counts) is applied on the loop thread: items to the staging file
+ * (or items_out), links into the frontier (or, for `marketcrawl parse`,
+ * printed to follows_out).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "crawler/engine_internal.h"
+#include "base/alloc.h"
+#include "marketcrawl/registry.h"
+#include "crawler/response_internal.h"
+#include "crawler/url.h"
+
+/* `marketcrawl parse`: one line about a request a callback follows, after
+ * the filters a crawl would apply (it then counts as seen, as in a crawl). */
+static void print_follow(struct engine *e, const char *url, mc_parse_fn cb,
+			 const struct mc_request_spec *spec, int depth, bool dont_filter)
+{
+	const char *dropped = mc_engine_filter(e, url, spec, depth, dont_filter);
+	const char *name = mc_spider_callback_name(e->o->spider, cb);
+
+	fprintf(e->o->out.follows_out, "follow %s %s %s", mc_method_name(spec ? spec->method : MC_GET),
+		url, name ? name : "(unnamed callback)");
+	if (spec && spec->body_len)
+		fprintf(e->o->out.follows_out, " (%zu-byte body)", spec->body_len);
+	if (dropped)
+		fprintf(e->o->out.follows_out, " (dropped: %s)", dropped);
+	fputc('\n', e->o->out.follows_out);
+}
+
+/* Apply what a parse callback produced, then free the response. */
+static void finish_response(struct engine *e, struct mc_response *res)
+{
+	struct mc_stats *s = e->stats;
+
+	s->responses++;
+	s->invalid_utf8 += res->invalid_utf8;
+	s->items += res->items_ok;
+	s->bad_links += res->bad_links;
+	for (int i = 0; i < res->drop_kinds; i++)
+		mc_named_add(&s->dropped, res->drops[i].reason, res->drops[i].count);
+	if (res->items.len) {
+		if (e->o->out.items_out)
+			fwrite(res->items.data, 1, res->items.len, e->o->out.items_out);
+		else if (!e->write_failed && mc_staging_write(e->writer, res->items.data, res->items.len) != 0)
+			e->write_failed = true;
+	}
+	struct mc_rcstr *referer = res->follows ? mc_rcstr_new(res->url) : NULL;
+	for (struct mc_followed *f = res->follows; f; f = f->next) {
+		char *url = f->url;
+		struct mc_request_spec *spec = f->spec;
+		f->url = NULL;
+		f->spec = NULL;
+		if (e->o->out.follows_out) {
+			print_follow(e, url, f->cb, spec, res->depth + 1, f->dont_filter);
+			free(url);
+			mc_request_spec_free(spec);
+			continue;
+		}
+		mc_engine_add_request(e, url, f->cb, f->data, spec, referer, res->depth + 1, f->priority,
+				      f->dont_filter, 0);
+	}
+	mc_rcstr_unref(referer);
+	mc_response_release(res);
+	free(res);
+}
+
+void mc_engine_deliver(struct engine *e, struct mc_request *r, long status, const char *url,
+		       char *headers, char *body, size_t len, const char *content_type)
+{
+	struct mc_response *res = mc_malloc(sizeof *res);
+
+	mc_response_init(res, e->o->spider);
+	res->region = e->o->region;
+	res->context = e->o->hooks.context;
+	res->url = mc_url_normalize(url, NULL);
+	if (!res->url)
+		res->url = mc_strdup(r->url);
+	res->status = status;
+	res->depth = r->depth;
+	res->data = r->data;
+	r->data = NULL;
+	res->headers = headers;
+	res->raw = body;
+	res->raw_len = len;
+	res->content_type = content_type ? mc_strdup(content_type) : NULL;
+	if (e->o->hooks.observed_at)
+		snprintf(res->observed_at, sizeof res->observed_at, "%s", e->o->hooks.observed_at);
+	else
+		mc_engine_utc_now(res->observed_at, sizeof res->observed_at, false);
+	mc_parse_fn cb = r->cb;
+	mc_request_free(r);
+	if (e->pool) {
+		e->parsing++;
+		mc_parse_pool_submit(e->pool, res, cb);
+		return;
+	}
+	mc_response_run(res, cb);
+	mc_response_release_parse(res);
+	finish_response(e, res);
+}
+
+void mc_engine_drain_pool(struct engine *e)
+{
+	struct mc_response *res;
+
+	if (!e->pool)
+		return;
+	for (res = mc_parse_pool_take(e->pool); res; res = mc_parse_pool_take(e->pool)) {
+		e->parsing--;
+		finish_response(e, res);
+	}
+}
