@@ -72,9 +72,7 @@ static void print_verdict(const struct mc_spider *spider, const struct mc_crawl_
 int mc_cmd_crawl(int argc, char **argv)
 {
 	struct mc_crawl_cli cli;
-	struct mc_crawl_result res;
 	const struct mc_spider *spider;
-	char *staging_dir = NULL, *state_dir = NULL;
 	int rc;
 
 	if (mc_crawl_cli_parse(&cli, argc, argv) != 0) {
@@ -100,31 +98,38 @@ int mc_cmd_crawl(int argc, char **argv)
 		mc_crawl_cli_release(&cli);
 		return MC_EXIT_USAGE;
 	}
-	if (mc_crawl_cli_apply(&cli, spider, "crawl") != 0) {
-		mc_crawl_cli_release(&cli);
+	rc = mc_crawl_command(&cli, spider);
+	mc_crawl_cli_release(&cli);
+	return rc;
+}
+
+int mc_crawl_command(struct mc_crawl_cli *cli, const struct mc_spider *spider)
+{
+	struct mc_crawl_result res;
+	char *staging_dir, *state_dir;
+	int rc;
+
+	if (mc_crawl_cli_apply(cli, spider, "crawl") != 0)
 		return MC_EXIT_USAGE;
-	}
-	if (!any(spider->start_urls) && !(cli.opts.region && any(cli.opts.region->start_urls)) &&
-	    !any(spider->sitemap_urls) && !cli.start_urls && !cli.sitemaps) {
+	if (!any(spider->start_urls) && !(cli->opts.region && any(cli->opts.region->start_urls)) &&
+	    !any(spider->sitemap_urls) && !cli->start_urls && !cli->sitemaps) {
 		fprintf(stderr, "marketcrawl crawl: spider '%s' has no start URLs of its own: "
 			"give --start-url URL (or --sitemap URL)\n", spider->name);
-		mc_crawl_cli_release(&cli);
 		return MC_EXIT_USAGE;
 	}
-	const char *data = mc_data_dir(cli.data_dir);
-	staging_dir = cli.out_dir ? mc_strdup(cli.out_dir) :
-				    mc_asprintf("%s/staging/%s", data, spider->name);
+	const char *data = mc_data_dir(cli->data_dir);
+	staging_dir = cli->out_dir ? mc_strdup(cli->out_dir) :
+				     mc_asprintf("%s/staging/%s", data, spider->name);
 	state_dir = mc_asprintf("%s/state", data);
-	cli.opts.out.staging_dir = staging_dir;
-	cli.opts.out.state_dir = cli.no_health ? NULL : state_dir;
+	cli->opts.out.staging_dir = staging_dir;
+	cli->opts.out.state_dir = cli->no_health ? NULL : state_dir;
 
-	rc = mc_exit_for_run(mc_crawl_run(&cli.opts, &res));
+	rc = mc_exit_for_run(mc_crawl_run(&cli->opts, &res));
 	mc_stats_print(&res.stats, stderr);
 	print_summary(spider, &res);
 	print_verdict(spider, &res);
 	mc_crawl_result_release(&res);
 	free(staging_dir);
 	free(state_dir);
-	mc_crawl_cli_release(&cli);
 	return rc;
 }

@@ -1,14 +1,12 @@
 /*
  * `marketcrawl run SPIDER...`: crawl each spider, then load, then etl — the
- * whole pipeline for people who prefer one cron line.  It calls the same
- * subcommands in-process, so behaviour and exit codes are theirs.
+ * whole pipeline for people who prefer one cron line.  It calls the
+ * commands' own functions with the options parsed once (mc_crawl_command,
+ * mc_load_command, mc_etl_command), so behaviour and exit codes are theirs.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli/crawl_cli.h"
-#include "base/alloc.h"
 #include "cli/commands.h"
 #include "cli/exitcode.h"
 #include "marketcrawl/registry.h"
@@ -47,7 +45,6 @@ int mc_cmd_run(int argc, char **argv)
 {
 	struct mc_crawl_cli cli;
 	int rc = MC_EXIT_OK, produced = 0;
-	char **sub = NULL;
 
 	if (mc_crawl_cli_parse(&cli, argc, argv) != 0) {
 		usage(stderr);
@@ -66,21 +63,8 @@ int mc_cmd_run(int argc, char **argv)
 			return MC_EXIT_USAGE;
 		}
 	}
-	/* crawl SPIDER OPTIONS...: every argument that is not a spider name. */
-	sub = mc_calloc((size_t)argc + 6, sizeof *sub);
 	for (int i = 0; i < cli.nwords; i++) {
-		int n = 0;
-		sub[n++] = "crawl";
-		sub[n++] = cli.words[i];
-		for (int a = 1; a < argc; a++) {
-			bool is_word = false;
-			for (int w = 0; w < cli.nwords; w++)
-				is_word |= argv[a] == cli.words[w];
-			if (!is_word)
-				sub[n++] = argv[a];
-		}
-		sub[n] = NULL;
-		int crc = mc_cmd_crawl(n, sub);
+		int crc = mc_crawl_command(&cli, mc_spider_find(cli.words[i]));
 		produced += crc != MC_EXIT_FAIL && crc != MC_EXIT_USAGE;
 		rc = worse(rc, crc);
 	}
@@ -91,7 +75,6 @@ int mc_cmd_run(int argc, char **argv)
 		if (lrc == MC_EXIT_OK || lrc == MC_EXIT_REJECTS)
 			rc = worse(rc, mc_etl_command(&(struct mc_etl_args){.conninfo = cli.db, .wait = true}));
 	}
-	free(sub);
 	mc_crawl_cli_release(&cli);
 	return rc;
 }

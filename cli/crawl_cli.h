@@ -50,4 +50,11 @@ void mc_crawl_cli_release(struct mc_crawl_cli *c);
 /* The option help shared by the commands. */
 void mc_crawl_cli_help(FILE *out);
 
+/*
+ * What `crawl SPIDER` does once its options are parsed (cli/cmd_crawl.c):
+ * apply them for `spider`, run the crawl, print the statistics and the
+ * verdict.  Returns the exit status.  `run` calls it once per spider.
+ */
+int mc_crawl_command(struct mc_crawl_cli *cli, const struct mc_spider *spider);
+
 #endif
