@@ -59,7 +59,7 @@ BIN := $(B)/marketcrawl
 
 .SECONDEXPANSION:
 
-.PHONY: all check demo install uninstall clean lint checksymbols devtest deps \
+.PHONY: all check demo install install-headers uninstall clean lint checksymbols devtest deps \
 	bench bench-load bench-etl fuzz valgrind test-spider tests soak
 
 all: $(BIN) marketcrawl
@@ -166,11 +166,13 @@ demo: deps
 	@B=$(B) scripts/demo.sh
 
 # The spider API (include/marketcrawl/) is the one installed header set.
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/marketcrawl/sql \
-		$(DESTDIR)$(PREFIX)/include/marketcrawl
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/marketcrawl
+install-headers:
+	install -d $(DESTDIR)$(PREFIX)/include/marketcrawl
 	install -m 644 include/marketcrawl/*.h $(DESTDIR)$(PREFIX)/include/marketcrawl/
+
+install: $(BIN) install-headers
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/marketcrawl/sql
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/marketcrawl
 	cp -r sql/. $(DESTDIR)$(PREFIX)/share/marketcrawl/sql/
 	install -m 644 crontab.example $(DESTDIR)$(PREFIX)/share/marketcrawl/
 

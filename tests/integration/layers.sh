@@ -3,7 +3,8 @@
 # `make lint` fails on an include that goes against them (tried on a copy
 # of the tree with one bad include per kind), and a program that only
 # loads (build/tests/test_load_only) carries no symbol of the engine, the
-# spiders or the command line, because etl/ does not call them.
+# spiders or the command line, because etl/ does not call them; and the
+# spider API `make install` installs is all a spider needs.
 . "$(dirname "$0")/../lib.sh"
 cd "$MC_ROOT" || exit 1
 
@@ -46,4 +47,17 @@ for layer in crawler spiders cli; do
 	check "the $layer archive defines symbols" test -s "$T/$layer.syms"
 	check_eq "$(comm -12 "$T/prog.syms" "$T/$layer.syms" | head -n 5 | tr '\n' ' ')" "" \
 		"no symbol of $layer/ is linked into the loader-only program"
+done
+
+# The spider API is the installed header set, and it is enough: every
+# spider compiles against `make install`'s headers alone.
+dest=$T/install
+make -s -C "$MC_ROOT" install-headers DESTDIR="$dest" PREFIX=/usr >"$T/install.out" 2>&1
+check "make install(-headers) installs the spider API" test -f "$dest/usr/include/marketcrawl/spider.h"
+check_eq "$(ls "$dest/usr/include/marketcrawl" | tr '\n' ' ')" "price.h registry.h spider.h " \
+	"... and only the spider API"
+for s in spiders/*.c; do
+	check "$s compiles against the installed headers alone" \
+		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$dest/usr/include" \
+		$(pkg-config --cflags libxml-2.0 jansson) -c -o "$T/spider.o" "$s"
 done
