@@ -12,11 +12,9 @@
  * etl.definition_file (path, checksum).
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "db_definitions.h"
-#include "marketcrawl/alloc.h"
 #include "marketcrawl/db.h"
 #include "marketcrawl/log.h"
 #include "marketcrawl/sha256.h"
