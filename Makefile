@@ -60,7 +60,7 @@ BIN := $(B)/marketcrawl
 .SECONDEXPANSION:
 
 .PHONY: all check demo install install-headers uninstall clean lint checksymbols devtest deps \
-	bench bench-load bench-etl fuzz valgrind test-spider tests soak
+	bench bench-load bench-etl fuzz valgrind test-spider tests soak schema
 
 all: $(BIN) marketcrawl
 
@@ -219,6 +219,13 @@ bench-load: $(BIN) $(TOOL_BIN)
 
 bench-etl: $(BIN) $(TOOL_BIN)
 	@B=$(B) bench/bench_etl.sh
+
+# ---- generated SQL (docs/database.md) --------------------------------------
+# sql/data/currency.sql (from crawler/iso4217_table.h) and sql/schema.sql
+# (`marketcrawl db schema` on a fresh database) are checked in;
+# tests/integration/db_schema.sh says when to run this.
+schema: $(BIN) $(B)/tools/gen_currency_sql
+	@B=$(B) scripts/schema.sh
 
 clean:
 	rm -rf build marketcrawl

@@ -1,6 +1,7 @@
 /*
- * `marketcrawl db migrate|status`: apply the embedded schema migrations, or
- * show which are applied and which are pending.  The work is in etl/db.c;
+ * `marketcrawl db migrate|status|schema`: apply the embedded schema
+ * migrations and definitions, show which are applied and which are
+ * pending, or print the current schema.  The work is in etl/db.c;
  * this file parses options and prints.
  */
 #include <getopt.h>
@@ -17,12 +18,16 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: marketcrawl db migrate|status [--db CONNINFO]\n"
+		"usage: marketcrawl db migrate|status|schema [--db CONNINFO]\n"
 		"\n"
 		"  migrate   apply the embedded sql/schema/NNN_*.sql not applied yet, in order,\n"
-		"            each once and in its own transaction (recorded in etl.schema_version)\n"
+		"            each once and in its own transaction (recorded in etl.schema_version),\n"
+		"            then again every function, view and data test (sql/functions,\n"
+		"            sql/views, sql/checks, sql/data) in one transaction\n"
 		"  status    show the schema version, the applied and the pending migrations,\n"
 		"            and the newest runs of each spider with their health\n"
+		"  schema    print the schema of stg, etl, core, mart and rpt as the database\n"
+		"            has it (tables, constraints, indexes, views, functions) as SQL\n"
 		"\n"
 		"  --db CONNINFO  libpq connection string or URI; default: the PG* environment\n"
 		"                 (PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass ...)\n");
@@ -134,7 +139,8 @@ int mc_cmd_db(int argc, char **argv)
 		return MC_EXIT_USAGE;
 	}
 	action = argv[optind];
-	if (strcmp(action, "migrate") != 0 && strcmp(action, "status") != 0) {
+	if (strcmp(action, "migrate") != 0 && strcmp(action, "status") != 0 &&
+	    strcmp(action, "schema") != 0) {
 		fprintf(stderr, "marketcrawl db: unknown action '%s'\n", action);
 		usage(stderr);
 		return MC_EXIT_USAGE;
@@ -144,6 +150,8 @@ int mc_cmd_db(int argc, char **argv)
 		return MC_EXIT_FAIL;
 	if (strcmp(action, "migrate") == 0)
 		rc = mc_db_migrate(conn, false) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+	else if (strcmp(action, "schema") == 0)
+		rc = mc_db_print_schema(conn, stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
 	else
 		rc = print_status(conn);
 	PQfinish(conn);

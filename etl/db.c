@@ -11,16 +11,21 @@
  * etl.schema_version is applied in NNN order, each in its own transaction,
  * while a session advisory lock keeps a second migrate (or a load starting
  * at the same moment) waiting instead of racing on CREATE ... IF NOT EXISTS.
+ * A recorded checksum of an earlier text of the same migration
+ * (etl/schema_superseded.c) is brought up to date silently; any other
+ * difference is warned about.  Then the definitions (functions, views, data
+ * tests, reference data: etl/db_definitions.c) are applied again.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/db_definitions.h"
+#include "etl/schema_superseded.h"
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "etl/db.h"
 #include "base/log.h"
-#include "base/sha256.h"
 #include "etl/sqlfiles.h"
 
 /* pg_advisory_lock key of migrations: "mcmigr" in ASCII. */
@@ -152,7 +157,8 @@ int mc_db_exec(PGconn *conn, const char *sql, const char *what)
 	int rc = 0;
 
 	if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK &&
-		     PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		     PQresultStatus(res) != PGRES_TUPLES_OK &&
+		     PQresultStatus(res) != PGRES_EMPTY_QUERY)) {
 		log_result_error(conn, res, what);
 		rc = -1;
 	}
@@ -179,15 +185,6 @@ static int migration_version(const char *path, const char **name)
 		return -1;
 	*name = base;
 	return v;
-}
-
-static void checksum(const char *text, char hex[65])
-{
-	struct mc_sha256 s;
-
-	mc_sha256_init(&s);
-	mc_sha256_update(&s, text, strlen(text));
-	mc_sha256_final_hex(&s, hex);
 }
 
 /* Create etl.schema_version unless it exists (checked first, so a role
@@ -231,6 +228,26 @@ static char *applied_checksum(PGconn *conn, int version, int *err)
 	return sum;
 }
 
+/* A migration applied with an earlier text of the same effect: record the
+ * current text's checksum (docs/database.md, "Superseded checksums"). */
+static int record_checksum(PGconn *conn, int version, const char *sum)
+{
+	char v[16];
+	const char *params[2] = {v, sum};
+	PGresult *res;
+	int rc = 0;
+
+	snprintf(v, sizeof v, "%d", version);
+	res = PQexecParams(conn, "update etl.schema_version set checksum = $2 where version = $1", 2,
+			   NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_result_error(conn, res, "updating etl.schema_version");
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
 static int apply_one(PGconn *conn, int version, const char *name, const char *path,
 		     const char *text, const char *sum)
 {
@@ -242,7 +259,7 @@ static int apply_one(PGconn *conn, int version, const char *name, const char *pa
 	snprintf(what, sizeof what, "migration %s", path);
 	if (mc_db_exec(conn, "begin", what) != 0)
 		return -1;
-	if (mc_db_exec(conn, text, what) != 0)
+	if (mc_db_apply_required(conn, path, text) != 0 || mc_db_exec(conn, text, what) != 0)
 		goto fail;
 	res = PQexecParams(conn,
 			   "insert into etl.schema_version (version, name, checksum) values ($1, $2, $3)",
@@ -263,7 +280,7 @@ fail:
 
 int mc_db_migrate(PGconn *conn, bool quiet)
 {
-	int rc = -1, last = -1, applied = 0;
+	int rc = -1, last = -1, applied = 0, changed;
 
 	if (mc_db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")", "migration lock") != 0)
 		return -1;
@@ -281,15 +298,20 @@ int mc_db_migrate(PGconn *conn, bool quiet)
 			goto out;
 		}
 		last = version;
-		checksum(f->text, sum);
+		mc_db_checksum(f->text, sum);
 		char *old = applied_checksum(conn, version, &err);
 		if (err)
 			goto out;
 		if (old) {
-			if (strcmp(old, sum) != 0)
+			int brc = 0;
+			if (strcmp(old, sum) != 0 && mc_schema_superseded(version, old))
+				brc = record_checksum(conn, version, sum);
+			else if (strcmp(old, sum) != 0)
 				mc_warn("migration %s changed after it was applied (checksum differs); "
 					"it is not applied again", f->path);
 			free(old);
+			if (brc != 0)
+				goto out;
 			continue;
 		}
 		if (apply_one(conn, version, name, f->path, f->text, sum) != 0)
@@ -298,7 +320,12 @@ int mc_db_migrate(PGconn *conn, bool quiet)
 		if (!quiet)
 			printf("applied %s\n", f->path);
 	}
-	if (!quiet && applied == 0)
+	changed = mc_db_apply_definitions(conn, !quiet || applied > 0);
+	if (changed < 0)
+		goto out;
+	if (!quiet && changed)
+		printf("applied definitions: sql/functions, sql/views, sql/checks, sql/data\n");
+	if (!quiet && applied == 0 && !changed)
 		printf("schema is up to date\n");
 	rc = 0;
 out:

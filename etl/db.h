@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /*
  * Connect; on failure print "cannot connect to host=... port=... dbname=...:
@@ -27,10 +28,21 @@ int mc_db_exec(PGconn *conn, const char *sql, const char *what);
 /*
  * Apply every embedded sql/schema/NNN_*.sql not yet recorded in
  * etl.schema_version, in order, each in its own transaction, under an
- * advisory lock.  Prints one line per applied migration unless `quiet`.
- * Returns 0, or -1 after logging the failing file and error.
+ * advisory lock; then the definitions (sql/functions, sql/views,
+ * sql/checks, sql/data) in one transaction: always for `db migrate`
+ * (!quiet), and for the quiet migrate of load and etl when a migration was
+ * applied or a definition file changed since it was last applied (so a
+ * role without CREATE can load into an up-to-date database).  Prints one
+ * line per applied migration, and one for the definitions when they
+ * changed, unless `quiet`.  Returns 0, or -1 after logging the failing
+ * file and error.
  */
 int mc_db_migrate(PGconn *conn, bool quiet);
+
+/* Print the schema of stg, etl, core, mart and rpt (tables with their
+ * constraints, indexes and comments, views, functions) as SQL to `out`, in
+ * a fixed order (docs/database.md, "db schema").  0, or -1 after logging. */
+int mc_db_print_schema(PGconn *conn, FILE *out);
 
 /* Current schema version (highest applied), 0 if none; pending count. */
 int mc_db_schema_status(PGconn *conn, int *version, int *pending);

@@ -19,6 +19,7 @@
  *      hash as in the first pass.
  * Most lines of a re-crawl are unchanged: they cost one narrow row.  Any
  * failure rolls everything back; the file is archived only after COMMIT.
+ * The SQL of these steps is the files of sql/loader, run here by name.
  *
  * Memory is bounded whatever the file size: the mapped file's pages are
  * given back as they are passed, a COPY buffer is flushed every 256 KiB,
@@ -44,6 +45,7 @@
 #include "etl/db.h"
 #include "etl/loader.h"
 #include "base/log.h"
+#include "etl/sqlfiles.h"
 #include "staging/staging.h"
 #include "etl/state_digest.h"
 
@@ -56,153 +58,40 @@
 #define COPY_FLUSH (256u * 1024)
 #define FP_MAX_BITS 22 /* 4M slots * 8 bytes = 32 MiB */
 
-/* pg_advisory_xact_lock key of the loader: "mcload" in ASCII. */
-#define LOAD_LOCK_KEY "109099108111097100"
-
-/* Verdicts in the map the second pass reads (2 bits per line). */
+/* Verdicts in the map the second pass reads (2 bits per line;
+ * sql/loader/verdicts.sql). */
 enum { V_SKIP, V_STORE, V_STORE_LATE, V_CONFLICT };
 
-/* mc_load_keys, filled by the first pass in COPY binary format. */
+/* mc_load_keys (sql/loader/create_keys.sql), filled by the first pass in
+ * COPY binary format. */
 enum { KEY_COLUMNS = 8 };
-static const char create_keys_sql[] =
-	"create temp table if not exists mc_load_keys ("
-	" line_no integer not null,"
-	" reason text,"     /* null: a valid observation */
-	" raw_line text,"   /* rejects only */
-	" marketplace text, region text, external_id text, observed_at timestamptz, digest uuid"
-	") on commit delete rows";
 
-/* The lines that are not unchanged, with their verdicts ('new', 'change',
- * 'late', 'conflict'): what moves listing_state on and what the second
- * pass sends. */
-static const char create_verdicts_sql[] =
-	"create temp table if not exists mc_load_verdicts ("
-	" line_no integer not null, marketplace text not null, region text not null,"
-	" external_id text not null,"
-	" observed_at timestamptz not null, digest uuid not null, verdict text not null"
-	") on commit delete rows";
+/* The loader's statements: sql/loader/NAME.sql, embedded.  Every one is
+ * looked up when the loader is made (mc_loader_new fails if the binary
+ * lacks one), so loader_sql() never returns NULL. */
+static const char *const statements[] = {
+	"analyze_keys", "analyze_settings", "classify", "collapse", "copy_conflicts",
+	"copy_keys", "copy_observations", "create_keys", "create_verdicts", "find_loaded",
+	"insert_file", "lock", "record_counts", "rejects", "reserve_ids", "run_loaded",
+	"seen_all", "seen_rest", "state_change", "state_new", "temp_buffers", "verdicts",
+};
 
-/* Keep one row per listing: the latest observed_at, then the highest line. */
-static const char collapse_sql[] =
-	"delete from mc_load_keys r using ("
-	"  select ctid from ("
-	"    select ctid, row_number() over (partition by marketplace, region, external_id"
-	"                                    order by observed_at desc, line_no desc) as rn"
-	"    from mc_load_keys where reason is null) x"
-	"  where rn > 1) d "
-	"where r.ctid = d.ctid";
+/* The statement of sql/loader/NAME.sql without the file's opening comment
+ * lines, so that pg_stat_activity (which keeps the first 1 KiB) shows the
+ * statement itself, as load_robust.sh watches for its COPYs. */
+static const char *loader_sql(const char *name)
+{
+	char path[64];
+	const char *s;
 
-/* Reserve observation ids for every line number of the file ($1 lines):
- * line N, if stored, becomes observation (returned base) + N, so ids
- * follow line order without numbering the stored lines.  Under the loader
- * lock no other loader takes ids; setval needs UPDATE on the sequence
- * (docs/loader.md, "Privileges"). */
-static const char reserve_ids_sql[] =
-	"select setval(pg_get_serial_sequence('stg.observation', 'obs_id'),"
-	"  nextval(pg_get_serial_sequence('stg.observation', 'obs_id')) + $1::bigint - 1)"
-	"  - $1::bigint";
-
-/*
- * Change detection.  Each key is compared with the state current at its
- * observed_at: for keys newer than stg.listing_state that is listing_state's
- * digest (found by its primary key); for older keys (rare: out-of-order
- * files) the latest stored observation at or before it, found by the
- * (marketplace, external_id, observed_at) unique index, whose digest
- * stg.state_digest() computes.  Verdicts: new, change (stored,
- * listing_state moves on), late (stored with is_late, listing_state
- * untouched), same (unchanged), conflict (a different observation of the
- * listing at the very same instant exists).  Only the lines that are not
- * unchanged - usually few - are written down, in mc_load_verdicts; the
- * statements after it read that table, never the comparison again (one
- * statement carrying every verdict through CTEs kept a million unchanged
- * rows in memory to read them twice, and took half as long again).
- * Returns the counts new, change, late, conflict.
- */
-static const char classify_sql[] =
-	"with kept as ("
-	"  insert into mc_load_verdicts"
-	"  select * from ("
-	"    select r.line_no, r.marketplace, r.region, r.external_id, r.observed_at, r.digest, case"
-	"      when s.observed_at is null then 'new'"
-	"      when r.observed_at > s.observed_at then"
-	"        case when r.digest = s.digest then 'same' else 'change' end"
-	/* Out of order: only these rows run the index lookup (CASE is lazy). */
-	"      else coalesce(("
-	"        select case"
-	"          when stg.state_digest(o.price, o.list_price, o.currency, o.availability,"
-	"                                o.title, o.url, o.product_key) = r.digest then 'same'"
-	"          when o.observed_at = r.observed_at then 'conflict'"
-	"          else 'late' end"
-	"        from stg.observation o"
-	"        where o.marketplace = r.marketplace and o.region = r.region"
-	"          and o.external_id = r.external_id"
-	"          and o.observed_at <= r.observed_at"
-	"        order by o.observed_at desc limit 1), 'late') end as verdict"
-	"    from mc_load_keys r"
-	"    left join stg.listing_state s"
-	"      on s.marketplace = r.marketplace and s.region = r.region"
-	"     and s.external_id = r.external_id"
-	"    where r.reason is null"
-	"    offset 0" /* keeps c a subquery: its verdict is computed once per row */
-	"  ) c where verdict <> 'same'"
-	"  returning verdict"
-	") "
-	"select count(*) filter (where verdict = 'new'), count(*) filter (where verdict = 'change'),"
-	"  count(*) filter (where verdict = 'late'), count(*) filter (where verdict = 'conflict')"
-	"from kept";
-
-/* The loader lock makes "new" really new: new listings get a plain INSERT
- * into listing_state, changes an UPDATE (cheaper than INSERT ... ON
- * CONFLICT at a million rows).  $1: the id base (reserve_ids_sql). */
-static const char state_new_sql[] =
-	"insert into stg.listing_state (marketplace, region, external_id, observed_at, obs_id, digest)"
-	" select marketplace, region, external_id, observed_at, $1::bigint + line_no, digest"
-	" from mc_load_verdicts where verdict = 'new'";
-
-static const char state_change_sql[] =
-	"update stg.listing_state s"
-	" set observed_at = d.observed_at, obs_id = $1::bigint + d.line_no, digest = d.digest"
-	" from mc_load_verdicts d"
-	" where d.verdict = 'change' and s.marketplace = d.marketplace and s.region = d.region"
-	"   and s.external_id = d.external_id";
-
-/* Listings the file contained without storing an observation (unchanged,
- * conflicting) go to stg.seen_listing_set ($1 file_id) with the time each
- * was seen, in parallel arrays of up to 65,536 per marketplace (one row
- * each would cost as much as the comparison).  The ETL takes such a
- * sighting's values from the listing's latest observation at or before
- * that time in a file loaded earlier: the state it was compared with
- * (docs/model.md).  When nothing was stored that is every valid key; else
- * the stored ones are left out. */
-static const char seen_all_sql[] =
-	"insert into stg.seen_listing_set (file_id, marketplace, region, external_ids, observed_ats)"
-	" select $1, marketplace, region, array_agg(external_id), array_agg(observed_at)"
-	" from mc_load_keys where reason is null"
-	" group by marketplace, region, line_no / 65536";
-
-static const char seen_rest_sql[] =
-	"insert into stg.seen_listing_set (file_id, marketplace, region, external_ids, observed_ats)"
-	" select $1, marketplace, region, array_agg(external_id), array_agg(observed_at)"
-	" from mc_load_keys r"
-	" where reason is null and not exists ("
-	"   select 1 from mc_load_verdicts v where v.line_no = r.line_no and v.verdict <> 'conflict')"
-	" group by marketplace, region, line_no / 65536";
-
-static const char verdicts_sql[] =
-	"copy (select line_no, case verdict when 'late' then 2 when 'conflict' then 3 else 1 end"
-	"      from mc_load_verdicts) to stdout";
-
-static const char copy_observations_sql[] =
-	"copy stg.observation (obs_id, file_id, line_no, marketplace, region, external_id, url, title,"
-	" price, list_price, currency, availability, observed_at, product_key, attrs, is_late)"
-	" from stdin";
-
-static const char copy_conflicts_sql[] =
-	"copy stg.rejected_line (file_id, path, line_no, reason, raw_line) from stdin";
-
-static const char rejects_sql[] =
-	"insert into stg.rejected_line (file_id, path, line_no, reason, raw_line) "
-	"select $1, $2, line_no, reason, raw_line from mc_load_keys where reason is not null";
+	snprintf(path, sizeof path, "loader/%s.sql", name);
+	s = mc_sql_text(path);
+	while (s && strncmp(s, "--", 2) == 0) {
+		s = strchr(s, '\n');
+		s = s ? s + 1 : "";
+	}
+	return s;
+}
 
 struct mc_loader {
 	PGconn *conn;
@@ -361,7 +250,7 @@ static void put_reject(struct mc_buf *b, long line_no, const char *reason, const
 		mc_copyb_null(b);
 }
 
-/* Second pass: a stored observation (copy_observations_sql's columns). */
+/* Second pass: a stored observation (sql/loader/copy_observations.sql's columns). */
 static void put_observation(struct mc_buf *b, long long obs_id, const char *file_id,
 			    long line_no, const struct mc_staging_obs *o, bool late)
 {
@@ -384,7 +273,7 @@ static void put_observation(struct mc_buf *b, long long obs_id, const char *file
 	mc_buf_add(b, late ? "t\n" : "f\n", 2);
 }
 
-/* Second pass: a conflicting line (copy_conflicts_sql's columns). */
+/* Second pass: a conflicting line (sql/loader/copy_conflicts.sql's columns). */
 static void put_conflict(struct mc_buf *b, const char *file_id, const char *path, long line_no,
 			 const char *line, size_t n)
 {
@@ -540,12 +429,18 @@ struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt)
 	mc_staging_parser_init(&l->parser);
 	mc_buf_init(&l->copy, 0);
 	mc_buf_init(&l->run_line, 0);
-	/* Temp buffers sized for big files; only settable before the session's
-	 * first use of a temp table, so a failure here is harmless. */
-	r = PQexec(conn, "set temp_buffers = '256MB'");
+	for (size_t i = 0; i < sizeof statements / sizeof statements[0]; i++) {
+		if (!loader_sql(statements[i])) {
+			mc_error("this binary lacks sql/loader/%s.sql", statements[i]);
+			mc_loader_free(l);
+			return NULL;
+		}
+	}
+	/* A failure is harmless (sql/loader/temp_buffers.sql). */
+	r = PQexec(conn, loader_sql("temp_buffers"));
 	PQclear(r);
-	if (mc_db_exec(conn, create_keys_sql, "creating the loader's temp tables") != 0 ||
-	    mc_db_exec(conn, create_verdicts_sql, "creating the loader's temp tables") != 0) {
+	if (mc_db_exec(conn, loader_sql("create_keys"), "creating the loader's temp tables") != 0 ||
+	    mc_db_exec(conn, loader_sql("create_verdicts"), "creating the loader's temp tables") != 0) {
 		mc_loader_free(l);
 		return NULL;
 	}
@@ -669,7 +564,7 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 /*
  * Second pass: read the file again and send the lines whose verdict is
  * `want` (V_STORE, which includes V_STORE_LATE, or V_CONFLICT); a stored
- * line N becomes observation `id_base` + N, as classify_sql numbered it.
+ * line N becomes observation `id_base` + N, as sql/loader/reserve_ids.sql numbered it.
  * The file must not have changed since the first pass.  0 or -1 (message
  * set).
  */
@@ -684,7 +579,8 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 	char sha[65];
 
 	mc_line_reader_rewind(rd);
-	if (copy_begin(l, want == V_CONFLICT ? copy_conflicts_sql : copy_observations_sql, res) != 0)
+	const char *copy = want == V_CONFLICT ? "copy_conflicts" : "copy_observations";
+	if (copy_begin(l, loader_sql(copy), res) != 0)
 		return -1;
 	while (rc == 0 && mc_line_reader_next(rd, &line, &n, &too_long) == 1) {
 		struct mc_staging_obs obs;
@@ -720,7 +616,7 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 /* Fetch the verdicts of the lines to send again into l->verdict.  0 or -1. */
 static int fetch_verdicts(struct mc_loader *l, struct mc_load_result *res)
 {
-	PGresult *r = PQexec(l->conn, verdicts_sql);
+	PGresult *r = PQexec(l->conn, loader_sql("verdicts"));
 	char *row;
 	int n;
 
@@ -755,8 +651,7 @@ static int run_loaded(struct mc_loader *l, struct file_state *fs, struct mc_load
 {
 	const char *params[2] = {fs->spider, fs->run_id};
 	PGresult *r = query(l->conn, res, "looking up the run",
-			    "select 1 from stg.loaded_file where spider = $1 and run_id = $2 limit 1",
-			    2, params);
+			    loader_sql("run_loaded"), 2, params);
 	int found;
 
 	if (!r)
@@ -772,9 +667,7 @@ static enum mc_load_outcome find_loaded(struct mc_loader *l, struct mc_load_resu
 {
 	const char *params[1] = {res->sha256};
 	PGresult *r = query(l->conn, res, "looking up the file hash",
-			    "select file_id, path, to_char(loaded_at at time zone 'UTC',"
-			    " 'YYYY-MM-DD HH24:MI:SS') from stg.loaded_file where content_sha256 = $1",
-			    1, params);
+			    loader_sql("find_loaded"), 1, params);
 
 	if (!r)
 		return MC_LOAD_FAILED;
@@ -803,10 +696,7 @@ static int insert_file(struct mc_loader *l, struct file_state *fs, struct mc_loa
 	snprintf(status, sizeof status, "%.*s", (int)fs->run.status.n, fs->run.status.p);
 	snprintf(scope, sizeof scope, "%.*s", (int)fs->run.scope.n, fs->run.scope.p);
 	snprintf(region, sizeof region, "%.*s", (int)fs->run.region.n, fs->run.region.p);
-	r = query(l->conn, res, "recording the file",
-		  "insert into stg.loaded_file (content_sha256, path, spider, run_id, run_status,"
-		  " run_started_at, run_finished_at, run_record, run_scope, run_region)"
-		  " values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) returning file_id", 10, params);
+	r = query(l->conn, res, "recording the file", loader_sql("insert_file"), 10, params);
 	free(record);
 	free(started);
 	free(finished);
@@ -827,36 +717,26 @@ static int prepare_keys(struct mc_loader *l, struct file_state *fs, struct mc_lo
 	PGresult *r;
 
 	if (res->rejected > 0) {
-		r = query(c, res, "recording rejected lines", rejects_sql, 2, p_fp);
+		r = query(c, res, "recording rejected lines", loader_sql("rejects"), 2, p_fp);
 		if (!r)
 			return -1;
 		PQclear(r);
 	}
 	l->keys = res->read - res->rejected;
 	if (l->maybe_dup) {
-		r = query(c, res, "collapsing duplicate listings", collapse_sql, 0, NULL);
+		r = query(c, res, "collapsing duplicate listings", loader_sql("collapse"), 0, NULL);
 		if (!r)
 			return -1;
 		l->keys -= strtol(PQcmdTuples(r), NULL, 10);
 		PQclear(r);
 	}
-	/* Statistics for the temp table, or the planner guesses a few thousand
-	 * rows and probes listing_state once per row instead of hashing it.
-	 * The row count and rough distinct counts are all it needs: a sample
-	 * of 3,000 rows (a tenth of the default) does, at a sixth of the cost. */
-	if (simple(c, res, "analysing the file's keys", "set local default_statistics_target = 10") != 0 ||
-	    simple(c, res, "analysing the file's keys", "analyze mc_load_keys") != 0)
-		return -1;
 	/* Room for the keys in memory: about the file's size / 512, within
-	 * 64 MiB .. 1 GiB, for this transaction only.  No JIT: the lazy
-	 * out-of-order lookup makes the plan look expensive, and compiling it
-	 * would cost more than running it. */
+	 * 64 MiB .. 1 GiB (sql/loader/analyze_settings.sql says the rest). */
 	long long mem_mb = fs->size / (512 * 1024);
-	char set_mem[64];
-	snprintf(set_mem, sizeof set_mem, "set local work_mem = '%lldMB'",
-		 mem_mb < 64 ? 64 : mem_mb > 1024 ? 1024 : mem_mb);
-	if (simple(c, res, "session memory", set_mem) != 0 ||
-	    simple(c, res, "session settings", "set local jit = off") != 0)
+	char work_mem[32];
+	snprintf(work_mem, sizeof work_mem, "%lldMB", mem_mb < 64 ? 64 : mem_mb > 1024 ? 1024 : mem_mb);
+	if (simple1(c, res, "session settings", loader_sql("analyze_settings"), work_mem) != 0 ||
+	    simple(c, res, "analysing the file's keys", loader_sql("analyze_keys")) != 0)
 		return -1;
 	return 0;
 }
@@ -868,14 +748,14 @@ static int apply_verdicts(struct mc_loader *l, const char *file_id, const char *
 {
 	PGconn *c = l->conn;
 
-	if (new_n > 0 && simple1(c, res, "recording new listings", state_new_sql, base) != 0)
+	if (new_n > 0 && simple1(c, res, "recording new listings", loader_sql("state_new"), base) != 0)
 		return -1;
 	if (change_n > 0 &&
-	    simple1(c, res, "recording changed listings", state_change_sql, base) != 0)
+	    simple1(c, res, "recording changed listings", loader_sql("state_change"), base) != 0)
 		return -1;
+	const char *seen = stored > 0 ? "seen_rest" : "seen_all";
 	if (l->keys > stored &&
-	    simple1(c, res, "recording unchanged listings", stored > 0 ? seen_rest_sql : seen_all_sql,
-		    file_id) != 0)
+	    simple1(c, res, "recording unchanged listings", loader_sql(seen), file_id) != 0)
 		return -1;
 	return 0;
 }
@@ -892,14 +772,14 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 	PGresult *r;
 
 	snprintf(lines, sizeof lines, "%ld", l->lines);
-	r = query(l->conn, res, "reserving observation ids", reserve_ids_sql, 1, p_lines);
+	r = query(l->conn, res, "reserving observation ids", loader_sql("reserve_ids"), 1, p_lines);
 	if (!r)
 		return -1;
 	id_base = cell_ll(r, 0, 0);
 	PQclear(r);
 	snprintf(base, sizeof base, "%lld", id_base);
 
-	r = query(l->conn, res, "change detection", classify_sql, 0, NULL);
+	r = query(l->conn, res, "change detection", loader_sql("classify"), 0, NULL);
 	if (!r)
 		return -1;
 	new_n = (long)cell_ll(r, 0, 0);
@@ -932,8 +812,7 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_read
 	enum mc_load_outcome out;
 
 	/* Serialise with other loaders, then look for the same content. */
-	if (simple(l->conn, res, "taking the loader lock",
-		   "select pg_advisory_xact_lock(" LOAD_LOCK_KEY ")") != 0)
+	if (simple(l->conn, res, "taking the loader lock", loader_sql("lock")) != 0)
 		return MC_LOAD_FAILED;
 	out = find_loaded(l, res);
 	if (out != MC_LOAD_LOADED)
@@ -956,13 +835,8 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_read
 	const char *p_counts[11] = {fs->file_id, nums[0], nums[1], nums[2], nums[3], nums[4],
 				    nums[5], nums[6], nums[7], c->valid ? nums[8] : NULL,
 				    c->valid ? nums[9] : NULL};
-	PGresult *r = query(l->conn, res, "recording the counts",
-			    "update stg.loaded_file set rows_read = $2, rows_accepted = $3,"
-			    " rows_unchanged = $4, rows_rejected = $5, rows_valid = $6,"
-			    " filled_list_price = $7, filled_availability = $8, filled_product_key = $9,"
-			    " first_observed_at = timestamptz 'epoch' + $10::bigint * interval '1 us',"
-			    " last_observed_at = timestamptz 'epoch' + $11::bigint * interval '1 us'"
-			    " where file_id = $1", 11, p_counts);
+	PGresult *r = query(l->conn, res, "recording the counts", loader_sql("record_counts"), 11,
+			    p_counts);
 	if (!r)
 		return MC_LOAD_FAILED;
 	PQclear(r);
@@ -1043,7 +917,7 @@ static enum mc_load_outcome load_in_transaction(struct mc_loader *l, struct mc_l
 	enum mc_load_outcome out;
 	double t0 = seconds();
 
-	if (copy_begin(l, "copy mc_load_keys from stdin (format binary)", res) != 0)
+	if (copy_begin(l, loader_sql("copy_keys"), res) != 0)
 		return MC_LOAD_FAILED;
 	mc_copyb_header(&l->copy);
 	fp_reset(l);

@@ -1,11 +1,10 @@
 -- mart.daily_price_move: per UTC day and marketplace, recomputed only for the
 -- days whose price changes the batch may have altered.
--- Reads price_touched (range starts whose change 050 altered), core.price_history,
--- core.listing.  Writes mart.daily_price_move.
--- A change is a price range whose previous range (same listing) had another
--- price in the same currency, dated at the new range's start; the same
--- definition as the view rpt.price_change.  Re-run safety: nothing touched,
--- nothing recomputed; recomputing a day twice gives the same row.
+-- Reads price_touched (range starts whose change 050 altered),
+-- core.price_change (what a price change is: sql/views/core_price_change.sql,
+-- also behind rpt.price_change), core.listing.  Writes mart.daily_price_move.
+-- Re-run safety: nothing touched, nothing recomputed; recomputing a day
+-- twice gives the same row.
 create temp table touched_day on commit drop as
 select distinct l.marketplace, (x.valid_from at time zone 'UTC')::date as day
 from price_touched x
@@ -21,22 +20,13 @@ insert into mart.daily_price_move (day, marketplace, changes, drops, increases,
                                    largest_increase_pct, largest_increase_listing_id,
                                    avg_change_pct)
 with change as (
-    select t.day, t.marketplace, l.listing_id, l.external_id, l.region, cur.valid_from,
-           cur.price - prev.price as delta,
-           round((cur.price - prev.price) * 100 / nullif(prev.price, 0), 2) as pct
+    select t.day, t.marketplace, l.listing_id, l.external_id, l.region,
+           c.changed_at as valid_from, c.delta, c.delta_pct as pct
     from touched_day t
-    join core.price_history cur
-      on cur.valid_from >= t.day::timestamp at time zone 'UTC'
-     and cur.valid_from < (t.day + 1)::timestamp at time zone 'UTC'
-    join core.listing l on l.listing_id = cur.listing_id and l.marketplace = t.marketplace
-    cross join lateral (
-        select p.price, p.currency
-        from core.price_history p
-        where p.listing_id = cur.listing_id and p.valid_from < cur.valid_from
-        order by p.valid_from desc
-        limit 1
-    ) prev
-    where prev.currency = cur.currency and prev.price <> cur.price
+    join core.price_change c
+      on c.changed_at >= t.day::timestamp at time zone 'UTC'
+     and c.changed_at < (t.day + 1)::timestamp at time zone 'UTC'
+    join core.listing l on l.listing_id = c.listing_id and l.marketplace = t.marketplace
 )
 select day, marketplace,
        count(*),

@@ -9,7 +9,7 @@
 --   loaders run concurrently).
 -- etl.ignored_observation: accepted observations the history cannot show,
 --   with the reason (late data that falls inside a delisted period).
--- Helper functions used by the ETL jobs (sql/etl/*.sql) live here too.
+-- The helper functions the ETL jobs use are in sql/functions/etl_*.sql.
 -- stg.seen_listing is created here only when the loader's migration did not
 -- create it: the ETL needs "which listings did this file contain" (changed
 -- or unchanged) to delist listings missing from a complete run.
@@ -65,38 +65,3 @@ create table etl.ignored_observation (
     run_id      bigint not null references etl.run,
     recorded_at timestamptz not null default now()
 );
-
--- An exact amount with at least the currency's minor units of scale and no
--- needless trailing zeros: 14.990000 EUR -> 14.99, 15 EUR -> 15.00,
--- 1500.000000 JPY -> 1500, 0.123400 USD -> 0.1234.  Same value, stable text.
-create function etl.money(amount numeric, minor_units smallint) returns numeric
-language sql immutable parallel safe
-as $$ select round(amount, greatest(scale(trim_scale(amount)), coalesce(minor_units, 0))) $$;
-
--- The repeating attributes kept in their own tables (platforms, genres):
--- the text values of attrs->key when it is an array (string elements) or a
--- single string; trimmed, lower-cased, empty ones dropped.
-create function etl.attr_values(attrs jsonb, key text) returns setof text
-language sql immutable parallel safe
-as $$
-    select distinct lower(btrim(v))
-    from (
-        select jsonb_array_elements_text(attrs -> key) as v
-        where jsonb_typeof(attrs -> key) = 'array'
-        union all
-        select attrs ->> key
-        where jsonb_typeof(attrs -> key) = 'string'
-    ) x
-    where btrim(v) <> '' and length(btrim(v)) <= 100
-$$;
-
--- attrs without the keys that etl.attr_values normalises into tables.
-create function etl.listing_attrs(attrs jsonb) returns jsonb
-language sql immutable parallel safe
-as $$
-    select attrs
-        - (case when jsonb_typeof(attrs -> 'platforms') in ('array', 'string')
-                then 'platforms' else '' end)
-        - (case when jsonb_typeof(attrs -> 'genres') in ('array', 'string')
-                then 'genres' else '' end)
-$$;

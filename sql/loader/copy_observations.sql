@@ -1,0 +1,5 @@
+-- The second pass: the lines to store, straight into stg.observation.
+copy stg.observation (obs_id, file_id, line_no, marketplace, region, external_id, url, title,
+                      price, list_price, currency, availability, observed_at, product_key, attrs,
+                      is_late)
+from stdin
