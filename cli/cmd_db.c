@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/db_session.h"
 #include "etl/db.h"
 #include "cli/exitcode.h"
 #include "base/log.h"
@@ -68,13 +69,13 @@ static int print_runs(PGconn *conn)
 	return MC_EXIT_OK;
 }
 
-static int print_status(PGconn *conn)
+static int print_status(PGconn *conn, struct mc_err *err)
 {
 	int version, pending;
 	char where[512];
 	PGresult *res = NULL;
 
-	if (mc_db_schema_status(conn, &version, &pending) != 0)
+	if (mc_db_schema_status(conn, &version, &pending, err) != 0)
 		return MC_EXIT_FAIL;
 	mc_db_describe(conn, where, sizeof where);
 	printf("database: %s\n", where);
@@ -116,6 +117,7 @@ int mc_cmd_db(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *conninfo = NULL, *action;
+	struct mc_err err = {""};
 	PGconn *conn;
 	int c, rc;
 
@@ -145,15 +147,17 @@ int mc_cmd_db(int argc, char **argv)
 		usage(stderr);
 		return MC_EXIT_USAGE;
 	}
-	conn = mc_db_connect(conninfo);
+	conn = mc_cli_db_open(conninfo, false);
 	if (!conn)
 		return MC_EXIT_FAIL;
 	if (strcmp(action, "migrate") == 0)
-		rc = mc_db_migrate(conn, false) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+		rc = mc_db_migrate(conn, false, &err) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
 	else if (strcmp(action, "schema") == 0)
-		rc = mc_db_print_schema(conn, stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+		rc = mc_db_print_schema(conn, stdout, &err) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
 	else
-		rc = print_status(conn);
+		rc = print_status(conn, &err);
+	if (rc == MC_EXIT_FAIL && err.msg[0])
+		mc_error("%s", err.msg);
 	PQfinish(conn);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "base/log.h"
 #include "cli/commands.h"
 #include "cli/db_session.h"
 #include "etl/etl.h"
@@ -80,7 +81,11 @@ int mc_etl_command(const struct mc_etl_args *a)
 	if (!conn)
 		return MC_EXIT_FAIL;
 	if (a->check) {
-		int failed = mc_etl_check(conn, stdout);
+		struct mc_err err = {""};
+		int failed = mc_etl_check(conn, stdout, &err);
+
+		if (failed < 0)
+			mc_error("%s", err.msg);
 		rc = failed == 0 ? MC_EXIT_OK : failed > 0 ? MC_EXIT_CHECK : MC_EXIT_FAIL;
 		goto out;
 	}

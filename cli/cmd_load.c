@@ -137,6 +137,7 @@ int mc_cmd_load(int argc, char **argv)
 int mc_load_command(const struct mc_load_args *a)
 {
 	struct mc_load_options opt = {NULL, a->keep};
+	struct mc_err err = {""};
 	struct path_list files = {0};
 	struct mc_loader *loader = NULL;
 	PGconn *conn = NULL;
@@ -182,8 +183,9 @@ int mc_load_command(const struct mc_load_args *a)
 		failed = true;
 		goto out;
 	}
-	loader = mc_loader_new(conn, &opt);
+	loader = mc_loader_new(conn, &opt, &err);
 	if (!loader) {
+		mc_error("%s", err.msg);
 		failed = true;
 		goto out;
 	}

@@ -13,7 +13,8 @@
 /*
  * Connect with `conninfo` (NULL: libpq's environment) and, when `migrate`,
  * apply pending migrations quietly.  Returns the connection (the caller
- * PQfinish()es) or NULL after printing why.
+ * PQfinish()es) or NULL after printing why: the one place a database
+ * command's connection failure is printed.
  */
 PGconn *mc_cli_db_open(const char *conninfo, bool migrate);
 

@@ -96,13 +96,13 @@ void mc_db_describe(PGconn *conn, char *out, size_t outsz)
 		 or_default(PQport(conn)), or_default(PQdb(conn)), or_default(PQuser(conn)));
 }
 
-PGconn *mc_db_connect(const char *conninfo)
+PGconn *mc_db_connect(const char *conninfo, struct mc_err *err)
 {
 	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
 	char where[512];
 
 	if (!conn) {
-		mc_error("cannot connect: out of memory in libpq");
+		mc_err_set(err, "cannot connect: out of memory in libpq");
 		return NULL;
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
@@ -117,16 +117,16 @@ PGconn *mc_db_connect(const char *conninfo)
 		mask_secret(where, pw);
 		mask_secret(msg, pw);
 		mask_password_syntax(msg);
-		mc_error("cannot connect to %s: %s", where, msg);
+		mc_err_set(err, "cannot connect to %s: %s", where, msg);
 		free(msg);
 		free(pw);
 		PQfinish(conn);
 		return NULL;
 	}
 	if (PQsetClientEncoding(conn, "UTF8") != 0 ||
-	    mc_db_exec(conn, "set client_min_messages = warning", "session setup") != 0) {
+	    mc_db_exec(conn, "set client_min_messages = warning", "session setup", NULL) != 0) {
 		mc_db_describe(conn, where, sizeof where);
-		mc_error("cannot set up the session on %s", where);
+		mc_err_set(err, "cannot set up the session on %s", where);
 		PQfinish(conn);
 		return NULL;
 	}
@@ -135,7 +135,8 @@ PGconn *mc_db_connect(const char *conninfo)
 
 /* ---- statements ----------------------------------------------------------- */
 
-static void log_result_error(PGconn *conn, PGresult *res, const char *what)
+/* Set `err` to "WHAT: the server's message" for a failed statement; -1. */
+static int result_error(PGconn *conn, PGresult *res, const char *what, struct mc_err *err)
 {
 	const char *msg = res ? PQresultErrorMessage(res) : "";
 	char *copy;
@@ -147,21 +148,20 @@ static void log_result_error(PGconn *conn, PGresult *res, const char *what)
 	n = strlen(copy);
 	while (n && (copy[n - 1] == '\n' || copy[n - 1] == ' '))
 		copy[--n] = '\0';
-	mc_error("%s: %s", what, copy);
+	mc_err_set(err, "%s: %s", what, copy);
 	free(copy);
+	return -1;
 }
 
-int mc_db_exec(PGconn *conn, const char *sql, const char *what)
+int mc_db_exec(PGconn *conn, const char *sql, const char *what, struct mc_err *err)
 {
 	PGresult *res = PQexec(conn, sql);
 	int rc = 0;
 
 	if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 		     PQresultStatus(res) != PGRES_TUPLES_OK &&
-		     PQresultStatus(res) != PGRES_EMPTY_QUERY)) {
-		log_result_error(conn, res, what);
-		rc = -1;
-	}
+		     PQresultStatus(res) != PGRES_EMPTY_QUERY))
+		rc = result_error(conn, res, what, err);
 	PQclear(res);
 	return rc;
 }
@@ -189,7 +189,7 @@ static int migration_version(const char *path, const char **name)
 
 /* Create etl.schema_version unless it exists (checked first, so a role
  * without CREATE on the database can still run load on a migrated one). */
-static int ensure_version_table(PGconn *conn)
+static int ensure_version_table(PGconn *conn, struct mc_err *err)
 {
 	PGresult *res = PQexec(conn, "select to_regclass('etl.schema_version') is not null");
 	int exists = PQresultStatus(res) == PGRES_TUPLES_OK && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -204,11 +204,11 @@ static int ensure_version_table(PGconn *conn)
 			  " name text not null,"
 			  " checksum text not null,"
 			  " applied_at timestamptz not null default now())",
-			  "creating etl.schema_version");
+			  "creating etl.schema_version", err);
 }
 
 /* The checksum recorded for `version`, or NULL (new string or NULL). */
-static char *applied_checksum(PGconn *conn, int version, int *err)
+static char *applied_checksum(PGconn *conn, int version, bool *failed, struct mc_err *err)
 {
 	char v[16];
 	const char *params[1] = {v};
@@ -219,8 +219,7 @@ static char *applied_checksum(PGconn *conn, int version, int *err)
 	res = PQexecParams(conn, "select checksum from etl.schema_version where version = $1", 1,
 			   NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_result_error(conn, res, "reading etl.schema_version");
-		*err = 1;
+		*failed = result_error(conn, res, "reading etl.schema_version", err) != 0;
 	} else if (PQntuples(res) == 1) {
 		sum = mc_strdup(PQgetvalue(res, 0, 0));
 	}
@@ -230,7 +229,7 @@ static char *applied_checksum(PGconn *conn, int version, int *err)
 
 /* A migration applied with an earlier text of the same effect: record the
  * current text's checksum (docs/database.md, "Superseded checksums"). */
-static int record_checksum(PGconn *conn, int version, const char *sum)
+static int record_checksum(PGconn *conn, int version, const char *sum, struct mc_err *err)
 {
 	char v[16];
 	const char *params[2] = {v, sum};
@@ -240,16 +239,14 @@ static int record_checksum(PGconn *conn, int version, const char *sum)
 	snprintf(v, sizeof v, "%d", version);
 	res = PQexecParams(conn, "update etl.schema_version set checksum = $2 where version = $1", 2,
 			   NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_result_error(conn, res, "updating etl.schema_version");
-		rc = -1;
-	}
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = result_error(conn, res, "updating etl.schema_version", err);
 	PQclear(res);
 	return rc;
 }
 
 static int apply_one(PGconn *conn, int version, const char *name, const char *path,
-		     const char *text, const char *sum)
+		     const char *text, const char *sum, struct mc_err *err)
 {
 	char v[16], what[256];
 	const char *params[3] = {v, name, sum};
@@ -257,55 +254,56 @@ static int apply_one(PGconn *conn, int version, const char *name, const char *pa
 
 	snprintf(v, sizeof v, "%d", version);
 	snprintf(what, sizeof what, "migration %s", path);
-	if (mc_db_exec(conn, "begin", what) != 0)
+	if (mc_db_exec(conn, "begin", what, err) != 0)
 		return -1;
-	if (mc_db_apply_required(conn, path, text) != 0 || mc_db_exec(conn, text, what) != 0)
+	if (mc_db_apply_required(conn, path, text, err) != 0 || mc_db_exec(conn, text, what, err) != 0)
 		goto fail;
 	res = PQexecParams(conn,
 			   "insert into etl.schema_version (version, name, checksum) values ($1, $2, $3)",
 			   3, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_result_error(conn, res, what);
+		result_error(conn, res, what, err);
 		PQclear(res);
 		goto fail;
 	}
 	PQclear(res);
-	if (mc_db_exec(conn, "commit", what) != 0)
+	if (mc_db_exec(conn, "commit", what, err) != 0)
 		goto fail;
 	return 0;
 fail:
-	mc_db_exec(conn, "rollback", "rollback");
+	mc_db_exec(conn, "rollback", "rollback", NULL);
 	return -1;
 }
 
-int mc_db_migrate(PGconn *conn, bool quiet)
+int mc_db_migrate(PGconn *conn, bool quiet, struct mc_err *err)
 {
 	int rc = -1, last = -1, applied = 0, changed;
 
-	if (mc_db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")", "migration lock") != 0)
+	if (mc_db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")", "migration lock", err) != 0)
 		return -1;
-	if (ensure_version_table(conn) != 0)
+	if (ensure_version_table(conn, err) != 0)
 		goto out;
 	for (const struct mc_sql_file *f = mc_sql_files; f->path; f++) {
 		const char *name;
-		int version = migration_version(f->path, &name), err = 0;
+		int version = migration_version(f->path, &name);
+		bool failed = false;
 		char sum[65];
 
 		if (version < 0)
 			continue;
 		if (version == last) {
-			mc_error("two migrations numbered %03d (%s)", version, f->path);
+			mc_err_set(err, "two migrations numbered %03d (%s)", version, f->path);
 			goto out;
 		}
 		last = version;
 		mc_db_checksum(f->text, sum);
-		char *old = applied_checksum(conn, version, &err);
-		if (err)
+		char *old = applied_checksum(conn, version, &failed, err);
+		if (failed)
 			goto out;
 		if (old) {
 			int brc = 0;
 			if (strcmp(old, sum) != 0 && mc_schema_superseded(version, old))
-				brc = record_checksum(conn, version, sum);
+				brc = record_checksum(conn, version, sum, err);
 			else if (strcmp(old, sum) != 0)
 				mc_warn("migration %s changed after it was applied (checksum differs); "
 					"it is not applied again", f->path);
@@ -314,13 +312,13 @@ int mc_db_migrate(PGconn *conn, bool quiet)
 				goto out;
 			continue;
 		}
-		if (apply_one(conn, version, name, f->path, f->text, sum) != 0)
+		if (apply_one(conn, version, name, f->path, f->text, sum, err) != 0)
 			goto out;
 		applied++;
 		if (!quiet)
 			printf("applied %s\n", f->path);
 	}
-	changed = mc_db_apply_definitions(conn, !quiet || applied > 0);
+	changed = mc_db_apply_definitions(conn, !quiet || applied > 0, err);
 	if (changed < 0)
 		goto out;
 	if (!quiet && changed)
@@ -329,20 +327,21 @@ int mc_db_migrate(PGconn *conn, bool quiet)
 		printf("schema is up to date\n");
 	rc = 0;
 out:
-	mc_db_exec(conn, "select pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "migration unlock");
+	mc_db_exec(conn, "select pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "migration unlock", NULL);
 	return rc;
 }
 
-int mc_db_schema_status(PGconn *conn, int *version, int *pending)
+int mc_db_schema_status(PGconn *conn, int *version, int *pending, struct mc_err *err)
 {
 	PGresult *res;
-	int exists, err = 0;
+	bool failed = false;
+	int exists;
 
 	*version = 0;
 	*pending = 0;
 	res = PQexec(conn, "select to_regclass('etl.schema_version') is not null");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_result_error(conn, res, "reading the schema version");
+		result_error(conn, res, "reading the schema version", err);
 		PQclear(res);
 		return -1;
 	}
@@ -351,7 +350,7 @@ int mc_db_schema_status(PGconn *conn, int *version, int *pending)
 	if (exists) {
 		res = PQexec(conn, "select coalesce(max(version), 0) from etl.schema_version");
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			log_result_error(conn, res, "reading the schema version");
+			result_error(conn, res, "reading the schema version", err);
 			PQclear(res);
 			return -1;
 		}
@@ -363,8 +362,8 @@ int mc_db_schema_status(PGconn *conn, int *version, int *pending)
 		int v = migration_version(f->path, &name);
 		if (v < 0)
 			continue;
-		char *sum = exists ? applied_checksum(conn, v, &err) : NULL;
-		if (err)
+		char *sum = exists ? applied_checksum(conn, v, &failed, err) : NULL;
+		if (failed)
 			return -1;
 		*pending += sum == NULL;
 		free(sum);

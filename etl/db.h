@@ -11,19 +11,22 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "base/error.h"
+
 /*
- * Connect; on failure print "cannot connect to host=... port=... dbname=...:
- * <libpq error>" to stderr and return NULL.  The caller PQfinish()es.
+ * Connect; on failure return NULL with `err` set to "cannot connect to
+ * host=... port=... dbname=...: <libpq error>".  The caller PQfinish()es.
  * Sets client_encoding UTF8 and a quiet client_min_messages.
  */
-PGconn *mc_db_connect(const char *conninfo);
+PGconn *mc_db_connect(const char *conninfo, struct mc_err *err);
 
 /* A description "host=H port=P dbname=D user=U" of a live connection,
  * without the password, in `out`. */
 void mc_db_describe(PGconn *conn, char *out, size_t outsz);
 
-/* Execute SQL that returns no rows; on error log it with `what` and return -1. */
-int mc_db_exec(PGconn *conn, const char *sql, const char *what);
+/* Execute SQL whose rows are not read; on error return -1 with `err` set
+ * to "WHAT: the server's message" (`err` may be NULL: a cleanup step). */
+int mc_db_exec(PGconn *conn, const char *sql, const char *what, struct mc_err *err);
 
 /*
  * Apply every embedded sql/schema/NNN_*.sql not yet recorded in
@@ -34,17 +37,18 @@ int mc_db_exec(PGconn *conn, const char *sql, const char *what);
  * applied or a definition file changed since it was last applied (so a
  * role without CREATE can load into an up-to-date database).  Prints one
  * line per applied migration, and one for the definitions when they
- * changed, unless `quiet`.  Returns 0, or -1 after logging the failing
- * file and error.
+ * changed, unless `quiet`.  Returns 0, or -1 with `err` naming the
+ * failing file and the error.
  */
-int mc_db_migrate(PGconn *conn, bool quiet);
+int mc_db_migrate(PGconn *conn, bool quiet, struct mc_err *err);
 
 /* Print the schema of stg, etl, core, mart and rpt (tables with their
  * constraints, indexes and comments, views, functions) as SQL to `out`, in
- * a fixed order (docs/database.md, "db schema").  0, or -1 after logging. */
-int mc_db_print_schema(PGconn *conn, FILE *out);
+ * a fixed order (docs/database.md, "db schema").  0, or -1 with `err` set. */
+int mc_db_print_schema(PGconn *conn, FILE *out, struct mc_err *err);
 
-/* Current schema version (highest applied), 0 if none; pending count. */
-int mc_db_schema_status(PGconn *conn, int *version, int *pending);
+/* Current schema version (highest applied), 0 if none; pending count.
+ * 0, or -1 with `err` set. */
+int mc_db_schema_status(PGconn *conn, int *version, int *pending, struct mc_err *err);
 
 #endif

@@ -16,7 +16,6 @@
 
 #include "etl/db_definitions.h"
 #include "etl/db.h"
-#include "base/log.h"
 #include "base/sha256.h"
 #include "etl/sqlfiles.h"
 
@@ -46,14 +45,14 @@ static bool is_definition(const char *path)
 }
 
 /* Whether every embedded definition is recorded with its checksum, and
- * nothing else is: 1 yes, 0 no, -1 error (logged). */
-static int recorded_match(PGconn *conn)
+ * nothing else is: 1 yes, 0 no, -1 error (`err` set). */
+static int recorded_match(PGconn *conn, struct mc_err *err)
 {
 	PGresult *res = PQexec(conn, "select path, checksum from etl.definition_file");
 	int n = 0, match = 1;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		mc_error("reading etl.definition_file: %s", PQresultErrorMessage(res));
+		mc_err_set(err, "reading etl.definition_file: %s", PQresultErrorMessage(res));
 		PQclear(res);
 		return -1;
 	}
@@ -76,7 +75,7 @@ static int recorded_match(PGconn *conn)
 	return match;
 }
 
-static int record(PGconn *conn, const char *path, const char *text)
+static int record(PGconn *conn, const char *path, const char *text, struct mc_err *err)
 {
 	char sum[65];
 	const char *params[2] = {path, sum};
@@ -86,17 +85,15 @@ static int record(PGconn *conn, const char *path, const char *text)
 	mc_db_checksum(text, sum);
 	res = PQexecParams(conn, "insert into etl.definition_file (path, checksum) values ($1, $2)",
 			   2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		mc_error("recording %s: %s", path, PQresultErrorMessage(res));
-		rc = -1;
-	}
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = mc_err_set(err, "recording %s: %s", path, PQresultErrorMessage(res));
 	PQclear(res);
 	return rc;
 }
 
-static int apply_all(PGconn *conn)
+static int apply_all(PGconn *conn, struct mc_err *err)
 {
-	if (mc_db_exec(conn, "delete from etl.definition_file", "clearing etl.definition_file") != 0)
+	if (mc_db_exec(conn, "delete from etl.definition_file", "clearing etl.definition_file", err) != 0)
 		return -1;
 	for (size_t i = 0; i < N_FOLDERS; i++) {
 		for (const struct mc_sql_file *f = mc_sql_files; f->path; f++) {
@@ -105,25 +102,25 @@ static int apply_all(PGconn *conn)
 			if (!in_folder(f->path, folders[i]))
 				continue;
 			snprintf(what, sizeof what, "definition %s", f->path);
-			if (mc_db_exec(conn, f->text, what) != 0 || record(conn, f->path, f->text) != 0)
+			if (mc_db_exec(conn, f->text, what, err) != 0 || record(conn, f->path, f->text, err) != 0)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-int mc_db_apply_definitions(PGconn *conn, bool always)
+int mc_db_apply_definitions(PGconn *conn, bool always, struct mc_err *err)
 {
-	int match = recorded_match(conn);
+	int match = recorded_match(conn, err);
 
 	if (match < 0)
 		return -1;
 	if (match && !always)
 		return 0;
-	if (mc_db_exec(conn, "begin", "applying definitions") != 0)
+	if (mc_db_exec(conn, "begin", "applying definitions", err) != 0)
 		return -1;
-	if (apply_all(conn) != 0 || mc_db_exec(conn, "commit", "applying definitions") != 0) {
-		mc_db_exec(conn, "rollback", "rollback");
+	if (apply_all(conn, err) != 0 || mc_db_exec(conn, "commit", "applying definitions", err) != 0) {
+		mc_db_exec(conn, "rollback", "rollback", NULL);
 		return -1;
 	}
 	return !match;
@@ -136,7 +133,8 @@ static const char *next_line(const char *s)
 	return nl ? nl + 1 : NULL;
 }
 
-int mc_db_apply_required(PGconn *conn, const char *migration_path, const char *text)
+int mc_db_apply_required(PGconn *conn, const char *migration_path, const char *text,
+			 struct mc_err *err)
 {
 	static const char tag[] = "-- requires: ";
 
@@ -150,19 +148,18 @@ int mc_db_apply_required(PGconn *conn, const char *migration_path, const char *t
 		line += strlen(tag);
 		n = strcspn(line, " \r\n");
 		if (n == 0 || n >= sizeof path) {
-			mc_error("migration %s: a \"-- requires:\" line without a file", migration_path);
-			return -1;
+			return mc_err_set(err, "migration %s: a \"-- requires:\" line without a file",
+					  migration_path);
 		}
 		memcpy(path, line, n);
 		path[n] = '\0';
 		body = mc_sql_text(path);
 		if (!body || !is_definition(path)) {
-			mc_error("migration %s requires %s, which is no embedded definition file",
-				 migration_path, path);
-			return -1;
+			return mc_err_set(err, "migration %s requires %s, which is no embedded definition file",
+					  migration_path, path);
 		}
 		snprintf(what, sizeof what, "migration %s: %s", migration_path, path);
-		if (mc_db_exec(conn, body, what) != 0)
+		if (mc_db_exec(conn, body, what, err) != 0)
 			return -1;
 	}
 	return 0;

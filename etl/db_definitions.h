@@ -9,6 +9,8 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+#include "base/error.h"
+
 /* The hex SHA-256 of a file's text, as etl.schema_version and
  * etl.definition_file record it. */
 void mc_db_checksum(const char *text, char hex[65]);
@@ -19,15 +21,16 @@ void mc_db_checksum(const char *text, char hex[65]);
  * one of them differs from what is recorded (so an up-to-date database is
  * only read).  The caller holds the migration lock.  Returns 1 when the
  * recorded files differed (applied), 0 when they did not (applied only if
- * `always`), -1 after logging the failing file.
+ * `always`), -1 with `err` naming the failing file.
  */
-int mc_db_apply_definitions(PGconn *conn, bool always);
+int mc_db_apply_definitions(PGconn *conn, bool always, struct mc_err *err);
 
 /*
  * Run the definition files a migration names on lines "-- requires: PATH"
  * (e.g. a function its backfill calls), inside the migration's
- * transaction, before it.  Returns 0, or -1 after logging.
+ * transaction, before it.  Returns 0, or -1 with `err` set.
  */
-int mc_db_apply_required(PGconn *conn, const char *migration_path, const char *text);
+int mc_db_apply_required(PGconn *conn, const char *migration_path, const char *text,
+			 struct mc_err *err);
 
 #endif

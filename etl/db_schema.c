@@ -8,21 +8,18 @@
 #include <stdio.h>
 
 #include "etl/db.h"
-#include "base/log.h"
 #include "etl/sqlfiles.h"
 
-int mc_db_print_schema(PGconn *conn, FILE *out)
+int mc_db_print_schema(PGconn *conn, FILE *out, struct mc_err *err)
 {
 	const char *sql = mc_sql_text("catalog/print_schema.sql");
 	PGresult *res;
 
-	if (!sql) {
-		mc_error("this binary lacks sql/catalog/print_schema.sql");
-		return -1;
-	}
+	if (!sql)
+		return mc_err_set(err, "this binary lacks sql/catalog/print_schema.sql");
 	res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		mc_error("reading the schema: %s", PQresultErrorMessage(res));
+		mc_err_set(err, "reading the schema: %s", PQresultErrorMessage(res));
 		PQclear(res);
 		return -1;
 	}

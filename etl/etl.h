@@ -16,6 +16,8 @@
 
 #include <libpq-fe.h>
 
+#include "base/error.h"
+
 /* pg_advisory_lock key of the ETL: "mcetl" in ASCII. */
 #define MC_ETL_LOCK_KEY "109099101116108"
 
@@ -46,8 +48,8 @@ enum mc_etl_status mc_etl_run(PGconn *conn, bool wait, FILE *out, struct mc_etl_
  * Run every data test (views etl.check_* in name order) in one read-only
  * snapshot and print "PASS name" or "FAIL name (N rows)" plus up to three
  * offending rows to `out`, then a summary line.  Returns the number of
- * failed tests, or -1 when the tests could not run (error logged).
+ * failed tests, or -1 when the tests could not run (`err` says why).
  */
-int mc_etl_check(PGconn *conn, FILE *out);
+int mc_etl_check(PGconn *conn, FILE *out, struct mc_err *err);
 
 #endif

@@ -314,23 +314,21 @@ static void print_sample(FILE *out, const PGresult *r, int max)
 	}
 }
 
-int mc_etl_check(PGconn *conn, FILE *out)
+int mc_etl_check(PGconn *conn, FILE *out, struct mc_err *e)
 {
 	PGresult *list = NULL;
 	int failed = -1, passed = 0;
 	char err[1024];
 
 	if (query_value(conn, "begin isolation level repeatable read read only", 0, NULL, NULL, 0,
-			err, sizeof err) != 0) {
-		mc_error("starting the data tests: %s", err);
-		return -1;
-	}
+			err, sizeof err) != 0)
+		return mc_err_set(e, "starting the data tests: %s", err);
 	list = PQexec(conn, "select table_name from information_schema.views"
 			    " where table_schema = 'etl' and table_name like 'check\\_%'"
 			    " order by table_name");
 	if (PQresultStatus(list) != PGRES_TUPLES_OK) {
 		one_line_error(conn, list, err, sizeof err);
-		mc_error("listing the data tests: %s", err);
+		mc_err_set(e, "listing the data tests: %s", err);
 		goto out;
 	}
 	failed = 0;
@@ -342,8 +340,7 @@ int mc_etl_check(PGconn *conn, FILE *out)
 
 		free(sql);
 		if (qrc != 0) {
-			mc_error("data test %s: %s", name, err);
-			failed = -1;
+			failed = mc_err_set(e, "data test %s: %s", name, err);
 			goto out;
 		}
 		if (strcmp(count, "0") == 0) {

@@ -419,7 +419,8 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt)
+struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt,
+				struct mc_err *err)
 {
 	struct mc_loader *l = mc_calloc(1, sizeof *l);
 	PGresult *r;
@@ -431,7 +432,7 @@ struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt)
 	mc_buf_init(&l->run_line, 0);
 	for (size_t i = 0; i < sizeof statements / sizeof statements[0]; i++) {
 		if (!loader_sql(statements[i])) {
-			mc_error("this binary lacks sql/loader/%s.sql", statements[i]);
+			mc_err_set(err, "this binary lacks sql/loader/%s.sql", statements[i]);
 			mc_loader_free(l);
 			return NULL;
 		}
@@ -439,8 +440,8 @@ struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt)
 	/* A failure is harmless (sql/loader/temp_buffers.sql). */
 	r = PQexec(conn, loader_sql("temp_buffers"));
 	PQclear(r);
-	if (mc_db_exec(conn, loader_sql("create_keys"), "creating the loader's temp tables") != 0 ||
-	    mc_db_exec(conn, loader_sql("create_verdicts"), "creating the loader's temp tables") != 0) {
+	if (mc_db_exec(conn, loader_sql("create_keys"), "creating the loader's temp tables", err) != 0 ||
+	    mc_db_exec(conn, loader_sql("create_verdicts"), "creating the loader's temp tables", err) != 0) {
 		mc_loader_free(l);
 		return NULL;
 	}

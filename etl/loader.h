@@ -15,6 +15,8 @@
 
 #include <libpq-fe.h>
 
+#include "base/error.h"
+
 struct mc_loader;
 
 struct mc_load_options {
@@ -43,9 +45,10 @@ struct mc_load_result {
 
 /*
  * Prepare `conn` (borrowed, must outlive the loader) for loading: creates
- * the session's temp tables.  Returns NULL after logging the error.
+ * the session's temp tables.  Returns NULL with `err` set.
  */
-struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt);
+struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt,
+				struct mc_err *err);
 void mc_loader_free(struct mc_loader *l);
 
 /* Load one file; fills `res` and returns the outcome.  After

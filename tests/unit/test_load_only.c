@@ -20,8 +20,8 @@
 
 static int exec_admin(const char *sql)
 {
-	PGconn *conn = mc_db_connect(NULL);
-	int rc = conn ? mc_db_exec(conn, sql, sql) : -1;
+	PGconn *conn = mc_db_connect(NULL, NULL);
+	int rc = conn ? mc_db_exec(conn, sql, sql, NULL) : -1;
 
 	PQfinish(conn);
 	return rc;
@@ -53,6 +53,7 @@ int main(void)
 	char dir[] = "/tmp/mc-load-only.XXXXXX";
 	struct mc_load_options opt = {.archive_dir = NULL, .keep = true};
 	struct mc_load_result res;
+	struct mc_err err = {""};
 	struct mc_loader *l;
 	PGconn *conn;
 	char *path;
@@ -62,10 +63,12 @@ int main(void)
 		CHECK(0, "a private database and directory");
 		return tl_exit_status();
 	}
-	conn = mc_db_connect("dbname=" DB);
-	CHECK(conn && mc_db_migrate(conn, true) == 0, "migrated");
+	conn = mc_db_connect("dbname=" DB, &err);
+	CHECK(conn && mc_db_migrate(conn, true, &err) == 0, "migrated");
+	if (err.msg[0])
+		printf("# %s\n", err.msg);
 	path = write_staging(dir);
-	l = mc_loader_new(conn, &opt);
+	l = mc_loader_new(conn, &opt, &err);
 	CHECK_INT(mc_loader_load_file(l, path, &res), MC_LOAD_LOADED, "the file is loaded");
 	CHECK_INT(res.accepted, 2, "both observations accepted");
 	CHECK_INT(mc_loader_load_file(l, path, &res), MC_LOAD_DUPLICATE, "loading it again is a duplicate");
