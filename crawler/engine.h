@@ -140,8 +140,11 @@ struct mc_crawl_result {
 	struct mc_stats stats;
 };
 
-/* The status as the run record names it ("complete", "partial", ...). */
+/* The status as the run record names it ("complete", "partial", ...;
+ * "failed" for the run that writes no record). */
 const char *mc_run_status_name(enum mc_run_status status);
+/* The scope as the run record names it ("full" or "partial"). */
+const char *mc_run_scope_name(enum mc_scope scope);
 
 /* Polite defaults, then the spider's own settings on top. */
 void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spider);
