@@ -4,7 +4,8 @@
  * staging file, seed the frontier with the start and sitemap URLs, run the
  * loop (engine.c) under SIGINT/SIGTERM handlers, decide the status
  * (run_status.c) and the spider's health, and finish or discard the file.
- * Also the run's polite defaults (mc_crawl_opts_defaults).
+ * Also the run's polite defaults (mc_crawl_opts_defaults) and the settings
+ * of a replay (mc_crawl_opts_replay).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -412,4 +413,15 @@ void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spi
 	o->policy.max_drop_ratio = 0.2;
 	o->policy.per_proxy = 4;
 	o->policy.proxy_delay_ms = 0;
+}
+
+void mc_crawl_opts_replay(struct mc_crawl_opts *o, const struct mc_spider *spider,
+			  const struct mc_replay *replay)
+{
+	mc_crawl_opts_defaults(o, spider);
+	o->hooks.replay = replay;
+	o->hooks.observed_at = "2000-01-01T00:00:00.000Z";
+	o->policy.concurrency = o->policy.per_host = 1;
+	o->policy.delay_ms = o->policy.jitter_pct = 0;
+	o->policy.workers = o->policy.max_retries = 0;
 }
