@@ -264,19 +264,11 @@ int mc_cmd_check_spider(int argc, char **argv)
 
 	struct mc_crawl_opts o;
 	struct mc_crawl_result res;
-	mc_crawl_opts_defaults(&o, spider);
+	mc_crawl_opts_replay(&o, spider, replay);
 	if (rg)
 		o.region = rg;
 	o.start_urls = (const char *const *)start_urls;
-	o.hooks.replay = replay;
 	o.out.items_out = out;
-	o.hooks.observed_at = "2000-01-01T00:00:00.000Z";
-	o.policy.concurrency = 1;
-	o.policy.per_host = 1;
-	o.policy.delay_ms = 0;
-	o.policy.jitter_pct = 0;
-	o.policy.workers = 0;
-	o.policy.max_retries = 0;
 	mc_crawl_run(&o, &res);
 	mc_crawl_result_release(&res);
 	rewind(out);

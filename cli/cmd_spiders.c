@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exitcode.h"
+#include "crawler/engine.h"
 #include "marketcrawl/registry.h"
 
 /* "us,gb,de" (the default first), or "-" for a spider without regions. */
@@ -47,7 +48,7 @@ int mc_cmd_spiders(int argc, char **argv)
 	}
 	for (const struct mc_spider *const *s = mc_spiders; *s; s++) {
 		printf("%-16s %-16s %-7s ", (*s)->name, (*s)->marketplace ? (*s)->marketplace : "-",
-		       (*s)->scope == MC_SCOPE_FULL ? "full" : "partial");
+		       mc_run_scope_name((*s)->scope));
 		print_regions((*s)->regions);
 		for (const char *const *u = start_urls(*s); u && *u; u++)
 			printf(" %s", *u);

@@ -11,6 +11,7 @@
 
 #include "crawler/engine_internal.h"
 #include "base/alloc.h"
+#include "base/log.h"
 #include "marketcrawl/registry.h"
 #include "crawler/response_internal.h"
 #include "crawler/url.h"
@@ -32,6 +33,18 @@ static void print_follow(struct engine *e, const char *url, mc_parse_fn cb,
 	fputc('\n', e->o->out.follows_out);
 }
 
+/* The items of a response into the staging file.  A failure is said once
+ * and stops the run (engine.c), which then fails (run_status.c). */
+static void write_items(struct engine *e, const struct mc_response *res)
+{
+	struct mc_err err;
+
+	if (mc_staging_write(e->writer, res->items.data, res->items.len, &err) != 0) {
+		mc_error("%s", err.msg);
+		e->write_failed = true;
+	}
+}
+
 /* Apply what a parse callback produced, then free the response. */
 static void finish_response(struct engine *e, struct mc_response *res)
 {
@@ -46,8 +59,8 @@ static void finish_response(struct engine *e, struct mc_response *res)
 	if (res->items.len) {
 		if (e->o->out.items_out)
 			fwrite(res->items.data, 1, res->items.len, e->o->out.items_out);
-		else if (!e->write_failed && mc_staging_write(e->writer, res->items.data, res->items.len) != 0)
-			e->write_failed = true;
+		else if (!e->write_failed)
+			write_items(e, res);
 	}
 	struct mc_rcstr *referer = res->follows ? mc_rcstr_new(res->url) : NULL;
 	for (struct mc_followed *f = res->follows; f; f = f->next) {

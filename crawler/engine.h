@@ -140,11 +140,22 @@ struct mc_crawl_result {
 	struct mc_stats stats;
 };
 
-/* The status as the run record names it ("complete", "partial", ...). */
+/* The status as the run record names it ("complete", "partial", ...;
+ * "failed" for the run that writes no record). */
 const char *mc_run_status_name(enum mc_run_status status);
+/* The scope as the run record names it ("full" or "partial"). */
+const char *mc_run_scope_name(enum mc_scope scope);
 
 /* Polite defaults, then the spider's own settings on top. */
 void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spider);
+/*
+ * A run over saved pages (check-spider, tests): the defaults, then
+ * `replay` (borrowed) answering every request, one request at a time, no
+ * delays, no retries, callbacks on the loop and a fixed observed_at, so
+ * the same pages give the same items in the same order.
+ */
+void mc_crawl_opts_replay(struct mc_crawl_opts *o, const struct mc_spider *spider,
+			  const struct mc_replay *replay);
 
 /*
  * Parse a comma-separated list of HTTP codes into policy->retry_codes.

@@ -11,16 +11,11 @@
 #include "crawler/health.h"
 #include "base/alloc.h"
 #include "base/dirs.h"
-#include "base/log.h"
+#include "crawler/engine.h"
 
 static char *state_path(const char *dir, const char *spider)
 {
 	return mc_asprintf("%s/%s.last", dir, spider);
-}
-
-static const char *scope_name(enum mc_scope scope)
-{
-	return scope == MC_SCOPE_FULL ? "full" : "partial";
 }
 
 int mc_health_judge(const char *state_dir, const char *spider, enum mc_scope scope, long items,
@@ -36,7 +31,7 @@ int mc_health_judge(const char *state_dir, const char *spider, enum mc_scope sco
 	reason[0] = '\0';
 	if (f)
 		fields = fscanf(f, "%63s %ld %ld %15s", run, &prev_items, &prev_dropped, prev_scope);
-	if (fields >= 3 && strcmp(prev_scope, scope_name(scope)) == 0 && prev_items > 0 &&
+	if (fields >= 3 && strcmp(prev_scope, mc_run_scope_name(scope)) == 0 && prev_items > 0 &&
 	    (double)items < min_item_ratio * (double)prev_items) {
 		snprintf(reason, reasonsz, "%ld items, below %.0f%% of the previous complete run %s (%ld)",
 			 items, min_item_ratio * 100, run, prev_items);
@@ -54,7 +49,8 @@ int mc_health_judge(const char *state_dir, const char *spider, enum mc_scope sco
 }
 
 int mc_health_prepare(const char *state_dir, const char *spider, enum mc_scope scope,
-		      const char *run_id, long items, long dropped, struct mc_health_note *note)
+		      const char *run_id, long items, long dropped, struct mc_health_note *note,
+		      struct mc_err *err)
 {
 	FILE *f;
 
@@ -62,8 +58,8 @@ int mc_health_prepare(const char *state_dir, const char *spider, enum mc_scope s
 	note->tmp = mc_asprintf("%s.tmp", note->path);
 	mc_make_dirs(state_dir);
 	f = fopen(note->tmp, "w");
-	if (!f || fprintf(f, "%s %ld %ld %s\n", run_id, items, dropped, scope_name(scope)) < 0 || fclose(f) != 0) {
-		mc_warn("cannot write %s: %s", note->tmp, strerror(errno));
+	if (!f || fprintf(f, "%s %ld %ld %s\n", run_id, items, dropped, mc_run_scope_name(scope)) < 0 || fclose(f) != 0) {
+		mc_err_set(err, "cannot write %s: %s", note->tmp, strerror(errno));
 		if (f)
 			fclose(f);
 		mc_health_discard(note);
@@ -72,13 +68,16 @@ int mc_health_prepare(const char *state_dir, const char *spider, enum mc_scope s
 	return 0;
 }
 
-void mc_health_commit(struct mc_health_note *note)
+int mc_health_commit(struct mc_health_note *note, struct mc_err *err)
 {
+	int rc = 0;
+
 	if (note->tmp && rename(note->tmp, note->path) != 0)
-		mc_warn("cannot write %s: %s", note->path, strerror(errno));
+		rc = mc_err_set(err, "cannot write %s: %s", note->path, strerror(errno));
 	free(note->tmp);
 	free(note->path);
 	note->tmp = note->path = NULL;
+	return rc;
 }
 
 void mc_health_discard(struct mc_health_note *note)

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
 #include "marketcrawl/spider.h"
 
 /*
@@ -26,9 +27,11 @@ int mc_health_judge(const char *state_dir, const char *spider, enum mc_scope sco
  * Recording a complete, healthy run as the new reference happens in two
  * steps around the staging file's rename, so that nothing after the rename
  * can fail: mc_health_prepare writes the new state to a temporary file
- * (returns 0, or -1 after logging, with nothing to commit), and
- * mc_health_commit renames it into place (or mc_health_discard drops it).
- * Both free the note's strings.
+ * (returns 0, or -1 with `err` saying why and nothing to commit), and
+ * mc_health_commit renames it into place (0, or -1 with `err` saying why:
+ * the old reference stays) or mc_health_discard drops it.  Commit and
+ * discard free the note's strings (a failed prepare has freed them);
+ * committing an empty note does nothing.
  */
 struct mc_health_note {
 	char *tmp;
@@ -36,8 +39,9 @@ struct mc_health_note {
 };
 
 int mc_health_prepare(const char *state_dir, const char *spider, enum mc_scope scope,
-		      const char *run_id, long items, long dropped, struct mc_health_note *note);
-void mc_health_commit(struct mc_health_note *note);
+		      const char *run_id, long items, long dropped, struct mc_health_note *note,
+		      struct mc_err *err);
+int mc_health_commit(struct mc_health_note *note, struct mc_err *err);
 void mc_health_discard(struct mc_health_note *note);
 
 #endif

@@ -11,7 +11,6 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
-#include "base/log.h"
 #include "base/sha256.h"
 #include "crawler/url.h"
 #include "crawler/replay.h"
@@ -53,7 +52,8 @@ static void digest(const void *p, size_t n, char hex[65])
 	mc_sha256_final_hex(&h, hex);
 }
 
-/* The whole file at `path` into a new buffer; -1 when unreadable (logged). */
+/* The whole file at `path` into a new buffer; -1 with errno when it
+ * cannot be opened. */
 static int read_file(const char *path, char **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -61,10 +61,8 @@ static int read_file(const char *path, char **out, size_t *len)
 	char chunk[65536];
 	size_t n;
 
-	if (!f) {
-		mc_error("cannot open saved page %s: %s", path, strerror(errno));
+	if (!f)
 		return -1;
-	}
 	mc_buf_init(&b, 0);
 	for (n = fread(chunk, 1, sizeof chunk, f); n > 0; n = fread(chunk, 1, sizeof chunk, f))
 		mc_buf_add(&b, chunk, n);
@@ -100,11 +98,11 @@ static int body_digest(const char *col, const char *pages_dir, char hex[65], cha
 	char *path = mc_asprintf("%s/%s", pages_dir, col), *bytes;
 	size_t len;
 	int rc = read_file(path, &bytes, &len);
+	if (rc != 0)
+		snprintf(why, whysz, "cannot read the body file %s: %s", col, strerror(errno));
 	free(path);
-	if (rc != 0) {
-		snprintf(why, whysz, "cannot read the body file %s", col);
+	if (rc != 0)
 		return -1;
-	}
 	digest(bytes, len, hex);
 	free(bytes);
 	return 0;
@@ -191,7 +189,7 @@ fail:
 
 int mc_replay_fetch(const struct mc_replay *r, const char *method, const char *url,
 		    const void *req_body, size_t req_len, char **body, size_t *len,
-		    const char **content_type)
+		    const char **content_type, struct mc_err *err)
 {
 	char hex[65];
 
@@ -202,9 +200,10 @@ int mc_replay_fetch(const struct mc_replay *r, const char *method, const char *u
 		    strcmp(pg->body_sha, hex) != 0)
 			continue;
 		if (read_file(pg->path, body, len) != 0)
-			return -1;
+			return mc_err_set(err, "cannot open saved page %s: %s", pg->path,
+					  strerror(errno));
 		*content_type = pg->content_type;
 		return 0;
 	}
-	return -1;
+	return mc_err_set(err, "not in the saved pages");
 }

@@ -30,11 +30,12 @@ void mc_replay_free(struct mc_replay *r);
  * Look up the request `method` ("GET", "POST", "HEAD") `url` (normalised)
  * with `req_len` bytes of body at `req_body` (NULL/0: none).  On a hit
  * returns 0, a new buffer with the file's bytes in `*body` (caller frees),
- * its length and its content type (owned by the map).  Returns -1 when no
- * row matches or the file cannot be read (logged).
+ * its length and its content type (owned by the map).  Returns -1 with
+ * `err` saying "not in the saved pages" when no row matches, or why the
+ * row's file cannot be read.
  */
 int mc_replay_fetch(const struct mc_replay *r, const char *method, const char *url,
 		    const void *req_body, size_t req_len, char **body, size_t *len,
-		    const char **content_type);
+		    const char **content_type, struct mc_err *err);
 
 #endif

@@ -4,7 +4,8 @@
  * staging file, seed the frontier with the start and sitemap URLs, run the
  * loop (engine.c) under SIGINT/SIGTERM handlers, decide the status
  * (run_status.c) and the spider's health, and finish or discard the file.
- * Also the run's polite defaults (mc_crawl_opts_defaults).
+ * Also the run's polite defaults (mc_crawl_opts_defaults) and the settings
+ * of a replay (mc_crawl_opts_replay).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +261,7 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 	struct engine e;
 	struct sigaction sa, old_int, old_term;
 	char started_at[40], why[600], state_name[128];
+	struct mc_err err;
 	json_t *rec;
 	struct mc_health_note health = {NULL, NULL};
 
@@ -302,8 +304,10 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 	if (o->policy.workers > 0)
 		e.pool = mc_parse_pool_new(o->policy.workers, e.multi);
 	if (!o->out.items_out) {
-		e.writer = mc_staging_open(o->out.staging_dir, o->spider->name, r->run_id, started_at);
+		e.writer = mc_staging_open(o->out.staging_dir, o->spider->name, r->run_id, started_at,
+					   &err);
 		if (!e.writer) {
+			mc_error("%s", err.msg);
 			mc_engine_add_reason(r, "the staging file could not be created");
 			goto out;
 		}
@@ -343,16 +347,18 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 	/* Everything that allocates happens before the rename, so a run
 	 * either fails with only its .part or succeeds completely.  Only a
 	 * complete, healthy run becomes the next run's reference. */
-	if (r->status == MC_RUN_COMPLETE && o->out.state_dir)
-		mc_health_prepare(o->out.state_dir, health_name(o, state_name, sizeof state_name),
-				  o->spider->scope, r->run_id,
-				  r->stats.items, mc_named_total(&r->stats.dropped), &health);
+	if (r->status == MC_RUN_COMPLETE && o->out.state_dir &&
+	    mc_health_prepare(o->out.state_dir, health_name(o, state_name, sizeof state_name),
+			      o->spider->scope, r->run_id, r->stats.items,
+			      mc_named_total(&r->stats.dropped), &health, &err) != 0)
+		mc_warn("%s", err.msg);
 	if (e.writer) {
 		rec = mc_engine_run_record(o, r, started_at);
-		int frc = mc_staging_finish(e.writer, rec, &r->staging_path);
+		int frc = mc_staging_finish(e.writer, rec, &r->staging_path, &err);
 		e.writer = NULL;
 		json_decref(rec);
 		if (frc != 0) {
+			mc_error("%s", err.msg);
 			r->status = MC_RUN_FAILED;
 			r->reason[0] = '\0';
 			mc_engine_add_reason(r, "the staging file could not be written");
@@ -360,7 +366,8 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 			goto out;
 		}
 	}
-	mc_health_commit(&health);
+	if (mc_health_commit(&health, &err) != 0)
+		mc_warn("%s", err.msg);
 out:
 	mc_staging_abandon(e.writer);
 	engine_release(&e);
@@ -406,4 +413,15 @@ void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spi
 	o->policy.max_drop_ratio = 0.2;
 	o->policy.per_proxy = 4;
 	o->policy.proxy_delay_ms = 0;
+}
+
+void mc_crawl_opts_replay(struct mc_crawl_opts *o, const struct mc_spider *spider,
+			  const struct mc_replay *replay)
+{
+	mc_crawl_opts_defaults(o, spider);
+	o->hooks.replay = replay;
+	o->hooks.observed_at = "2000-01-01T00:00:00.000Z";
+	o->policy.concurrency = o->policy.per_host = 1;
+	o->policy.delay_ms = o->policy.jitter_pct = 0;
+	o->policy.workers = o->policy.max_retries = 0;
 }

@@ -2,20 +2,34 @@
  * How a run ended (engine.h, docs/crawling.md "Run status"): the status of
  * a finished run (aborted > failed > partial > complete; the health check
  * in run.c may make a complete run suspect), the one-line reasons a run is
- * partial or failed, and the run record that ends its staging file.
+ * partial or failed, and the run record that ends its staging file.  The
+ * record's member, status and scope names are staging/format.h's.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "crawler/engine_internal.h"
+#include "staging/format.h"
 
 const char *mc_run_status_name(enum mc_run_status status)
 {
-	static const char *const names[] = {"complete", "partial", "aborted", "suspect", "failed"};
+	static const enum mc_staging_status in_record[] = {
+		[MC_RUN_COMPLETE] = MC_STAGING_RUN_COMPLETE, [MC_RUN_PARTIAL] = MC_STAGING_RUN_PARTIAL,
+		[MC_RUN_ABORTED] = MC_STAGING_RUN_ABORTED, [MC_RUN_SUSPECT] = MC_STAGING_RUN_SUSPECT,
+	};
 
-	return names[status];
+	/* A failed run writes no run record: its name is ours alone. */
+	return status == MC_RUN_FAILED ? "failed" : mc_staging_status_names[in_record[status]];
 }
+
+const char *mc_run_scope_name(enum mc_scope scope)
+{
+	return mc_staging_scope_names[scope == MC_SCOPE_FULL ? MC_STAGING_SCOPE_FULL :
+							       MC_STAGING_SCOPE_PARTIAL];
+}
+
+#define NAME(key) (mc_staging_fields[key].name)
 
 json_t *mc_engine_run_record(const struct mc_crawl_opts *o, const struct mc_crawl_result *r,
 			     const char *started_at)
@@ -25,22 +39,22 @@ json_t *mc_engine_run_record(const struct mc_crawl_opts *o, const struct mc_craw
 
 	mc_engine_utc_now(finished, sizeof finished, false);
 	/* The region, when the run has one, right after the spider. */
-	rec = json_pack("{s:s}", "spider", o->spider->name);
+	rec = json_pack("{s:s}", NAME(MC_KEY_SPIDER), o->spider->name);
 	if (o->region)
-		json_object_set_new(rec, "region", json_string(o->region->code));
-	rest = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "run_id", r->run_id,
-			 "started_at", started_at, "finished_at", finished, "status",
-			 mc_run_status_name(r->status), "scope",
-			 o->spider->scope == MC_SCOPE_FULL ? "full" : "partial", "pages",
-			 (json_int_t)r->stats.responses, "items", (json_int_t)r->stats.items, "errors",
-			 (json_int_t)mc_named_total(&r->stats.errors));
+		json_object_set_new(rec, NAME(MC_KEY_REGION), json_string(o->region->code));
+	rest = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", NAME(MC_KEY_RUN_ID), r->run_id,
+			 NAME(MC_KEY_STARTED_AT), started_at, NAME(MC_KEY_FINISHED_AT), finished,
+			 NAME(MC_KEY_STATUS), mc_run_status_name(r->status), NAME(MC_KEY_SCOPE),
+			 mc_run_scope_name(o->spider->scope), NAME(MC_KEY_PAGES),
+			 (json_int_t)r->stats.responses, NAME(MC_KEY_ITEMS), (json_int_t)r->stats.items,
+			 NAME(MC_KEY_ERRORS), (json_int_t)mc_named_total(&r->stats.errors));
 	json_object_update(rec, rest);
 	json_decref(rest);
 	if (r->status == MC_RUN_PARTIAL)
 		json_object_set_new(rec, "partial_reason", json_string(r->reason));
 	else if (r->status == MC_RUN_SUSPECT)
 		json_object_set_new(rec, "suspect_reason", json_string(r->reason));
-	json_object_set_new(rec, "stats", mc_stats_json(&r->stats));
+	json_object_set_new(rec, NAME(MC_KEY_STATS), mc_stats_json(&r->stats));
 	return rec;
 }
 

@@ -25,14 +25,14 @@ struct mc_staging_writer {
 };
 
 struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider, const char *run_id,
-					  const char *started_at)
+					  const char *started_at, struct mc_err *err)
 {
 	struct mc_staging_writer *w;
 	json_t *hdr;
 	char *line;
 
 	if (mc_make_dirs(dir) != 0) {
-		mc_error("cannot create directory %s: %s", dir, strerror(errno));
+		mc_err_set(err, "cannot create directory %s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	w = mc_calloc(1, sizeof *w);
@@ -40,12 +40,12 @@ struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider, c
 	w->part = mc_asprintf("%s/%s.part", dir, run_id);
 	w->final = mc_asprintf("%s/%s.jsonl", dir, run_id);
 	if (access(w->final, F_OK) == 0) {
-		mc_error("staging file %s already exists", w->final);
+		mc_err_set(err, "staging file %s already exists", w->final);
 		goto fail;
 	}
 	w->f = fopen(w->part, "wx");
 	if (!w->f) {
-		mc_error("cannot create staging file %s: %s", w->part, strerror(errno));
+		mc_err_set(err, "cannot create staging file %s: %s", w->part, strerror(errno));
 		goto fail;
 	}
 	setvbuf(w->f, NULL, _IOFBF, 1 << 16);
@@ -59,7 +59,7 @@ struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider, c
 	int rc = fprintf(w->f, "%s\n", line);
 	free(line);
 	if (rc < 0) {
-		mc_error("cannot write %s: %s", w->part, strerror(errno));
+		mc_err_set(err, "cannot write %s: %s", w->part, strerror(errno));
 		goto fail;
 	}
 	return w;
@@ -68,12 +68,11 @@ fail:
 	return NULL;
 }
 
-int mc_staging_write(struct mc_staging_writer *w, const char *lines, size_t len)
+int mc_staging_write(struct mc_staging_writer *w, const char *lines, size_t len,
+		     struct mc_err *err)
 {
-	if (len && fwrite(lines, 1, len, w->f) != len) {
-		mc_error("cannot write %s: %s", w->part, strerror(errno));
-		return -1;
-	}
+	if (len && fwrite(lines, 1, len, w->f) != len)
+		return mc_err_set(err, "cannot write %s: %s", w->part, strerror(errno));
 	return 0;
 }
 
@@ -89,7 +88,8 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_path)
+int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_path,
+		      struct mc_err *err)
 {
 	json_t *wrap = json_pack("{s:O}", mc_staging_fields[MC_KEY_RUN].name, run);
 	char *line = json_dumps(wrap, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -97,12 +97,12 @@ int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_pat
 
 	json_decref(wrap);
 	if (fprintf(w->f, "%s\n", line) < 0 || fflush(w->f) != 0 || fsync(fileno(w->f)) != 0) {
-		mc_error("cannot write %s: %s", w->part, strerror(errno));
+		mc_err_set(err, "cannot write %s: %s", w->part, strerror(errno));
 		goto out;
 	}
 	if (fclose(w->f) != 0) {
 		w->f = NULL;
-		mc_error("cannot close %s: %s", w->part, strerror(errno));
+		mc_err_set(err, "cannot close %s: %s", w->part, strerror(errno));
 		goto out;
 	}
 	w->f = NULL;
@@ -110,7 +110,7 @@ int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_pat
 	if (final_path)
 		*final_path = mc_strdup(w->final);
 	if (rename(w->part, w->final) != 0) {
-		mc_error("cannot rename %s: %s", w->part, strerror(errno));
+		mc_err_set(err, "cannot rename %s: %s", w->part, strerror(errno));
 		if (final_path) {
 			free(*final_path);
 			*final_path = NULL;

@@ -11,27 +11,34 @@
 
 #include <jansson.h>
 
+#include "base/error.h"
+
 struct mc_staging_writer;
 
 /*
  * Create DIR (and parents) and DIR/RUN_ID.part with the header line.
- * Returns a new writer, or NULL after logging why.
+ * Returns a new writer, or NULL with `err` saying why.
  */
 struct mc_staging_writer *mc_staging_open(const char *dir, const char *spider,
-					  const char *run_id, const char *started_at);
-/* Append complete "\n"-terminated lines.  Returns 0 or -1 (logged). */
-int mc_staging_write(struct mc_staging_writer *w, const char *lines, size_t len);
+					  const char *run_id, const char *started_at,
+					  struct mc_err *err);
+/* Append complete "\n"-terminated lines.  Returns 0, or -1 with `err`
+ * saying why. */
+int mc_staging_write(struct mc_staging_writer *w, const char *lines, size_t len,
+		     struct mc_err *err);
 /*
  * Append {"run": run} (borrowed), fsync, rename, fsync the directory, free
  * the writer.  On success returns 0 and, if `final_path` is not NULL, a
  * new string with the .jsonl path (caller frees).  On failure returns -1
- * (logged) and leaves the .part.
+ * with `err` saying why, and leaves the .part.  A directory that cannot be
+ * fsynced after the rename is only a warning (logged): the file is there.
  */
-int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_path);
+int mc_staging_finish(struct mc_staging_writer *w, json_t *run, char **final_path,
+		      struct mc_err *err);
 /* Close and free without finishing: only the .part remains. */
 void mc_staging_abandon(struct mc_staging_writer *w);
 /* Close, remove the .part and free: a run that produced nothing leaves no
- * file at all.  NULL is allowed. */
+ * file at all (a .part that cannot be removed is logged).  NULL is allowed. */
 void mc_staging_discard(struct mc_staging_writer *w);
 
 #endif

@@ -164,10 +164,11 @@ static void replay_transfer(struct engine *e, struct mc_request *r)
 	size_t len = 0;
 	const char *ctype = NULL;
 	char label[LABEL_MAX];
+	struct mc_err err;
 
 	r->host->active--;
 	if (mc_replay_fetch(e->o->hooks.replay, mc_method_name(method), r->url, sp ? sp->body : NULL,
-			    sp ? sp->body_len : 0, &body, &len, &ctype) != 0) {
+			    sp ? sp->body_len : 0, &body, &len, &ctype, &err) != 0) {
 		const char *what = mc_engine_label(r, label);
 		e->stats->status[404]++;
 		mc_stats_error(e->stats, what, "http_4xx", 404, MC_END_GONE);
@@ -179,9 +180,9 @@ static void replay_transfer(struct engine *e, struct mc_request *r)
 			mc_sha256_init(&h);
 			mc_sha256_update(&h, sp->body, sp->body_len);
 			mc_sha256_final_hex(&h, hex);
-			mc_warn("not in the saved pages (404): %s, body sha256:%s", what, hex);
+			mc_warn("%s (404): %s, body sha256:%s", err.msg, what, hex);
 		} else {
-			mc_warn("not in the saved pages (404): %s", what);
+			mc_warn("%s (404): %s", err.msg, what);
 		}
 		mc_request_free(r);
 		return;

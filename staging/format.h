@@ -104,7 +104,13 @@ enum mc_staging_availability {
 	MC_STAGING_IN_STOCK, MC_STAGING_OUT_OF_STOCK, MC_STAGING_PREORDER, MC_STAGING_UNKNOWN,
 };
 extern const char *const mc_staging_availability_names[];
-/* Run statuses and scopes as the run record names them. */
+/* Run statuses and scopes as the run record names them, indexed like
+ * these enums (a failed run writes no run record: it has no name here). */
+enum mc_staging_status {
+	MC_STAGING_RUN_COMPLETE, MC_STAGING_RUN_PARTIAL, MC_STAGING_RUN_ABORTED,
+	MC_STAGING_RUN_SUSPECT,
+};
+enum mc_staging_scope { MC_STAGING_SCOPE_FULL, MC_STAGING_SCOPE_PARTIAL };
 extern const char *const mc_staging_status_names[];
 extern const char *const mc_staging_scope_names[];
 

@@ -315,16 +315,18 @@ static void test_staging_writer(void)
 {
 	char dir[] = "/tmp/mc-unit-XXXXXX";
 	char *final = NULL;
+	struct mc_err err = {""};
 
 	CHECK(mkdtemp(dir) != NULL, "temp dir");
 	char *sub = mc_asprintf("%s/staging/unit", dir);
-	struct mc_staging_writer *w = mc_staging_open(sub, "unit", "RUN1", "2026-11-22T10:00:00.000Z");
+	struct mc_staging_writer *w = mc_staging_open(sub, "unit", "RUN1", "2026-11-22T10:00:00.000Z",
+						      &err);
 	CHECK(w != NULL, "staging: opened");
-	mc_staging_write(w, "{\"a\":1}\n", 8);
+	CHECK_INT(mc_staging_write(w, "{\"a\":1}\n", 8, &err), 0, "staging: an item written");
 	CHECK_INT(count_files(sub, ".part"), 1, "staging: only a .part while running");
 	CHECK_INT(count_files(sub, ".jsonl"), 0, "staging: no .jsonl while running");
 	json_t *run = json_pack("{s:s}", "status", "complete");
-	CHECK_INT(mc_staging_finish(w, run, &final), 0, "staging: finished");
+	CHECK_INT(mc_staging_finish(w, run, &final, &err), 0, "staging: finished");
 	json_decref(run);
 	CHECK_INT(count_files(sub, ".part"), 0, "staging: .part gone after finish");
 	CHECK_INT(count_files(sub, ".jsonl"), 1, "staging: .jsonl after finish");
@@ -340,10 +342,12 @@ static void test_staging_writer(void)
 		fclose(f);
 	CHECK_INT(n, 3, "staging: header, item, run record");
 	CHECK_STR(last, "{\"run\":{\"status\":\"complete\"}}\n", "staging: run record is the last line");
-	CHECK(mc_staging_open(sub, "unit", "RUN1", "x") == NULL, "staging: an existing run id is refused");
+	CHECK(mc_staging_open(sub, "unit", "RUN1", "x", &err) == NULL, "staging: an existing run id is refused");
+	CHECK(strstr(err.msg, "/staging/unit/RUN1.jsonl already exists") != NULL,
+	      "staging: ... saying so in the caller's error");
 	free(final);
 
-	w = mc_staging_open(sub, "unit", "RUN2", "2026-11-22T10:00:00.000Z");
+	w = mc_staging_open(sub, "unit", "RUN2", "2026-11-22T10:00:00.000Z", NULL);
 	mc_staging_discard(w);
 	CHECK_INT(count_files(sub, ".part") + count_files(sub, ".jsonl"), 1,
 		  "staging: a discarded run leaves no file of its own");
@@ -354,10 +358,11 @@ static void test_staging_writer(void)
 	CHECK_INT(mc_health_judge(state, "unit", full, 10, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: no reference, not suspect");
 	struct mc_health_note note;
-	CHECK_INT(mc_health_prepare(state, "unit", full, "RUN1", 100, 0, &note), 0, "health: prepared");
+	CHECK_INT(mc_health_prepare(state, "unit", full, "RUN1", 100, 0, &note, &err), 0,
+		  "health: prepared");
 	CHECK_INT(mc_health_judge(state, "unit", full, 10, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: a prepared note is not the reference yet");
-	mc_health_commit(&note);
+	CHECK_INT(mc_health_commit(&note, &err), 0, "health: committed");
 	CHECK_INT(mc_health_judge(state, "unit", full, 50, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: exactly half is fine");
 	CHECK_INT(mc_health_judge(state, "unit", full, 49, 0, 0.5, 0.2, why, sizeof why), 1,
@@ -373,6 +378,12 @@ static void test_staging_writer(void)
 		  "health: a reference without a scope counts as full");
 	CHECK_INT(mc_health_judge(state, "unit", part, 10, 0, 0.5, 0.2, why, sizeof why), 0,
 		  "health: ... and is not compared with a partial-scope run");
+	CHECK_INT(mc_health_prepare(state, "unit", full, "RUN2", 100, 0, &note, &err), 0,
+		  "health: prepared again");
+	unlink(note.tmp);
+	CHECK_INT(mc_health_commit(&note, &err), -1, "health: a note whose file is gone is not committed");
+	CHECK(strstr(err.msg, "cannot write ") && strstr(err.msg, "/state/unit.last: "),
+	      "health: ... saying which reference in the caller's error");
 	free(ref);
 	char *cmd = mc_asprintf("rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0, "cleanup");
@@ -414,6 +425,10 @@ static void test_stats_errors(void)
 	CHECK_INT(json_integer_value(json_object_get(j, "failed")), 3, "stats: failed in the JSON");
 	json_decref(j);
 	CHECK_STR(mc_run_status_name(MC_RUN_PARTIAL), "partial", "run status names: partial");
+	CHECK_STR(mc_run_status_name(MC_RUN_SUSPECT), "suspect", "run status names: suspect");
+	CHECK_STR(mc_run_status_name(MC_RUN_FAILED), "failed", "run status names: failed");
+	CHECK_STR(mc_run_scope_name(MC_SCOPE_FULL), "full", "scope names: full");
+	CHECK_STR(mc_run_scope_name(MC_SCOPE_PARTIAL), "partial", "scope names: partial");
 }
 
 static void test_arena(void)

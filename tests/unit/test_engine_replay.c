@@ -154,11 +154,8 @@ static void test_methods(void)
 	struct mc_replay *rp = mc_replay_load(path, dir, NULL);
 	CHECK(rp != NULL, "replay: rows with METHOD and BODY columns load");
 	mc_buf_reset(&order);
-	mc_crawl_opts_defaults(&o, &api_spider);
-	o.hooks.replay = rp;
+	mc_crawl_opts_replay(&o, &api_spider, rp);
 	o.out.items_out = tmpfile();
-	o.policy.concurrency = o.policy.per_host = 1;
-	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, &r);
 	CHECK_STR(order.data, "start(from start_opts) post one post two get (empty) ",
 		  "replay matches method and body: a POST start request, two bodies, GET, HEAD");
@@ -217,15 +214,11 @@ static char *region_run(const struct mc_replay *rp, const char *code, struct mc_
 	struct mc_crawl_opts o;
 	char *out = mc_asprintf("%s/staging-%s", dir, code ? code : "default");
 
-	mc_crawl_opts_defaults(&o, &region_spider);
+	mc_crawl_opts_replay(&o, &region_spider, rp);
 	for (const struct mc_region *rg = regions; code && rg->code; rg++)
 		if (strcmp(rg->code, code) == 0)
 			o.region = rg;
-	o.hooks.replay = rp;
 	o.out.staging_dir = out;
-	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
-	o.policy.concurrency = o.policy.per_host = 1;
-	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, r);
 	char *cmd = mc_asprintf("cat '%s'/*.jsonl", out);
 	FILE *p = popen(cmd, "r");
@@ -291,13 +284,11 @@ static void test_follows_out(const struct mc_replay *rp)
 	size_t n;
 
 	mc_buf_reset(&order);
-	mc_crawl_opts_defaults(&o, &spider);
-	o.hooks.replay = rp;
+	mc_crawl_opts_replay(&o, &spider, rp);
 	o.out.items_out = items;
 	o.out.follows_out = out;
 	o.start_cb = leaf;
 	o.start_urls = (const char *const[]){"http://replay.test/a.html", NULL};
-	o.policy.delay_ms = 0;
 	mc_crawl_run(&o, &r);
 	CHECK_STR(order.data, "a.html@0 ", "start_cb: the start URL goes to the callback given");
 	mc_crawl_result_release(&r);
@@ -349,13 +340,10 @@ static void context_run(const struct mc_replay *rp, void *context, int workers)
 	FILE *out = tmpfile();
 
 	mc_buf_reset(&order);
-	mc_crawl_opts_defaults(&o, &spider);
+	mc_crawl_opts_replay(&o, &spider, rp);
 	o.start_cb = context_page;
-	o.hooks.replay = rp;
 	o.hooks.context = context;
 	o.out.items_out = out;
-	o.policy.concurrency = 1;
-	o.policy.delay_ms = 0;
 	o.policy.workers = workers;
 	mc_crawl_run(&o, &r);
 	mc_crawl_result_release(&r);
@@ -386,13 +374,8 @@ static long run(const struct mc_replay *rp, int max_pages, int max_depth, long *
 	FILE *out = tmpfile();
 
 	mc_buf_reset(&order);
-	mc_crawl_opts_defaults(&o, &spider);
-	o.hooks.replay = rp;
+	mc_crawl_opts_replay(&o, &spider, rp);
 	o.out.items_out = out;
-	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
-	o.policy.concurrency = 1;
-	o.policy.per_host = 1;
-	o.policy.delay_ms = 0;
 	o.policy.max_pages = max_pages;
 	o.policy.max_depth = max_depth;
 	mc_crawl_run(&o, &r);
@@ -412,13 +395,8 @@ static void rules_run(const struct mc_replay *rp, const struct mc_spider *sp,
 	FILE *out = tmpfile();
 
 	mc_buf_reset(&order);
-	mc_crawl_opts_defaults(&o, sp);
-	o.hooks.replay = rp;
+	mc_crawl_opts_replay(&o, sp, rp);
 	o.out.items_out = out;
-	o.hooks.observed_at = "2026-11-22T00:00:00.000Z";
-	o.policy.concurrency = 1;
-	o.policy.per_host = 1;
-	o.policy.delay_ms = 0;
 	o.policy.host_rules = rules;
 	mc_crawl_run(&o, r);
 	fclose(out);
