@@ -31,7 +31,9 @@ trap cleanup EXIT
 serve() { # DIR -> sets URL
 	local dir=$1 port
 	if command -v nginx >/dev/null 2>&1; then
-		port=$((30000 + RANDOM % 20000))
+		# Below the ephemeral range (32768+), where the previous crawl's
+		# client sockets may still sit in TIME_WAIT.
+		port=$((12000 + RANDOM % 20000))
 		cat >"$work/nginx.conf" <<EOF
 worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
 events { worker_connections 4096; }
