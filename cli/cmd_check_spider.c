@@ -199,8 +199,8 @@ int mc_cmd_check_spider(int argc, char **argv)
 		{"dir", required_argument, NULL, 'd'},
 		{"print", no_argument, NULL, 'p'},
 		{"region", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		MC_OPT_HELP,
+		MC_OPT_END,
 	};
 	const char *dir = "tests/spiders", *region = NULL;
 	bool print = false;

@@ -112,9 +112,9 @@ static int print_status(PGconn *conn, struct mc_err *err)
 int mc_cmd_db(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		MC_OPT_DB,
+		MC_OPT_HELP,
+		MC_OPT_END,
 	};
 	const char *conninfo = NULL, *action;
 	struct mc_err err = {""};

@@ -37,13 +37,13 @@ static void usage(FILE *out)
 int mc_cmd_etl(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"db", required_argument, NULL, 'd'},
+		MC_OPT_DB,
 		{"wait", no_argument, NULL, 'w'},
 		{"no-wait", no_argument, NULL, 'n'},
 		{"check", no_argument, NULL, 'c'},
 		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		MC_OPT_HELP,
+		MC_OPT_END,
 	};
 	const char *conninfo = NULL;
 	bool wait = true, check = false, quiet = false;

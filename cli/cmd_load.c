@@ -105,12 +105,12 @@ static int cmp_str(const void *a, const void *b)
 int mc_cmd_load(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"data-dir", required_argument, NULL, 'D'},
+		MC_OPT_DB,
+		MC_OPT_DATA_DIR,
 		{"archive-dir", required_argument, NULL, 'a'},
 		{"keep", no_argument, NULL, 'k'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		MC_OPT_HELP,
+		MC_OPT_END,
 	};
 	struct mc_load_args a = {0};
 	int c;

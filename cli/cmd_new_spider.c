@@ -457,8 +457,8 @@ int mc_cmd_new_spider(int argc, char **argv)
 	static const struct option opts[] = {
 		{"start-url", required_argument, NULL, 's'},
 		{"root", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		MC_OPT_HELP,
+		MC_OPT_END,
 	};
 	const char *start_url = NULL, *root = ".";
 	struct mc_url u = {0};

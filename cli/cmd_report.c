@@ -53,14 +53,14 @@ static int parse_limit(const char *s, long *out)
 int mc_cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"db", required_argument, NULL, 'd'},
+		MC_OPT_DB,
 		{"format", required_argument, NULL, 'f'},
 		{"limit", required_argument, NULL, 'n'},
 		{"listing", required_argument, NULL, 'l'},
 		{"list", no_argument, NULL, 'L'},
 		{"html", required_argument, NULL, 'H'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		MC_OPT_HELP,
+		MC_OPT_END,
 	};
 	const char *conninfo = NULL, *html = NULL, *listing = NULL;
 	struct mc_err err = {""};

@@ -20,6 +20,13 @@ int mc_cmd_etl(int argc, char **argv);          /* cli/cmd_etl.c */
 int mc_cmd_report(int argc, char **argv);       /* cli/cmd_report.c */
 int mc_cmd_run(int argc, char **argv);          /* cli/cmd_run.c */
 
+/* The options every command spells the same, for its getopt_long table:
+ * --db CONNINFO ('d'), --data-dir DIR ('D'), --help ('h'), the end. */
+#define MC_OPT_DB {"db", required_argument, NULL, 'd'}
+#define MC_OPT_DATA_DIR {"data-dir", required_argument, NULL, 'D'}
+#define MC_OPT_HELP {"help", no_argument, NULL, 'h'}
+#define MC_OPT_END {NULL, 0, NULL, 0}
+
 /* The commands run calls by value, without building an argv: each is what
  * its mc_cmd_NAME does once the options are parsed. */
 struct mc_load_args {
