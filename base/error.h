@@ -14,7 +14,9 @@ struct mc_err {
 };
 
 /* Set err->msg (when `err` is not NULL) like printf, replacing what was
- * there; returns -1, so `return mc_err_set(err, ...)` reads as a failure. */
+ * there, as one line: white space holding a line break or a tab (as in
+ * PostgreSQL's messages) becomes one space.  Returns -1, so `return
+ * mc_err_set(err, ...)` reads as a failure. */
 int mc_err_set(struct mc_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

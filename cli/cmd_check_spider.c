@@ -220,7 +220,7 @@ int mc_cmd_check_spider(int argc, char **argv)
 		case 'p': print = true; break;
 		case 'r': region = optarg; break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
-		default: usage(stderr); return MC_EXIT_USAGE;
+		default: return mc_usage_hint("check-spider");
 		}
 	}
 	if (optind + 1 != argc) {

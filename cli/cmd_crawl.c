@@ -76,9 +76,8 @@ int mc_cmd_crawl(int argc, char **argv)
 	int rc;
 
 	if (mc_crawl_cli_parse(&cli, argc, argv) != 0) {
-		usage(stderr);
 		mc_crawl_cli_release(&cli);
-		return MC_EXIT_USAGE;
+		return mc_usage_hint("crawl");
 	}
 	if (cli.help) {
 		usage(stdout);
@@ -87,9 +86,8 @@ int mc_cmd_crawl(int argc, char **argv)
 	}
 	if (cli.nwords != 1) {
 		fprintf(stderr, "marketcrawl crawl: name exactly one spider\n");
-		usage(stderr);
 		mc_crawl_cli_release(&cli);
-		return MC_EXIT_USAGE;
+		return mc_usage_hint("crawl");
 	}
 	spider = mc_spider_find(cli.words[0]);
 	if (!spider) {

@@ -50,7 +50,10 @@ static int print_runs(PGconn *conn)
 		" where n <= 3 order by spider, started_at desc, run_id desc");
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		mc_error("reading rpt.run_health: %s", PQerrorMessage(conn));
+		struct mc_err err;
+
+		mc_err_set(&err, "reading rpt.run_health: %s", PQerrorMessage(conn));
+		mc_error("%s", err.msg);
 		PQclear(res);
 		return MC_EXIT_FAIL;
 	}
@@ -84,7 +87,7 @@ static int print_status(PGconn *conn, struct mc_err *err)
 		res = PQexec(conn, "select version, name, to_char(applied_at at time zone 'UTC',"
 				   " 'YYYY-MM-DD HH24:MI:SS') from etl.schema_version order by version");
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			mc_error("reading etl.schema_version: %s", PQerrorMessage(conn));
+			mc_err_set(err, "reading etl.schema_version: %s", PQerrorMessage(conn));
 			PQclear(res);
 			return MC_EXIT_FAIL;
 		}
@@ -132,8 +135,7 @@ int mc_cmd_db(int argc, char **argv)
 			usage(stdout);
 			return MC_EXIT_OK;
 		} else {
-			usage(stderr);
-			return MC_EXIT_USAGE;
+			return mc_usage_hint("db");
 		}
 	}
 	if (optind != argc - 1) {
@@ -144,8 +146,7 @@ int mc_cmd_db(int argc, char **argv)
 	if (strcmp(action, "migrate") != 0 && strcmp(action, "status") != 0 &&
 	    strcmp(action, "schema") != 0) {
 		fprintf(stderr, "marketcrawl db: unknown action '%s'\n", action);
-		usage(stderr);
-		return MC_EXIT_USAGE;
+		return mc_usage_hint("db");
 	}
 	conn = mc_cli_db_open(conninfo, false);
 	if (!conn)

@@ -61,13 +61,12 @@ int mc_cmd_etl(int argc, char **argv)
 		case 'c': check = true; break;
 		case 'q': quiet = true; break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
-		default: usage(stderr); return MC_EXIT_USAGE;
+		default: return mc_usage_hint("etl");
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "marketcrawl etl: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return MC_EXIT_USAGE;
+		return mc_usage_hint("etl");
 	}
 	return mc_etl_command(&(struct mc_etl_args){conninfo, wait, check, quiet});
 }

@@ -160,7 +160,7 @@ int mc_cmd_fetch(int argc, char **argv)
 	if (take_selectors(&f, &argc, argv, &spider_name) != 0 ||
 	    mc_request_cli_take(&req, &argc, argv, "fetch") != 0 ||
 	    mc_crawl_cli_parse(&cli, argc, argv) != 0) {
-		usage(stderr);
+		mc_usage_hint("fetch");
 		goto out;
 	}
 	if (cli.help || cli.nwords != 1) {

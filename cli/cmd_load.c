@@ -126,7 +126,7 @@ int mc_cmd_load(int argc, char **argv)
 		case 'a': a.archive_dir = optarg; break;
 		case 'k': a.keep = true; break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
-		default: usage(stderr); return MC_EXIT_USAGE;
+		default: return mc_usage_hint("load");
 		}
 	}
 	a.paths = (const char *const *)argv + optind;

@@ -474,7 +474,7 @@ int mc_cmd_new_spider(int argc, char **argv)
 		case 's': start_url = optarg; break;
 		case 'r': root = optarg; break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
-		default: usage(stderr); return MC_EXIT_USAGE;
+		default: return mc_usage_hint("new-spider");
 		}
 	}
 	if (optind + 1 != argc || !start_url) {

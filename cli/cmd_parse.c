@@ -79,7 +79,7 @@ int mc_cmd_parse(int argc, char **argv)
 	if (take_names(&argc, argv, &spider_name, &cb_name) != 0 ||
 	    mc_request_cli_take(&req, &argc, argv, "parse") != 0 ||
 	    mc_crawl_cli_parse(&cli, argc, argv) != 0) {
-		usage(stderr);
+		mc_usage_hint("parse");
 		goto out;
 	}
 	if (cli.help) {
@@ -89,7 +89,7 @@ int mc_cmd_parse(int argc, char **argv)
 	}
 	if (cli.nwords != 1 || !spider_name || !cb_name) {
 		fprintf(stderr, "marketcrawl parse: give one URL, --spider NAME and --callback FN\n");
-		usage(stderr);
+		mc_usage_hint("parse");
 		goto out;
 	}
 	spider = mc_spider_find(spider_name);

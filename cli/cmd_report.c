@@ -96,7 +96,7 @@ int mc_cmd_report(int argc, char **argv)
 				return MC_EXIT_USAGE;
 			}
 			break;
-		default: usage(stderr); return MC_EXIT_USAGE;
+		default: return mc_usage_hint("report");
 		}
 	}
 	if (html ? optind != argc : optind != argc - 1) {
@@ -150,7 +150,11 @@ int mc_cmd_report(int argc, char **argv)
 	res = mc_report_run(conn, &q, &err);
 	if (!res)
 		goto failed;
-	mc_report_write(res, fmt, stdout);
+	long limit = mc_report_limit(&q);
+	mc_report_write(res, fmt, limit, stdout);
+	if (limit > 0 && PQntuples(res) > limit)
+		fprintf(stderr, "marketcrawl report: %s: the first %ld rows shown; more exist "
+				"(--limit N shows N, --limit 0 all)\n", q.report->name, limit);
 	PQclear(res);
 	rc = fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
 	goto out;

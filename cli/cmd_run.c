@@ -47,9 +47,8 @@ int mc_cmd_run(int argc, char **argv)
 	int rc = MC_EXIT_OK, produced = 0;
 
 	if (mc_crawl_cli_parse(&cli, argc, argv) != 0) {
-		usage(stderr);
 		mc_crawl_cli_release(&cli);
-		return MC_EXIT_USAGE;
+		return mc_usage_hint("run");
 	}
 	if (cli.help || cli.nwords == 0) {
 		usage(cli.help ? stdout : stderr);

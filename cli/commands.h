@@ -27,6 +27,10 @@ int mc_cmd_run(int argc, char **argv);          /* cli/cmd_run.c */
 #define MC_OPT_HELP {"help", no_argument, NULL, 'h'}
 #define MC_OPT_END {NULL, 0, NULL, 0}
 
+/* After a usage error the command has already printed: one line pointing
+ * at `marketcrawl CMD --help`.  Returns MC_EXIT_USAGE. */
+int mc_usage_hint(const char *cmd);
+
 /* The commands run calls by value, without building an argv: each is what
  * its mc_cmd_NAME does once the options are parsed. */
 struct mc_load_args {

@@ -76,6 +76,11 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
+			/* getopt names the program in its messages: "marketcrawl
+			 * load: unrecognized option", like the commands' own. */
+			char name[64];
+			snprintf(name, sizeof name, "marketcrawl %s", commands[i].name);
+			argv[1] = name;
 			rc = commands[i].run(argc - 1, argv + 1);
 			goto out;
 		}

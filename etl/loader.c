@@ -306,12 +306,12 @@ static void set_db_error(struct mc_load_result *res, PGconn *conn, PGresult *r, 
 {
 	const char *msg = r ? PQresultErrorMessage(r) : NULL;
 
+	struct mc_err err;
+
 	if (!msg || !*msg)
 		msg = PQerrorMessage(conn);
-	set_msg(res, "%s: %s", what, msg && *msg ? msg : "failed");
-	size_t n = strlen(res->message);
-	while (n && (res->message[n - 1] == '\n' || res->message[n - 1] == ' '))
-		res->message[--n] = '\0';
+	mc_err_set(&err, "%s: %s", what, msg && *msg ? msg : "failed"); /* as one line */
+	set_msg(res, "%s", err.msg);
 }
 
 /* Run a parameterised statement; returns the result (caller clears) or NULL

@@ -70,10 +70,15 @@ int mc_report_session(PGconn *conn, struct mc_err *err)
 	return rc;
 }
 
+long mc_report_limit(const struct mc_report_query *q)
+{
+	return q->limit < 0 ? q->report->default_limit : q->limit;
+}
+
 PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q, struct mc_err *err)
 {
 	const struct mc_report *r = q->report;
-	long limit = q->limit < 0 ? r->default_limit : q->limit;
+	long limit = mc_report_limit(q);
 	const char *params[3] = {q->marketplace, q->region, q->external_id};
 	struct mc_buf sql;
 	PGresult *res;
@@ -83,8 +88,8 @@ PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q, struct mc
 	if (q->marketplace)
 		mc_buf_adds(&sql, " where marketplace = $1 and region = $2 and external_id = $3");
 	mc_buf_printf(&sql, " order by %s", r->order_by);
-	if (limit > 0)
-		mc_buf_printf(&sql, " limit %ld", limit);
+	if (limit > 0) /* one more row tells whether more exist */
+		mc_buf_printf(&sql, " limit %ld", limit + 1);
 	res = PQexecParams(conn, sql.data, q->marketplace ? 3 : 0, NULL,
 			   q->marketplace ? params : NULL, NULL, NULL, 0);
 	mc_buf_release(&sql);
@@ -198,9 +203,9 @@ static void pad(FILE *out, size_t n)
 		fputc(' ', out);
 }
 
-static void write_table(const PGresult *res, FILE *out)
+static void write_table(const PGresult *res, int rows, FILE *out)
 {
-	int rows = PQntuples(res), cols = PQnfields(res);
+	int cols = PQnfields(res);
 	size_t *width = mc_calloc((size_t)cols ? (size_t)cols : 1, sizeof *width);
 
 	for (int c = 0; c < cols; c++) {
@@ -269,9 +274,9 @@ static void csv_field(const char *s, FILE *out)
 	fputc('"', out);
 }
 
-static void write_csv(const PGresult *res, FILE *out)
+static void write_csv(const PGresult *res, int rows, FILE *out)
 {
-	int rows = PQntuples(res), cols = PQnfields(res);
+	int cols = PQnfields(res);
 
 	for (int c = 0; c < cols; c++) {
 		if (c)
@@ -328,9 +333,9 @@ static json_t *json_cell(const PGresult *res, int r, int c)
 	return j ? j : json_string("\xEF\xBF\xBD");
 }
 
-static void write_json(const PGresult *res, FILE *out)
+static void write_json(const PGresult *res, int rows, FILE *out)
 {
-	int rows = PQntuples(res), cols = PQnfields(res);
+	int cols = PQnfields(res);
 
 	fputc('[', out);
 	for (int r = 0; r < rows; r++) {
@@ -344,11 +349,15 @@ static void write_json(const PGresult *res, FILE *out)
 	fputs(rows ? "\n]\n" : "]\n", out);
 }
 
-void mc_report_write(const PGresult *res, enum mc_report_format fmt, FILE *out)
+void mc_report_write(const PGresult *res, enum mc_report_format fmt, long max_rows, FILE *out)
 {
+	int rows = PQntuples(res);
+
+	if (max_rows > 0 && rows > max_rows)
+		rows = (int)max_rows;
 	switch (fmt) {
-	case MC_REPORT_TABLE: write_table(res, out); break;
-	case MC_REPORT_CSV: write_csv(res, out); break;
-	case MC_REPORT_JSON: write_json(res, out); break;
+	case MC_REPORT_TABLE: write_table(res, rows, out); break;
+	case MC_REPORT_CSV: write_csv(res, rows, out); break;
+	case MC_REPORT_JSON: write_json(res, rows, out); break;
 	}
 }

@@ -51,14 +51,18 @@ struct mc_report_query {
  */
 int mc_report_session(PGconn *conn, struct mc_err *err);
 
+/* The number of rows `q` shows: --limit, else the report's default (0: all). */
+long mc_report_limit(const struct mc_report_query *q);
+
 /*
  * Run `q` and return its result (the caller PQclear()s), or NULL with
- * `err` set.  Requires mc_report_session() on `conn`.
+ * `err` set.  Requires mc_report_session() on `conn`.  With a limit, the
+ * result holds one row more when more exist: show at most the limit.
  */
 PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q, struct mc_err *err);
 
-/* Write a result in `fmt` to `out`. */
-void mc_report_write(const PGresult *res, enum mc_report_format fmt, FILE *out);
+/* Write the first `max_rows` rows of a result (0: all) in `fmt` to `out`. */
+void mc_report_write(const PGresult *res, enum mc_report_format fmt, long max_rows, FILE *out);
 
 /*
  * Write the HTML page (daily moves chart, recent drops and increases,

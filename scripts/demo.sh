@@ -239,6 +239,7 @@ done
 
 if [ -n "$private" ]; then
 	echo
-	echo "To look around: eval \"\$(scripts/pgtmp.sh start var/pg)\"; psql -d marketcrawl_demo"
+	echo "To look around: eval \"\$(PGTMP_DB=marketcrawl_demo scripts/pgtmp.sh start var/pg)\";" \
+		"then ./marketcrawl report price-drops, or psql"
 fi
 exit $status
