@@ -90,11 +90,14 @@ check_eq "$(rep price-drops --format json)" \
   {\"changed_at\":\"${D200}T10:00:01Z\",\"marketplace\":\"alpha\",\"region\":\"\",\"external_id\":\"a1\",\"title\":\"Star Forge\",\"currency\":\"EUR\",\"old_price\":\"100.00\",\"new_price\":\"80.00\",\"delta\":\"-20.00\",\"delta_pct\":\"-20.00\"}
 ]" "price-drops: most recent first, decimals as exact strings (JSON)"
 
-check_eq "$(rep price-increases --format csv --limit 2 | crlf)" \
+check_eq "$(mc report price-increases --format csv --limit 2 2>"$T/limit.err" | crlf)" \
 "changed_at,marketplace,region,external_id,title,currency,old_price,new_price,delta,delta_pct
 $D10 10:00:02+00,beta,,b1,Star Forge,EUR,90.00,94.00,4.00,4.44
 $D100 10:00:01+00,alpha,,a1,Star Forge,EUR,80.00,120.00,40.00,50.00" \
 	"price-increases --limit 2"
+check_eq "$(cat "$T/limit.err")" \
+	"marketcrawl report: price-increases: the first 2 rows shown; more exist (--limit N shows N, --limit 0 all)" \
+	"... and stderr says more rows exist"
 
 check_eq "$(rep current-prices)" \
 " marketplace | region | external_id |   title    | price | list_price | currency | availability |      price_since       |       last_seen        |         url         
