@@ -1153,6 +1153,230 @@ create view rpt.historic_low as
          LIMIT 1) lo90
   WHERE l.delisted_at IS NULL;
 
+create view rpt.metrics as
+ WITH last_run AS (
+         SELECT DISTINCT ON (r.spider, r.region) r.crawl_run_id,
+            r.spider,
+            r.run_id,
+            r.status,
+            r.started_at,
+            r.finished_at,
+            r.pages,
+            r.items,
+            r.errors,
+            r.stats,
+            r.loaded_at,
+            r.scope,
+            r.observations,
+            r.produced,
+            r.filled_title,
+            r.filled_price,
+            r.filled_list_price,
+            r.filled_availability,
+            r.filled_product_key,
+            r.crawler_reason,
+            r.health,
+            r.health_reason,
+            r.delists,
+            r.region
+           FROM core.crawl_run r
+          ORDER BY r.spider, r.region, r.started_at DESC, r.crawl_run_id DESC
+        ), last_complete AS (
+         SELECT r.spider,
+            r.region,
+            max(r.finished_at) AS finished_at
+           FROM core.crawl_run r
+          WHERE r.status = 'complete'::text
+          GROUP BY r.spider, r.region
+        ), spider_sample(ord, metric, type, help, spider, region, status, value) AS (
+         SELECT 1 AS "?column?",
+            'spider_last_run_status'::text AS "?column?",
+            'gauge'::text AS "?column?",
+            'Status of the spider''s last run loaded into the model: 1 for its status, 0 for the others.'::text AS "?column?",
+            l.spider,
+            l.region,
+            s.status,
+            (l.status = s.status)::integer::double precision AS float8
+           FROM last_run l
+             CROSS JOIN unnest(ARRAY['complete'::text, 'partial'::text, 'aborted'::text, 'suspect'::text]) s(status)
+        UNION ALL
+         SELECT 2,
+            'spider_last_run_start_timestamp_seconds'::text,
+            'gauge'::text,
+            'When the spider''s last run started, in Unix seconds.'::text,
+            l.spider,
+            l.region,
+            NULL::text,
+            EXTRACT(epoch FROM l.started_at)::double precision AS "extract"
+           FROM last_run l
+        UNION ALL
+         SELECT 3,
+            'spider_last_complete_run_timestamp_seconds'::text,
+            'gauge'::text,
+            'When the spider''s last complete run finished, in Unix seconds.'::text,
+            c.spider,
+            c.region,
+            NULL::text,
+            EXTRACT(epoch FROM c.finished_at)::double precision AS "extract"
+           FROM last_complete c
+        UNION ALL
+         SELECT 4,
+            'spider_last_run_duration_seconds'::text,
+            'gauge'::text,
+            'How long the spider''s last run took, in seconds.'::text,
+            l.spider,
+            l.region,
+            NULL::text,
+            EXTRACT(epoch FROM l.finished_at - l.started_at)::double precision AS "extract"
+           FROM last_run l
+        UNION ALL
+         SELECT 5,
+            'spider_last_run_pages'::text,
+            'gauge'::text,
+            'Pages the spider''s last run fetched.'::text,
+            l.spider,
+            l.region,
+            NULL::text,
+            l.pages::double precision AS pages
+           FROM last_run l
+          WHERE l.pages IS NOT NULL
+        UNION ALL
+         SELECT 6,
+            'spider_last_run_items'::text,
+            'gauge'::text,
+            'Items the spider''s last run produced.'::text,
+            l.spider,
+            l.region,
+            NULL::text,
+            l.items::double precision AS items
+           FROM last_run l
+          WHERE l.items IS NOT NULL
+        UNION ALL
+         SELECT 7,
+            'spider_last_run_errors'::text,
+            'gauge'::text,
+            'Errors the spider''s last run counted.'::text,
+            l.spider,
+            l.region,
+            NULL::text,
+            l.errors::double precision AS errors
+           FROM last_run l
+          WHERE l.errors IS NOT NULL
+        ), loader_sample(ord, metric, type, help, value) AS (
+         SELECT 20 AS "?column?",
+            'loader_files_loaded_total'::text AS "?column?",
+            'counter'::text AS "?column?",
+            'Staging files loaded.'::text AS "?column?",
+            count(*)::double precision AS count
+           FROM stg.loaded_file
+        UNION ALL
+         SELECT 21,
+            'loader_rows_accepted_total'::text,
+            'counter'::text,
+            'Staging lines loaded as observations.'::text,
+            COALESCE(sum(loaded_file.rows_accepted), 0::bigint)::double precision AS "coalesce"
+           FROM stg.loaded_file
+        UNION ALL
+         SELECT 22,
+            'loader_rows_unchanged_total'::text,
+            'counter'::text,
+            'Staging lines not stored because the listing had not changed.'::text,
+            COALESCE(sum(loaded_file.rows_unchanged), 0::bigint)::double precision AS "coalesce"
+           FROM stg.loaded_file
+        UNION ALL
+         SELECT 23,
+            'loader_rows_rejected_total'::text,
+            'counter'::text,
+            'Staging lines rejected.'::text,
+            COALESCE(sum(loaded_file.rows_rejected), 0::bigint)::double precision AS "coalesce"
+           FROM stg.loaded_file
+        ), etl_last AS (
+         SELECT r.run_id,
+            r.started_at,
+            r.finished_at,
+            r.status,
+            r.files_processed,
+            r.error_text,
+            r.backend_pid,
+            ( SELECT COALESCE(sum(j.rows_affected), 0::numeric) AS "coalesce"
+                   FROM etl.job_run j
+                  WHERE j.run_id = r.run_id) AS rows_affected
+           FROM etl.run r
+          ORDER BY r.run_id DESC
+         LIMIT 1
+        ), etl_sample(ord, metric, type, help, status, value) AS (
+         SELECT 30 AS "?column?",
+            'etl_last_run_status'::text AS "?column?",
+            'gauge'::text AS "?column?",
+            'Status of the last ETL run: 1 for its status, 0 for the others.'::text AS "?column?",
+            s.status,
+            (e.status = s.status)::integer::double precision AS float8
+           FROM etl_last e
+             CROSS JOIN unnest(ARRAY['running'::text, 'ok'::text, 'failed'::text, 'abandoned'::text, 'locked'::text]) s(status)
+        UNION ALL
+         SELECT 31,
+            'etl_last_run_start_timestamp_seconds'::text,
+            'gauge'::text,
+            'When the last ETL run started, in Unix seconds.'::text,
+            NULL::text,
+            EXTRACT(epoch FROM e.started_at)::double precision AS "extract"
+           FROM etl_last e
+        UNION ALL
+         SELECT 32,
+            'etl_last_run_duration_seconds'::text,
+            'gauge'::text,
+            'How long the last finished ETL run took, in seconds.'::text,
+            NULL::text,
+            EXTRACT(epoch FROM e.finished_at - e.started_at)::double precision AS "extract"
+           FROM etl_last e
+          WHERE e.finished_at IS NOT NULL
+        UNION ALL
+         SELECT 33,
+            'etl_last_run_rows'::text,
+            'gauge'::text,
+            'Rows the last ETL run''s jobs affected.'::text,
+            NULL::text,
+            e.rows_affected::double precision AS rows_affected
+           FROM etl_last e
+        UNION ALL
+         SELECT 34,
+            'etl_last_run_files'::text,
+            'gauge'::text,
+            'Loaded files the last ETL run processed.'::text,
+            NULL::text,
+            e.files_processed::double precision AS files_processed
+           FROM etl_last e
+        )
+ SELECT spider_sample.ord,
+    spider_sample.metric,
+    spider_sample.type,
+    spider_sample.help,
+    spider_sample.spider,
+    NULLIF(spider_sample.region, ''::text) AS region,
+    spider_sample.status,
+    spider_sample.value
+   FROM spider_sample
+UNION ALL
+ SELECT loader_sample.ord,
+    loader_sample.metric,
+    loader_sample.type,
+    loader_sample.help,
+    NULL::text AS spider,
+    NULL::text AS region,
+    NULL::text AS status,
+    loader_sample.value
+   FROM loader_sample
+UNION ALL
+ SELECT etl_sample.ord,
+    etl_sample.metric,
+    etl_sample.type,
+    etl_sample.help,
+    NULL::text AS spider,
+    NULL::text AS region,
+    etl_sample.status,
+    etl_sample.value
+   FROM etl_sample;
+
 create view rpt.price_change as
  SELECT c.changed_at,
     l.marketplace,

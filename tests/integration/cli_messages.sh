@@ -6,7 +6,7 @@
 # report cut by its row limit says so on stderr.
 . "$(dirname "$0")/../lib.sh"
 
-for cmd in load etl report db crawl run fetch parse check-spider new-spider; do
+for cmd in load etl report metrics db crawl run fetch parse check-spider new-spider; do
 	mc "$cmd" --bogus >"$T/out" 2>"$T/err"
 	rc=$?
 	check_eq "$rc:$(wc -l <"$T/err"):$(wc -c <"$T/out")" "2:2:0" \
