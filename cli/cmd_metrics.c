@@ -6,9 +6,8 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "base/alloc.h"
+#include "base/atomic_file.h"
 #include "base/buf.h"
 #include "base/log.h"
 #include "cli/commands.h"
@@ -33,25 +32,14 @@ static void usage(FILE *out)
 /* Write `text` to `path` through `path`.tmp and a rename. */
 static int write_atomically(const char *path, const struct mc_buf *text, struct mc_err *err)
 {
-	char *tmp = mc_asprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	struct mc_atomic_file a;
 	int rc = 0;
 
-	if (!f) {
-		rc = mc_err_set(err, "cannot write %s: %m", tmp);
-		free(tmp);
-		return rc;
-	}
-	if (text->len && fwrite(text->data, 1, text->len, f) != text->len)
-		rc = mc_err_set(err, "writing %s: %m", tmp);
-	if (fclose(f) != 0 && rc == 0)
-		rc = mc_err_set(err, "writing %s: %m", tmp);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = mc_err_set(err, "renaming %s to %s: %m", tmp, path);
-	if (rc != 0)
-		remove(tmp);
-	free(tmp);
-	return rc;
+	if (mc_atomic_open(&a, path, err) != 0)
+		return -1;
+	if (text->len && fwrite(text->data, 1, text->len, a.f) != text->len)
+		rc = mc_err_set(err, "writing %s: %m", a.tmp);
+	return mc_atomic_finish(&a, rc, err);
 }
 
 int mc_cmd_metrics(int argc, char **argv)

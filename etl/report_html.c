@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/alloc.h"
+#include "base/atomic_file.h"
 #include "etl/report.h"
 
 #define CHART_W 860.0
@@ -335,27 +335,16 @@ out:
 int mc_report_html(PGconn *conn, const char *path, struct mc_err *err)
 {
 	bool to_stdout = strcmp(path, "-") == 0;
-	char *tmp = to_stdout ? NULL : mc_asprintf("%s.tmp", path);
-	FILE *out = to_stdout ? stdout : fopen(tmp, "w");
+	struct mc_atomic_file a;
 	int rc;
 
-	if (!out) {
-		mc_err_set(err, "cannot write %s: %m", tmp);
-		free(tmp);
-		return -1;
-	}
-	rc = write_page(conn, out, err);
 	if (to_stdout) {
+		rc = write_page(conn, stdout, err);
 		if (rc == 0 && fflush(stdout) != 0)
 			rc = mc_err_set(err, "writing the HTML report: %m");
 		return rc;
 	}
-	if (fclose(out) != 0 && rc == 0)
-		rc = mc_err_set(err, "writing %s: %m", tmp);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = mc_err_set(err, "renaming %s to %s: %m", tmp, path);
-	if (rc != 0)
-		remove(tmp);
-	free(tmp);
-	return rc;
+	if (mc_atomic_open(&a, path, err) != 0)
+		return -1;
+	return mc_atomic_finish(&a, write_page(conn, a.f, err), err);
 }
