@@ -167,13 +167,13 @@ static char **push(char **list, const char *s)
 	return list;
 }
 
-static int positive(const char *opt, const char *v, long min, long *out)
+static int positive(const char *prog, const char *opt, const char *v, long min, long *out)
 {
 	char *end;
 	long n = strtol(v, &end, 10);
 
 	if (end == v || *end || n < min) {
-		fprintf(stderr, "marketcrawl: --%s needs a number >= %ld, not '%s'\n", opt, min, v);
+		fprintf(stderr, "%s: --%s needs a number >= %ld, not '%s'\n", prog, opt, min, v);
 		return -1;
 	}
 	*out = n;
@@ -181,7 +181,7 @@ static int positive(const char *opt, const char *v, long min, long *out)
 }
 
 /* --origin URL: "scheme://host[:port]" of an http(s) URL with no path. */
-static char *origin(const char *v)
+static char *origin(const char *prog, const char *v)
 {
 	struct mc_url u;
 	char *norm = mc_url_normalize(v, NULL), *o = NULL;
@@ -193,17 +193,17 @@ static char *origin(const char *v)
 	}
 	free(norm);
 	if (!o)
-		fprintf(stderr, "marketcrawl: --origin needs http(s)://HOST[:PORT], not '%s'\n", v);
+		fprintf(stderr, "%s: --origin needs http(s)://HOST[:PORT], not '%s'\n", prog, v);
 	return o;
 }
 
-static int ratio(const char *opt, const char *v)
+static int ratio(const char *prog, const char *opt, const char *v)
 {
 	char *end;
 	double d = strtod(v, &end);
 
 	if (end == v || *end || d < 0 || d > 1) {
-		fprintf(stderr, "marketcrawl: --%s needs a number between 0 and 1, not '%s'\n", opt, v);
+		fprintf(stderr, "%s: --%s needs a number between 0 and 1, not '%s'\n", prog, opt, v);
 		return -1;
 	}
 	return 0;
@@ -211,6 +211,7 @@ static int ratio(const char *opt, const char *v)
 
 int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 {
+	const char *prog = argv[0]; /* "marketcrawl crawl", as getopt names it */
 	int ch;
 	long n;
 
@@ -254,7 +255,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 			continue;
 		case OPT_ORIGIN:
 			free(c->origin);
-			c->origin = origin(optarg);
+			c->origin = origin(prog, optarg);
 			if (!c->origin)
 				return -1;
 			continue;
@@ -264,7 +265,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_PROXY: {
 			char why[512];
 			if (!mc_proxy_check(optarg, why, sizeof why)) {
-				fprintf(stderr, "marketcrawl: --proxy: %s\n", why);
+				fprintf(stderr, "%s: --proxy: %s\n", prog, why);
 				return -1;
 			}
 			c->proxies = push(c->proxies, optarg);
@@ -273,7 +274,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_PROXY_LIST: {
 			char why[1024];
 			if (mc_proxy_list_read(optarg, &c->proxies, why, sizeof why) != 0) {
-				fprintf(stderr, "marketcrawl: --proxy-list: %s\n", why);
+				fprintf(stderr, "%s: --proxy-list: %s\n", prog, why);
 				return -1;
 			}
 			continue;
@@ -284,7 +285,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 			int bad = mc_host_rules_add(&probe, optarg, why, sizeof why);
 			mc_host_rules_release(&probe);
 			if (bad) {
-				fprintf(stderr, "marketcrawl: --host-rule: %s\n", why);
+				fprintf(stderr, "%s: --host-rule: %s\n", prog, why);
 				return -1;
 			}
 			c->host_rules = push(c->host_rules, optarg);
@@ -292,7 +293,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		}
 		case OPT_REGION:
 			if (!mc_region_code_ok(optarg)) {
-				fprintf(stderr, "marketcrawl: --region needs a code of [a-z0-9_-]{1,20}, not '%s'\n",
+				fprintf(stderr, "%s: --region needs a code of [a-z0-9_-]{1,20}, not '%s'\n", prog,
 					optarg);
 				return -1;
 			}
@@ -300,7 +301,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 			continue;
 		case OPT_LOG_LEVEL:
 			if (mc_log_parse_level(optarg) < 0) {
-				fprintf(stderr, "marketcrawl: unknown log level '%s'\n", optarg);
+				fprintf(stderr, "%s: unknown log level '%s'\n", prog, optarg);
 				return -1;
 			}
 			mc_log_set_level((enum mc_log_level)mc_log_parse_level(optarg));
@@ -316,7 +317,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_MAX_RETRY_AFTER:
 		case OPT_STOP_GRACE:
 		case OPT_PROXY_DELAY:
-			if (positive(name, optarg, 0, &n) != 0)
+			if (positive(prog, name, optarg, 0, &n) != 0)
 				return -1;
 			break;
 		case OPT_MAX_TIME:
@@ -326,17 +327,17 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_MAX_BYTES:
 		case OPT_CONNECT_TIMEOUT:
 		case OPT_TIMEOUT:
-			if (positive(name, optarg, 1, &n) != 0)
+			if (positive(prog, name, optarg, 1, &n) != 0)
 				return -1;
 			break;
 		case OPT_MIN_ITEM_RATIO:
 		case OPT_MAX_DROP_RATIO:
-			if (ratio(name, optarg) != 0)
+			if (ratio(prog, name, optarg) != 0)
 				return -1;
 			break;
 		case OPT_CA_FILE:
 			if (access(optarg, R_OK) != 0) {
-				fprintf(stderr, "marketcrawl: --ca-file: cannot read '%s': %s\n", optarg,
+				fprintf(stderr, "%s: --ca-file: cannot read '%s': %s\n", prog, optarg,
 					strerror(errno));
 				return -1;
 			}
@@ -344,7 +345,7 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 		case OPT_RETRY_CODES: {
 			struct mc_crawl_policy probe;
 			if (mc_crawl_parse_retry_codes(&probe, optarg) != 0) {
-				fprintf(stderr, "marketcrawl: --retry-codes: bad list '%s'\n", optarg);
+				fprintf(stderr, "%s: --retry-codes: bad list '%s'\n", prog, optarg);
 				return -1;
 			}
 			break;

@@ -16,8 +16,12 @@ for cmd in load etl report metrics db crawl run fetch parse check-spider new-spi
 	check_eq "$(tail -n 1 "$T/err")" "Try 'marketcrawl $cmd --help' for the options." \
 		"... the second points at --help"
 done
-mc crawl demo --max-pages x >/dev/null 2>"$T/err"
-check_eq "$?:$(wc -l <"$T/err")" "2:2" "a bad option value: two lines too"
+for cmd in crawl run fetch parse; do
+	mc "$cmd" demo --max-pages x >/dev/null 2>"$T/err"
+	check_eq "$?:$(wc -l <"$T/err")" "2:2" "$cmd: a bad option value: two lines too"
+	check_eq "$(head -n 1 "$T/err")" "marketcrawl $cmd: --max-pages needs a number >= 0, not 'x'" \
+		"... the first names the command, the option and the value"
+done
 mc etl extra >/dev/null 2>"$T/err"
 check_eq "$(cat "$T/err")" "marketcrawl etl: unexpected argument 'extra'
 Try 'marketcrawl etl --help' for the options." "an unexpected argument: named, then the hint"

@@ -71,7 +71,7 @@ check_eq "$(sed '1d;$d' "$file" | jq -r .url | grep -c '^http://b.shop.test/')" 
 bad() {
 	mc crawl demo --host-rule "$1" >/dev/null 2>"$T/bad.err"
 	local rc=$?
-	check_eq "$rc $(head -n 1 "$T/bad.err")" "2 marketcrawl: --host-rule: $2" \
+	check_eq "$rc $(head -n 1 "$T/bad.err")" "2 marketcrawl crawl: --host-rule: $2" \
 		"--host-rule '$1': usage error, saying why"
 }
 bad 'example.com' "'example.com' is not HOST:SETTING=VALUE,... (settings: delay=SECONDS, concurrency=N, max-pages=N)"

@@ -124,15 +124,15 @@ printf 'http://a:1\n# fine\nhttp://u:%s@b:port\n' "$secret" >"$T/bad.txt"
 mc crawl demo --proxy-list "$T/bad.txt" >"$T/u1.out" 2>"$T/u1.err"
 check_eq "$?" 2 "a bad --proxy-list line: usage error"
 check "it names FILE:LINE and the proxy, masked" \
-	grep -q "^marketcrawl: --proxy-list: $T/bad.txt:3: proxy 'http://\*\*\*@b:port': the port is not 1-65535\$" "$T/u1.err"
+	grep -q "^marketcrawl crawl: --proxy-list: $T/bad.txt:3: proxy 'http://\*\*\*@b:port': the port is not 1-65535\$" "$T/u1.err"
 mc crawl demo --proxy "ftp://u:$secret@h:21" >"$T/u2.out" 2>"$T/u2.err"
 check_eq "$?" 2 "a bad --proxy: usage error"
-check "it says why, masked" grep -q "^marketcrawl: --proxy: proxy 'ftp://\*\*\*@h:21': the scheme is not" "$T/u2.err"
+check "it says why, masked" grep -q "^marketcrawl crawl: --proxy: proxy 'ftp://\*\*\*@h:21': the scheme is not" "$T/u2.err"
 check_eq "$(cat "$T"/u1.* "$T"/u2.* | grep -c "$secret")" 0 "usage errors never show the password"
 mc crawl demo --proxy-list "$T/missing.txt" >/dev/null 2>"$T/u3.err"
 check_eq "$?" 2 "a missing --proxy-list: usage error"
 check "it names the file once, with the cause" \
-	grep -q "^marketcrawl: --proxy-list: cannot read $T/missing.txt: No such file or directory\$" "$T/u3.err"
+	grep -q "^marketcrawl crawl: --proxy-list: cannot read $T/missing.txt: No such file or directory\$" "$T/u3.err"
 # A raw '@' in a password: libcurl would refuse the URL and quote all of it.
 mc crawl demo --proxy "http://bob:p@$secret@127.0.0.1:$AUTH" >"$T/u4.out" 2>"$T/u4.err"
 check_eq "$?:$(cat "$T"/u4.* | grep -c "$secret")" "2:0" \
