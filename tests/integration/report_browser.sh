@@ -55,7 +55,7 @@ check_eq "$(grep -o '<section id="[a-z]*"' "$T/dom.html" | sed 's/.*id="//; s/"/
 
 for dir in drop increase; do
 	[ $dir = drop ] && id=drops || id=increases
-	rows $id >"$T/$id.txt"
+	rows "$id" >"$T/$id.txt"
 	check "the $id table lists exactly the ${dir}s of changes.tsv, with old and new price" \
 		"$MC_ROOT/scripts/demo.sh" check-report $dir "$changes" "$T/$id.txt" "$T/v1/expected.tsv" "$T/v2/expected.tsv"
 done
@@ -84,7 +84,7 @@ check_eq "$(grep -o "<svg class=\"history\"" "$T/dom.html" | wc -l)" "$(grep -o 
 	"every history chart has a price axis in its currency"
 sed -n '/>Star Forge <span/,/<\/section>/p' "$T/dom.html" | grep '^<tr><td>demo-a</td><td>g0001</td>' |
 	grep -o '<td class="num">[0-9.]*</td><td class="num">[0-9.]*</td><td>EUR' | sed 's/<[^>]*>/ /g' | tr -s ' ' >"$T/sf"
-check_eq "$(cat "$T/sf" | tr '\n' '/')" " 4.99 EUR/ 2.50 4.99 EUR/" \
+check_eq "$(tr '\n' '/' <"$T/sf")" " 4.99 EUR/ 2.50 4.99 EUR/" \
 	"Star Forge's section has demo-a's ranges: 4.99 EUR, then 2.50 EUR (list price 4.99)"
 
 # ---- the screenshot -------------------------------------------------------------
