@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "etl/report_html.h"
 
 /* PostgreSQL type OIDs (pg_type.dat): fixed since forever. */
@@ -136,14 +137,17 @@ void mc_html_table(FILE *out, const PGresult *r, int rows, const struct mc_html_
 {
 	int cols = PQnfields(r);
 	int pid = PQfnumber(r, "product_id"), link_col = PQfnumber(r, "title");
+	bool *skip;
 
 	if (link_col < 0)
 		link_col = PQfnumber(r, "product_key");
 	if (rows > PQntuples(r))
 		rows = PQntuples(r);
+	skip = mc_calloc((size_t)cols + 1, sizeof *skip);
 	fputs("<table>\n<thead><tr>", out);
 	for (int c = 0; c < cols; c++) {
-		if (hidden(r, rows, c))
+		skip[c] = hidden(r, rows, c);
+		if (skip[c])
 			continue;
 		fputs(is_number(PQftype(r, c)) ? "<th class=\"num\">" : "<th>", out);
 		header(out, PQfname(r, c));
@@ -158,9 +162,10 @@ void mc_html_table(FILE *out, const PGresult *r, int rows, const struct mc_html_
 			product = 0;
 		fputs("<tr>", out);
 		for (int c = 0; c < cols; c++)
-			if (!hidden(r, rows, c))
+			if (!skip[c])
 				cell(out, r, i, c, link_col, product);
 		fputs("</tr>\n", out);
 	}
 	fputs("</tbody></table>\n", out);
+	free(skip);
 }
