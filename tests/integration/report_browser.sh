@@ -5,8 +5,9 @@
 # private profile, no network).  The page must load without console
 # messages, the DOM Chromium built must hold every section with the
 # numbers of the generator's ground truth (var/demo/v2/changes.tsv), and a
-# screenshot is written to $MC_BUILD/test-output/report_browser.png for
-# people to look at.  Without Chromium it says it skipped.
+# screenshot and a printed PDF are written to
+# $MC_BUILD/test-output/report_browser.{png,pdf} for people to look at.
+# Without Chromium it says it skipped.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/chromium.bash"
 
@@ -93,3 +94,8 @@ rm -f "$shot"
 chromium_run "$T/chromium.log" --window-size=1280,2400 --screenshot="$shot" "file://$html" >/dev/null
 check "a screenshot is written" bash -c "head -c 8 '$shot' | od -An -c | grep -q 'P   N   G'"
 echo "# screenshot: $shot"
+pdf=$out_dir/report_browser.pdf
+rm -f "$pdf"
+chromium_run "$T/chromium.log" --no-pdf-header-footer --print-to-pdf="$pdf" "file://$html" >/dev/null
+check "it prints (Chromium's PDF of its print style)" bash -c "head -c 5 '$pdf' | grep -q '%PDF-'"
+check_eq "$(chromium_console "$T/chromium.log")" "" "still no console messages"
