@@ -29,7 +29,7 @@ struct section {
 	const char *sql;    /* the table's rows; $1 is the limit + 1 (one more tells that
 			     * more exist); a product_id column links rows to products */
 	long limit;         /* rows shown */
-	const char *report; /* `marketcrawl report NAME` lists them all */
+	const char *all;    /* the command that lists them all */
 	const char *chart_sql; /* drawn above the table by chart(), or NULL */
 	void (*chart)(FILE *out, const PGresult *rows);
 };
@@ -54,17 +54,17 @@ static const struct section sections[] = {
 	 " increase in percent, and the average change of the day's price changes. The table"
 	 " has the figures of the most recent days.",
 	 "select * from rpt.daily_price_moves order by day desc, marketplace limit $1", 30,
-	 "daily-moves", daily_chart_sql, mc_html_daily_chart},
+	 "marketcrawl report daily-moves --limit 0", daily_chart_sql, mc_html_daily_chart},
 	{"drops", "Recent price drops", "The most recent price drops, newest first.",
 	 "select c.*, l.product_id from rpt.recent_price_drops c"
 	 " join core.listing l using (marketplace, region, external_id)"
 	 " order by c.changed_at desc, c.marketplace, c.region, c.external_id limit $1",
-	 20, "price-drops", NULL, NULL},
+	 20, "marketcrawl report price-drops --limit 0", NULL, NULL},
 	{"increases", "Recent price increases", "The most recent price increases, newest first.",
 	 "select c.*, l.product_id from rpt.recent_price_increases c"
 	 " join core.listing l using (marketplace, region, external_id)"
 	 " order by c.changed_at desc, c.marketplace, c.region, c.external_id limit $1",
-	 20, "price-increases", NULL, NULL},
+	 20, "marketcrawl report price-increases --limit 0", NULL, NULL},
 	{"lows", "Historic lows",
 	 "Listings whose price dropped recently (one of the 200 most recent drops) and is now at"
 	 " its all-time low or within 5&nbsp;% of it, the most recent drop first; with the"
@@ -80,7 +80,7 @@ static const struct section sections[] = {
 	 " join core.listing l using (marketplace, region, external_id)"
 	 " where h.within_5pct_of_low"
 	 " order by d.changed_at desc, h.marketplace, h.region, h.external_id limit $1",
-	 20, "historic-lows", NULL, NULL},
+	 20, "marketcrawl report historic-lows --limit 0", NULL, NULL},
 	{"cheapest", "Cheapest offers",
 	 "Products sold by more than one store: per currency, the cheapest offer on sale now,"
 	 " how many offers there are in that currency and the highest of their prices.",
@@ -91,7 +91,7 @@ static const struct section sections[] = {
 	 "   and (select count(*) from core.listing l"
 	 "        where l.product_id = c.product_id and l.delisted_at is null) > 1"
 	 " order by c.product_key, c.product_id, c.currency limit $1",
-	 20, "cheapest", NULL, NULL},
+	 20, "marketcrawl report cheapest --limit 0", NULL, NULL},
 };
 
 #define NSECTIONS (sizeof sections / sizeof sections[0])
@@ -155,8 +155,8 @@ static void write_section(FILE *out, const struct section *s, const PGresult *ch
 	mc_html_table(out, rows, (int)s->limit, links);
 	if (PQntuples(rows) > s->limit)
 		fprintf(out, "<p class=\"more\">The first %ld rows are shown; more exist"
-			     " (<code>marketcrawl report %s --limit 0</code> lists them all).</p>\n",
-			s->limit, s->report);
+			     " (<code>%s</code> lists them all).</p>\n",
+			s->limit, s->all);
 	fputs("</section>\n", out);
 }
 
