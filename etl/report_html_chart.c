@@ -270,7 +270,11 @@ static void time_axis(FILE *out, const struct plot *p, double t0, double t1)
 	for (size_t i = 0; i < sizeof time_steps / sizeof time_steps[0] && step == 0; i++)
 		if (span / time_steps[i] <= 6)
 			step = time_steps[i];
-	if (step > 0) {
+	if (step > 0 && ceil(t0 / step) * step + step > t1) {
+		/* under two round ticks (a history of seconds): its two ends */
+		time_tick(out, p, t0, t1, t0, "%H:%M:%S");
+		time_tick(out, p, t0, t1, t1, "%H:%M:%S");
+	} else if (step > 0) {
 		const char *fmt = step < 60 ? "%H:%M:%S" : step < 86400 ? "%H:%M" : "%d %b";
 		for (double t = ceil(t0 / step) * step; t <= t1; t += step)
 			time_tick(out, p, t0, t1, t, fmt);
