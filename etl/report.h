@@ -3,7 +3,7 @@
  * (order, default limit, --listing filter) and the output formats: a
  * psql-like aligned table, RFC 4180 CSV and JSON (an array of objects,
  * decimals as exact strings, timestamps as RFC 3339 UTC).  Plus one
- * self-contained HTML page (etl/report_html.c).  docs/reports.md shows each
+ * self-contained HTML page (etl/report_html*.c).  docs/reports.md shows each
  * report.  Nothing here writes to the database.
  */
 #ifndef MC_REPORT_H
@@ -65,8 +65,9 @@ PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q, struct mc
 void mc_report_write(const PGresult *res, enum mc_report_format fmt, long max_rows, FILE *out);
 
 /*
- * Write the HTML page (daily moves chart, recent drops and increases,
- * price-history charts of the top movers) to `path`; "-" is stdout.
+ * Write the HTML page (etl/report_html.c: daily moves, recent drops and
+ * increases, historic lows, cheapest offers, the price history of each
+ * product they name) to `path`; "-" is stdout.
  * Returns 0, or -1 with `err` set (a file is written whole or not at all).
  */
 int mc_report_html(PGconn *conn, const char *path, struct mc_err *err);

@@ -1,68 +1,42 @@
 /*
- * `marketcrawl report --html FILE`: one self-contained HTML page (no
- * scripts, no external assets) built from the rpt.* views: the daily moves
- * as an inline SVG bar-and-line chart, the recent drops and increases as
- * tables, and an SVG step chart of the price history of the top movers.
- * Chart coordinates are computed with doubles; prices are always printed
- * from the database's exact text.  It never writes to the database.
+ * `marketcrawl report --html FILE`: one self-contained, printable HTML page
+ * built from the rpt.* views.  The page is a list of sections (below): each
+ * is a heading, a paragraph, the rows of one query as a table and
+ * optionally a chart above it; adding a view's rows to the page is one
+ * entry.  After the sections comes the price history of every product the
+ * tables name (id="product-N", linked from their titles).
  *
- * The element classes are a small contract used by the test
- * (tests/integration/report_html.sh): rect.bar-drop / rect.bar-increase per
- * day and marketplace, circle.avg per average point, and per mover an
- * svg.history holding one circle.pt per price range and path.step lines.
+ * Bounded: every table has a row limit and says when rows are left out;
+ * at most MAX_PRODUCTS product histories.  Self-contained: inline CSS and
+ * SVG only, no scripts, and a Content-Security-Policy that lets the
+ * browser fetch nothing.  It never writes to the database.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/alloc.h"
 #include "base/atomic_file.h"
 #include "etl/report.h"
+#include "etl/report_html.h"
 
-#define CHART_W 860.0
-#define CHART_H 260.0
-#define MARGIN 48.0
-#define MOVERS 5
+#define MAX_PRODUCTS 30
 
-static const char *const palette[] = {"#1f77b4", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-				      "#bcbd22"};
+struct section {
+	const char *id;     /* the anchor: id="drops" */
+	const char *title;  /* the heading */
+	const char *intro;  /* HTML written as is: what the rows are */
+	const char *sql;    /* the table's rows; $1 is the limit + 1 (one more tells that
+			     * more exist); a product_id column links rows to products */
+	long limit;         /* rows shown */
+	const char *all;    /* the command that lists them all */
+	const char *chart_sql; /* drawn above the table by chart(), or NULL */
+	void (*chart)(FILE *out, const PGresult *rows);
+};
 
-static void html_text(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
-		}
-	}
-}
-
-static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *params,
-		       struct mc_err *err)
-{
-	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		mc_err_set(err, "HTML report: %s", PQerrorMessage(conn));
-		PQclear(res);
-		return NULL;
-	}
-	return res;
-}
-
-static double num(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? 0.0 : strtod(PQgetvalue(r, row, col), NULL);
-}
-
-/* ---- daily moves ------------------------------------------------------- */
-
-/* rows: day, marketplace, largest_drop_pct, largest_increase_pct,
- * avg_change_pct, day index (0..), marketplace index (0..), days,
- * marketplaces; the 60 most recent days, oldest first. */
-static const char daily_sql[] =
+/* The daily chart's rows (mc_html_daily_chart): the 60 most recent days,
+ * oldest first, with day and marketplace indexes. */
+static const char daily_chart_sql[] =
 	"with d as (select * from rpt.daily_price_moves"
 	"           where day > (select max(day) from mart.daily_price_move) - 60),"
 	" days as (select day, row_number() over (order by day) - 1 as i from d group by day),"
@@ -74,261 +48,185 @@ static const char daily_sql[] =
 	" from d join days using (day) join mps using (marketplace)"
 	" order by d.day, d.marketplace";
 
-static void daily_chart(FILE *out, const PGresult *r)
-{
-	int rows = PQntuples(r);
-	double lo = 0, hi = 0;
+static const struct section sections[] = {
+	{"daily", "Daily moves",
+	 "Per day (UTC) and store over the last 60 days: the largest drop and the largest"
+	 " increase in percent, and the average change of the day's price changes. The table"
+	 " has the figures of the most recent days.",
+	 "select * from rpt.daily_price_moves order by day desc, marketplace limit $1", 30,
+	 "marketcrawl report daily-moves --limit 0", daily_chart_sql, mc_html_daily_chart},
+	{"drops", "Recent price drops", "The most recent price drops, newest first.",
+	 "select c.*, l.product_id from rpt.recent_price_drops c"
+	 " join core.listing l using (marketplace, region, external_id)"
+	 " order by c.changed_at desc, c.marketplace, c.region, c.external_id limit $1",
+	 20, "marketcrawl report price-drops --limit 0", NULL, NULL},
+	{"increases", "Recent price increases", "The most recent price increases, newest first.",
+	 "select c.*, l.product_id from rpt.recent_price_increases c"
+	 " join core.listing l using (marketplace, region, external_id)"
+	 " order by c.changed_at desc, c.marketplace, c.region, c.external_id limit $1",
+	 20, "marketcrawl report price-increases --limit 0", NULL, NULL},
+	{"lows", "Historic lows",
+	 "Listings whose price dropped recently (one of the 200 most recent drops) and is now at"
+	 " its all-time low or within 5&nbsp;% of it, the most recent drop first; with the"
+	 " lowest prices over all time, the last 365 and the last 90 days.",
+	 "select h.marketplace, h.region, h.external_id, h.title, h.currency, h.current_price,"
+	 "       h.alltime_low, h.low_365d, h.low_90d, h.at_alltime_low, l.product_id"
+	 " from (select marketplace, region, external_id, max(changed_at) as changed_at"
+	 "       from (select marketplace, region, external_id, changed_at"
+	 "             from rpt.recent_price_drops"
+	 "             order by changed_at desc, marketplace, region, external_id limit 200) d"
+	 "       group by marketplace, region, external_id) d"
+	 " join rpt.historic_low h using (marketplace, region, external_id)"
+	 " join core.listing l using (marketplace, region, external_id)"
+	 " where h.within_5pct_of_low"
+	 " order by d.changed_at desc, h.marketplace, h.region, h.external_id limit $1",
+	 20, "marketcrawl report historic-lows --limit 0", NULL, NULL},
+	{"cheapest", "Cheapest offers",
+	 "Products sold by more than one store: per currency, the cheapest offer on sale now,"
+	 " how many offers there are in that currency and the highest of their prices.",
+	 "select c.product_key, c.title, c.currency, c.price, c.marketplace, c.region,"
+	 "       c.external_id, c.offers, c.highest_price, c.product_id"
+	 " from rpt.cheapest_offer c"
+	 " where c.product_key is not null"
+	 "   and (select count(*) from core.listing l"
+	 "        where l.product_id = c.product_id and l.delisted_at is null) > 1"
+	 " order by c.product_key, c.product_id, c.currency limit $1",
+	 20, "marketcrawl report cheapest --limit 0", NULL, NULL},
+};
 
-	if (rows == 0) {
-		fputs("<p class=\"empty\">No price changes yet.</p>\n", out);
+#define NSECTIONS (sizeof sections / sizeof sections[0])
+
+static const char style[] =
+	"body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:1.5em auto;max-width:1100px;"
+	"padding:0 1em;color:#222;line-height:1.4}\n"
+	"h1{margin:0 0 .2em}h2{margin-top:1.6em;border-bottom:2px solid #ddd}\n"
+	"nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3em 1.2em}\n"
+	"table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px}\n"
+	"th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}\n"
+	"th{background:#f0f0f0}\n"
+	"th.num,td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+	"td.time{white-space:nowrap}\n"
+	".note,.more,.empty{color:#555;font-size:13px}\n"
+	"svg{max-width:100%;height:auto}svg text{font-family:inherit}\n"
+	"figure{margin:.5em 1.5em 1em 0;display:inline-block;vertical-align:top}\n"
+	".legend{list-style:none;padding:0;margin:.2em 0;display:flex;flex-wrap:wrap;"
+	"gap:.2em 1.2em;font-size:13px}\n"
+	".legend svg{vertical-align:middle}\n"
+	"section.product{border-top:1px solid #ddd;margin-top:1em}\n"
+	".key{font-weight:normal;color:#555;font-size:14px}\n"
+	"@media print{body{margin:0;max-width:none;font-size:11pt}nav{display:none}"
+	"a{color:inherit;text-decoration:none}tr,figure{break-inside:avoid}"
+	"h2,h3{break-after:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+
+/* Add the products of the first `rows` rows of `r` to `ids` (distinct, in
+ * order, at most MAX_PRODUCTS); count the ones left out in `*more`. */
+static void collect_products(const PGresult *r, int rows, long long *ids, size_t *n, size_t *more,
+			     long long *seen, size_t *nseen)
+{
+	int col = PQfnumber(r, "product_id");
+	struct mc_html_links all = {seen, *nseen};
+
+	for (int i = 0; col >= 0 && i < rows && i < PQntuples(r); i++) {
+		if (PQgetisnull(r, i, col))
+			continue;
+		long long id = strtoll(PQgetvalue(r, i, col), NULL, 10);
+		all.n = *nseen;
+		if (mc_html_linked(&all, id))
+			continue;
+		seen[(*nseen)++] = id;
+		if (*n < MAX_PRODUCTS)
+			ids[(*n)++] = id;
+		else
+			(*more)++;
+	}
+}
+
+static void write_section(FILE *out, const struct section *s, const PGresult *chart,
+			  const PGresult *rows, const struct mc_html_links *links)
+{
+	fprintf(out, "<section id=\"%s\">\n<h2>%s</h2>\n<p class=\"note\">%s</p>\n", s->id,
+		s->title, s->intro);
+	if (chart)
+		s->chart(out, chart);
+	if (PQntuples(rows) == 0) {
+		fputs("<p class=\"empty\">No rows.</p>\n</section>\n", out);
 		return;
 	}
-	for (int i = 0; i < rows; i++) {
-		for (int c = 2; c <= 4; c++) {
-			double v = num(r, i, c);
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-		}
-	}
-	if (hi - lo < 1)
-		hi = lo + 1;
-	int days = (int)num(r, 0, 7), mps = (int)num(r, 0, 8);
-	double plot_w = CHART_W - 2 * MARGIN, plot_h = CHART_H - 2 * MARGIN;
-	double slot = plot_w / days, bar = slot / (2.0 * mps + 1.0);
-#define Y(v) (MARGIN + (hi - (v)) / (hi - lo) * plot_h)
-
-	fprintf(out, "<svg class=\"daily\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\""
-		     " height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\""
-		     " aria-label=\"daily price moves\">\n",
-		CHART_W, CHART_H, CHART_W, CHART_H);
-	fprintf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
-		     " stroke=\"#444\"/>\n", MARGIN, Y(0), CHART_W - MARGIN, Y(0));
-	fprintf(out, "<text x=\"4\" y=\"%.1f\" font-size=\"11\">%+.0f%%</text>\n", Y(hi) + 4, hi);
-	fprintf(out, "<text x=\"4\" y=\"%.1f\" font-size=\"11\">%+.0f%%</text>\n", Y(lo) + 4, lo);
-	for (int i = 0; i < rows; i++) {
-		int di = (int)num(r, i, 5), mj = (int)num(r, i, 6);
-		double x = MARGIN + di * slot + bar * (0.5 + 2 * mj);
-		const char *mp = PQgetvalue(r, i, 1);
-		if (mj == 0) {
-			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">",
-				MARGIN + di * slot, CHART_H - MARGIN + 14);
-			html_text(out, PQgetvalue(r, i, 0) + 5);
-			fputs("</text>\n", out);
-		}
-		if (!PQgetisnull(r, i, 2)) {
-			fprintf(out, "<rect class=\"bar-drop\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\""
-				     " height=\"%.1f\" fill=\"#d62728\"><title>",
-				x, Y(0), bar, Y(num(r, i, 2)) - Y(0));
-			html_text(out, mp);
-			fprintf(out, " %s: largest drop %s%%</title></rect>\n", PQgetvalue(r, i, 0),
-				PQgetvalue(r, i, 2));
-		}
-		if (!PQgetisnull(r, i, 3)) {
-			fprintf(out, "<rect class=\"bar-increase\" x=\"%.1f\" y=\"%.1f\""
-				     " width=\"%.1f\" height=\"%.1f\" fill=\"#2ca02c\"><title>",
-				x + bar, Y(num(r, i, 3)), bar, Y(0) - Y(num(r, i, 3)));
-			html_text(out, mp);
-			fprintf(out, " %s: largest increase %s%%</title></rect>\n",
-				PQgetvalue(r, i, 0), PQgetvalue(r, i, 3));
-		}
-	}
-	/* one line of average change per marketplace */
-	for (int j = 0; j < mps; j++) {
-		int points = 0;
-		const char *name = NULL;
-		for (int i = 0; i < rows; i++) {
-			if ((int)num(r, i, 6) != j || PQgetisnull(r, i, 4))
-				continue;
-			double x = MARGIN + num(r, i, 5) * slot + slot / 2;
-			fprintf(out, "%s%.1f,%.1f", points ? " " : "<polyline class=\"avg-line\" points=\"",
-				x, Y(num(r, i, 4)));
-			points++;
-			name = PQgetvalue(r, i, 1);
-		}
-		if (points)
-			fprintf(out, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n",
-				palette[j % 6]);
-		for (int i = 0; i < rows; i++) {
-			if ((int)num(r, i, 6) != j || PQgetisnull(r, i, 4))
-				continue;
-			fprintf(out, "<circle class=\"avg\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\""
-				     " fill=\"%s\"><title>",
-				MARGIN + num(r, i, 5) * slot + slot / 2, Y(num(r, i, 4)),
-				palette[j % 6]);
-			html_text(out, PQgetvalue(r, i, 1));
-			fprintf(out, " %s: average %s%%</title></circle>\n", PQgetvalue(r, i, 0),
-				PQgetvalue(r, i, 4));
-		}
-		if (name) {
-			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\">",
-				CHART_W - MARGIN - 120, MARGIN - 8 - 12.0 * (mps - 1 - j),
-				palette[j % 6]);
-			html_text(out, name);
-			fputs("</text>\n", out);
-		}
-	}
-#undef Y
-	fputs("</svg>\n", out);
+	mc_html_table(out, rows, (int)s->limit, links);
+	if (PQntuples(rows) > s->limit)
+		fprintf(out, "<p class=\"more\">The first %ld rows are shown; more exist"
+			     " (<code>%s</code> lists them all).</p>\n",
+			s->limit, s->all);
+	fputs("</section>\n", out);
 }
-
-/* ---- tables ------------------------------------------------------------- */
-
-static void html_table(FILE *out, const PGresult *r, const char *cls)
-{
-	fprintf(out, "<table class=\"%s\">\n<tr>", cls);
-	for (int c = 0; c < PQnfields(r); c++) {
-		fputs("<th>", out);
-		html_text(out, PQfname(r, c));
-		fputs("</th>", out);
-	}
-	fputs("</tr>\n", out);
-	for (int i = 0; i < PQntuples(r); i++) {
-		fputs("<tr>", out);
-		for (int c = 0; c < PQnfields(r); c++) {
-			fputs("<td>", out);
-			html_text(out, PQgetvalue(r, i, c));
-			fputs("</td>", out);
-		}
-		fputs("</tr>\n", out);
-	}
-	fputs("</table>\n", out);
-}
-
-/* ---- price history of one listing ---------------------------------------- */
-
-/* rows: valid_from epoch, valid_to epoch (or now), price, currency,
- * valid_from text, adjacent to the next range (bool). */
-static const char history_sql[] =
-	"select extract(epoch from valid_from), extract(epoch from coalesce(valid_to, now())),"
-	"       price, currency, valid_from,"
-	"       valid_to is not null and valid_to = lead(valid_from) over (order by valid_from)"
-	" from rpt.price_history where marketplace = $1 and region = $2 and external_id = $3"
-	" order by valid_from";
-
-static void history_chart(FILE *out, const PGresult *r, const char *mp, const char *id,
-			  const char *title)
-{
-	int rows = PQntuples(r);
-	double t0 = num(r, 0, 0), t1 = num(r, rows - 1, 1), lo = num(r, 0, 2), hi = lo;
-	double w = 420, h = 180, m = 36;
-
-	for (int i = 0; i < rows; i++) {
-		double p = num(r, i, 2);
-		lo = p < lo ? p : lo;
-		hi = p > hi ? p : hi;
-	}
-	lo = lo * 0.9;
-	hi = hi * 1.1 + (hi == 0 ? 1 : 0);
-	if (t1 <= t0)
-		t1 = t0 + 1;
-#define X(t) (m + ((t) - t0) / (t1 - t0) * (w - 2 * m))
-#define Y(p) (m + (hi - (p)) / (hi - lo) * (h - 2 * m))
-	fputs("<figure class=\"mover\"><figcaption>", out);
-	html_text(out, mp);
-	fputc(':', out);
-	html_text(out, id);
-	fputs(" &mdash; ", out);
-	html_text(out, title);
-	fprintf(out, "</figcaption>\n<svg class=\"history\" xmlns=\"http://www.w3.org/2000/svg\""
-		     " width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n", w, h, w, h);
-	fprintf(out, "<text x=\"2\" y=\"%.1f\" font-size=\"10\">%s</text>\n", Y(hi) + 10,
-		PQgetvalue(r, 0, 3));
-	/* one path per run of adjacent ranges (a delisted gap breaks the line) */
-	bool open = false;
-	for (int i = 0; i < rows; i++) {
-		double p = num(r, i, 2);
-		if (!open) {
-			fprintf(out, "<path class=\"step\" fill=\"none\" stroke=\"#1f77b4\""
-				     " stroke-width=\"2\" d=\"M%.1f,%.1f", X(num(r, i, 0)), Y(p));
-			open = true;
-		} else {
-			fprintf(out, " L%.1f,%.1f", X(num(r, i, 0)), Y(p));
-		}
-		fprintf(out, " L%.1f,%.1f", X(num(r, i, 1)), Y(p));
-		if (PQgetvalue(r, i, 5)[0] != 't') {
-			fputs("\"/>\n", out);
-			open = false;
-		}
-	}
-	for (int i = 0; i < rows; i++) {
-		fprintf(out, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f77b4\">"
-			     "<title>%s %s since %s</title></circle>\n",
-			X(num(r, i, 0)), Y(num(r, i, 2)), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3),
-			PQgetvalue(r, i, 4));
-	}
-#undef X
-#undef Y
-	fputs("</svg></figure>\n", out);
-}
-
-/* The top movers: the listings with the largest absolute percent change
- * among the recent drops and increases. */
-static const char movers_sql[] =
-	"select marketplace, region, external_id, max(title), max(abs(delta_pct)) as move from ("
-	"  (select * from rpt.recent_price_drops order by changed_at desc, marketplace,"
-	"   region, external_id limit 20)"
-	"  union all"
-	"  (select * from rpt.recent_price_increases order by changed_at desc, marketplace,"
-	"   region, external_id limit 20)) c"
-	" group by marketplace, region, external_id"
-	" order by move desc nulls last, marketplace, region, external_id limit 5";
 
 static int write_page(PGconn *conn, FILE *out, struct mc_err *err)
 {
-	PGresult *daily = NULL, *drops = NULL, *ups = NULL, *movers = NULL;
+	PGresult *charts[NSECTIONS] = {NULL}, *rows[NSECTIONS] = {NULL};
+	size_t cap = 0, n = 0, nseen = 0, more = 0;
+	long long *ids, *seen;
 	int rc = -1;
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
+	char when[48];
 
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-	daily = query(conn, daily_sql, 0, NULL, err);
-	drops = daily ? query(conn, "select * from rpt.recent_price_drops"
-				    " order by changed_at desc, marketplace, region, external_id limit 20",
-			      0, NULL, err) : NULL;
-	ups = drops ? query(conn, "select * from rpt.recent_price_increases"
-				  " order by changed_at desc, marketplace, region, external_id limit 20",
-			    0, NULL, err) : NULL;
-	movers = ups ? query(conn, movers_sql, 0, NULL, err) : NULL;
-	if (!movers)
-		goto out;
-
-	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-		     "<title>marketcrawl price report</title>\n<style>\n"
-		     "body{font-family:sans-serif;margin:2em;color:#222}\n"
-		     "table{border-collapse:collapse;margin-bottom:1.5em;font-size:13px}\n"
-		     "th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}\n"
-		     "th{background:#f0f0f0}\nfigure{display:inline-block;margin:0 1em 1em 0}\n"
-		     "figcaption{font-size:13px}\n</style></head><body>\n"
-		     "<h1>marketcrawl price report</h1>\n<p>Generated %s.</p>\n", when);
-	fputs("<h2>Daily moves</h2>\n<p>Per day and marketplace: largest drop (red), largest"
-	      " increase (green) in percent; the line is the average change.</p>\n", out);
-	daily_chart(out, daily);
-	fputs("<h2>Recent price drops</h2>\n", out);
-	html_table(out, drops, "drops");
-	fputs("<h2>Recent price increases</h2>\n", out);
-	html_table(out, ups, "increases");
-	fputs("<h2>Top movers</h2>\n", out);
-	for (int i = 0; i < PQntuples(movers) && i < MOVERS; i++) {
-		const char *p[3] = {PQgetvalue(movers, i, 0), PQgetvalue(movers, i, 1),
-				    PQgetvalue(movers, i, 2)};
-		PGresult *h = query(conn, history_sql, 3, p, err);
-		if (!h)
+	for (size_t i = 0; i < NSECTIONS; i++)
+		cap += (size_t)sections[i].limit;
+	ids = mc_calloc(cap + 1, sizeof *ids);
+	seen = mc_calloc(cap + 1, sizeof *seen);
+	for (size_t i = 0; i < NSECTIONS; i++) {
+		const struct section *s = &sections[i];
+		char limit[24];
+		const char *params[1] = {limit};
+		snprintf(limit, sizeof limit, "%ld", s->limit + 1);
+		if (s->chart_sql) {
+			charts[i] = mc_html_query(conn, s->chart_sql, 0, NULL, err);
+			if (!charts[i])
+				goto out;
+		}
+		rows[i] = mc_html_query(conn, s->sql, 1, params, err);
+		if (!rows[i])
 			goto out;
-		if (PQntuples(h) > 0)
-			history_chart(out, h, p[0], p[2], PQgetvalue(movers, i, 3));
-		PQclear(h);
+		collect_products(rows[i], (int)s->limit, ids, &n, &more, seen, &nseen);
 	}
-	if (PQntuples(movers) == 0)
-		fputs("<p class=\"empty\">No recent changes.</p>\n", out);
-	fputs("</body></html>\n", out);
+
+	struct mc_html_links links = {ids, n};
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
+		     " style-src 'unsafe-inline'\">\n"
+		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		     "<title>marketcrawl price report</title>\n<style>\n%s</style></head><body>\n"
+		     "<header><h1>marketcrawl price report</h1>\n<p class=\"note\">Generated %s UTC."
+		     " Prices are in the currency of each offer; times are UTC.</p>\n"
+		     "<nav><ul>\n", style,
+		mc_html_strftime(when, sizeof when, "%d %b %Y %H:%M", (double)time(NULL)));
+	for (size_t i = 0; i < NSECTIONS; i++)
+		fprintf(out, "<li><a href=\"#%s\">%s</a></li>\n", sections[i].id, sections[i].title);
+	fputs("<li><a href=\"#products\">Price history by product</a></li>\n</ul></nav>"
+	      "</header>\n<main>\n", out);
+	for (size_t i = 0; i < NSECTIONS; i++)
+		write_section(out, &sections[i], charts[i], rows[i], &links);
+
+	fputs("<section id=\"products\">\n<h2>Price history by product</h2>\n<p class=\"note\">"
+	      "The whole price history, across stores and regions, of each product the tables"
+	      " above name (their titles link here), in the order they first appear: a chart per"
+	      " currency and every price range (an empty <em>To</em> is the current price).</p>\n",
+	      out);
+	if (more)
+		fprintf(out, "<p class=\"more\">The first %d products are shown; %zu more named above"
+			     " are left out (their titles have no link).</p>\n", MAX_PRODUCTS, more);
+	if (n == 0)
+		fputs("<p class=\"empty\">No products named above.</p>\n", out);
+	for (size_t i = 0; i < n; i++)
+		if (mc_html_product(conn, out, ids[i], err) != 0)
+			goto out;
+	fputs("</section>\n</main>\n</body></html>\n", out);
 	rc = 0;
 out:
-	PQclear(daily);
-	PQclear(drops);
-	PQclear(ups);
-	PQclear(movers);
+	for (size_t i = 0; i < NSECTIONS; i++) {
+		PQclear(charts[i]);
+		PQclear(rows[i]);
+	}
+	free(ids);
+	free(seen);
 	return rc;
 }
 
