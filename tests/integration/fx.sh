@@ -74,6 +74,10 @@ check_eq "$(mc fx 2>&1; echo "rc $?")" "marketcrawl fx: a subcommand is needed: 
 Try 'marketcrawl fx --help' for the options.
 rc 2" "fx without a subcommand is a usage error"
 check_eq "$(mc fx load 2>&1 | head -n 1)" "marketcrawl fx: load needs at least one FILE" "fx load without a file"
+check_eq "$(mc fx --bogus 2>&1; echo "rc $?")" "marketcrawl fx: unrecognized option '--bogus'
+Try 'marketcrawl fx --help' for the options.
+rc 2" "fx --bogus: the option named, then the hint (as tests/integration/cli_messages.sh wants)"
+check "fx --help prints the usage" bash -c "'$MC_BIN' fx --help | grep -q '^usage: marketcrawl fx load'"
 
 # ---- the conversion rule ------------------------------------------------------
 conv() { sql "select coalesce(rate::text, '-') || ' ' || coalesce(rate_date::text, '-')
