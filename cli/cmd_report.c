@@ -33,7 +33,8 @@ static void usage(FILE *out)
 		"                  (M/R:ID: of region R)\n"
 		"  --currency CUR  cheapest only: every price converted into CUR (EUR, or a\n"
 		"                  currency with rates from `marketcrawl fx load`) at the rate\n"
-		"                  of the day it was last observed, beside the original price\n"
+		"                  of the day its listing was last seen, beside the original\n"
+		"                  price and currency\n"
 		"  --list          one line per report: name, view, what it shows\n"
 		"  --html FILE     one self-contained HTML page with charts (FILE - is stdout)\n"
 		"  --db CONNINFO   libpq connection string or URI; default: the PG* environment\n");

@@ -29,7 +29,8 @@ const struct mc_report mc_reports[] = {
 	{"historic-lows", "rpt.historic_low", "marketplace, region, external_id", 100, true, false,
 	 "all-time, 365-day and 90-day lows, and whether today's price is the low"},
 	{"cheapest", "rpt.cheapest_offer", "product_key, product_id, currency", 100, true, false,
-	 "per product and currency, the cheapest listing on sale across marketplaces"},
+	 "per product and currency, the cheapest listing on sale across marketplaces"
+	 " (--currency CUR: across currencies, converted)"},
 	{"history", "rpt.price_history", "valid_from", 0, true, true,
 	 "the price history of one listing (needs --listing)"},
 	{"runs", "rpt.run_health", "started_at desc, spider, run_id", 30, false, false,
