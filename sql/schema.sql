@@ -857,8 +857,6 @@ alter table core.fx_rate add constraint fx_rate_rate_check CHECK (rate > 0::nume
 
 alter table core.fx_rate add constraint fx_rate_rate_date_fkey FOREIGN KEY (rate_date) REFERENCES core.fx_day(rate_date);
 
-CREATE INDEX fx_rate_date_idx ON core.fx_rate USING btree (rate_date);
-
 create table core.genre (
     genre text not null
 );
@@ -1072,6 +1070,7 @@ AS $function$
     (select r.rate, r.rate_date
      from core.fx_rate r
      where r.currency = fx_rate_on.currency and r.rate_date <= fx_rate_on.day
+       and fx_rate_on.currency <> 'EUR'
      order by r.rate_date desc
      limit 1)
 $function$

@@ -14,6 +14,7 @@ as $$
     (select r.rate, r.rate_date
      from core.fx_rate r
      where r.currency = fx_rate_on.currency and r.rate_date <= fx_rate_on.day
+       and fx_rate_on.currency <> 'EUR'
      order by r.rate_date desc
      limit 1)
 $$;

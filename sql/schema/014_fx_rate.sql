@@ -17,4 +17,7 @@ create table core.fx_rate (
     rate      numeric not null check (rate > 0 and rate < 1e12),
     primary key (currency, rate_date)
 );
-create index fx_rate_date_idx on core.fx_rate (rate_date);
+-- The primary key is the one index: the conversion rule looks up "this
+-- currency, the latest date at or before a day" (core.fx_rate_on), a
+-- backward scan of (currency, rate_date).  Another index led by rate_date
+-- would tempt the planner into scanning every rate for a currency it lacks.
