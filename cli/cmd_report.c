@@ -20,7 +20,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: marketcrawl report NAME [--format table|csv|json] [--limit N]\n"
-		"                          [--listing MARKETPLACE[/REGION]:EXTERNAL_ID] [--db CONNINFO]\n"
+		"                          [--listing MARKETPLACE[/REGION]:EXTERNAL_ID] [--currency CUR]\n"
+		"                          [--db CONNINFO]\n"
 		"       marketcrawl report --list\n"
 		"       marketcrawl report --html FILE [--db CONNINFO]\n"
 		"\n"
@@ -30,6 +31,10 @@ static void usage(FILE *out)
 		"  --limit N       at most N rows (0: all); each report has its own default\n"
 		"  --listing M:ID  only the listing with marketplace M and external id ID\n"
 		"                  (M/R:ID: of region R)\n"
+		"  --currency CUR  cheapest only: every price converted into CUR (EUR, or a\n"
+		"                  currency with rates from `marketcrawl fx load`) at the rate\n"
+		"                  of the day its listing was last seen, beside the original\n"
+		"                  price and currency\n"
 		"  --list          one line per report: name, view, what it shows\n"
 		"  --html FILE     one self-contained HTML page with charts (FILE - is stdout)\n"
 		"  --db CONNINFO   libpq connection string or URI; default: the PG* environment\n");
@@ -39,6 +44,11 @@ static void list_reports(void)
 {
 	for (const struct mc_report *r = mc_reports; r->name; r++)
 		printf("%-16s %-28s %s\n", r->name, r->view, r->summary);
+}
+
+static bool is_currency_code(const char *s)
+{
+	return strlen(s) == 3 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 3;
 }
 
 static int parse_limit(const char *s, long *out)
@@ -57,6 +67,7 @@ int mc_cmd_report(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"limit", required_argument, NULL, 'n'},
 		{"listing", required_argument, NULL, 'l'},
+		{"currency", required_argument, NULL, 'c'},
 		{"list", no_argument, NULL, 'L'},
 		{"html", required_argument, NULL, 'H'},
 		MC_OPT_HELP,
@@ -80,6 +91,14 @@ int mc_cmd_report(int argc, char **argv)
 		case 'd': conninfo = optarg; break;
 		case 'H': html = optarg; break;
 		case 'l': listing = optarg; break;
+		case 'c':
+			if (!is_currency_code(optarg)) {
+				fprintf(stderr, "marketcrawl report: --currency wants a currency code of"
+						" three upper-case letters, e.g. EUR, not '%s'\n", optarg);
+				return MC_EXIT_USAGE;
+			}
+			q.currency = optarg;
+			break;
 		case 'L': list_reports(); return MC_EXIT_OK;
 		case 'h': usage(stdout); return MC_EXIT_OK;
 		case 'f':
@@ -134,6 +153,18 @@ int mc_cmd_report(int argc, char **argv)
 					" MARKETPLACE[/REGION]:EXTERNAL_ID\n", q.report->name);
 			return MC_EXIT_USAGE;
 		}
+		if (q.currency) {
+			const struct mc_report *in = mc_report_in_currency(q.report);
+			if (!in) {
+				fprintf(stderr, "marketcrawl report: %s has no --currency"
+						" (only cheapest has)\n", q.report->name);
+				return MC_EXIT_USAGE;
+			}
+			q.report = in;
+		}
+	} else if (q.currency) {
+		fprintf(stderr, "marketcrawl report: --currency does not apply to --html\n");
+		return MC_EXIT_USAGE;
 	}
 	rc = MC_EXIT_FAIL;
 	conn = mc_cli_db_open(conninfo, false);
@@ -146,6 +177,16 @@ int mc_cmd_report(int argc, char **argv)
 			goto failed;
 		rc = MC_EXIT_OK;
 		goto out;
+	}
+	if (q.currency) {
+		int checked = mc_report_check_currency(conn, q.currency, &err);
+		if (checked < 0)
+			goto failed;
+		if (checked > 0) {
+			fprintf(stderr, "marketcrawl report: %s\n", err.msg);
+			rc = MC_EXIT_USAGE;
+			goto out;
+		}
 	}
 	res = mc_report_run(conn, &q, &err);
 	if (!res)

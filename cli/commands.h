@@ -20,6 +20,7 @@ int mc_cmd_etl(int argc, char **argv);          /* cli/cmd_etl.c */
 int mc_cmd_report(int argc, char **argv);       /* cli/cmd_report.c */
 int mc_cmd_run(int argc, char **argv);          /* cli/cmd_run.c */
 int mc_cmd_metrics(int argc, char **argv);      /* cli/cmd_metrics.c */
+int mc_cmd_fx(int argc, char **argv);           /* cli/cmd_fx.c */
 
 /* The options every command spells the same, for its getopt_long table:
  * --db CONNINFO ('d'), --data-dir DIR ('D'), --help ('h'), the end. */

@@ -1,6 +1,7 @@
 /*
  * The ISO 4217 table: every code marketcrawl knows (current codes plus the
- * withdrawn ones still met in old listings: DEM, PTE, HRK...), its minor
+ * withdrawn ones still met in old listings: DEM, PTE, HRK..., and in the
+ * ECB's historic exchange rates: ROL, TRL), its minor
  * units (-1: ISO 4217 defines none, as for gold and test codes) and its
  * ISO name, sorted by code.  The one list of currencies: crawler/currency.c
  * builds its lookup table from it, and tools/gen_currency_sql writes
@@ -145,6 +146,7 @@ MC_ISO4217("PLN", 2, "Zloty")
 MC_ISO4217("PTE", 0, "Portuguese Escudo")
 MC_ISO4217("PYG", 0, "Guarani")
 MC_ISO4217("QAR", 2, "Qatari Rial")
+MC_ISO4217("ROL", 2, "Old Romanian Leu")
 MC_ISO4217("RON", 2, "Romanian Leu")
 MC_ISO4217("RSD", 2, "Serbian Dinar")
 MC_ISO4217("RUB", 2, "Russian Ruble")
@@ -173,6 +175,7 @@ MC_ISO4217("TJS", 2, "Somoni")
 MC_ISO4217("TMT", 2, "Turkmenistan New Manat")
 MC_ISO4217("TND", 3, "Tunisian Dinar")
 MC_ISO4217("TOP", 2, "Pa'anga")
+MC_ISO4217("TRL", 0, "Old Turkish Lira")
 MC_ISO4217("TRY", 2, "Turkish Lira")
 MC_ISO4217("TTD", 2, "Trinidad and Tobago Dollar")
 MC_ISO4217("TWD", 2, "New Taiwan Dollar")

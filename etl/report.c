@@ -29,13 +29,52 @@ const struct mc_report mc_reports[] = {
 	{"historic-lows", "rpt.historic_low", "marketplace, region, external_id", 100, true, false,
 	 "all-time, 365-day and 90-day lows, and whether today's price is the low"},
 	{"cheapest", "rpt.cheapest_offer", "product_key, product_id, currency", 100, true, false,
-	 "per product and currency, the cheapest listing on sale across marketplaces"},
+	 "per product and currency, the cheapest listing on sale across marketplaces"
+	 " (--currency CUR: across currencies, converted)"},
 	{"history", "rpt.price_history", "valid_from", 0, true, true,
 	 "the price history of one listing (needs --listing)"},
 	{"runs", "rpt.run_health", "started_at desc, spider, run_id", 30, false, false,
 	 "every crawl run: status, health, items, fields filled, why suspect or partial"},
+	{"fx-rates", "rpt.fx_rate", "currency", 0, false, false,
+	 "per currency, the ECB exchange rates loaded: first and last date, last rate"},
 	{NULL, NULL, NULL, 0, false, false, NULL},
 };
+
+/* The reports --currency applies to, by name: the view that shows them
+ * converted into one currency (its column `currency` is that currency). */
+static const struct mc_report converted[] = {
+	{"cheapest", "rpt.cheapest_offer_converted", "product_key, product_id", 100, true, false,
+	 "per product, the cheapest listing on sale in one currency, converted"},
+	{NULL, NULL, NULL, 0, false, false, NULL},
+};
+
+const struct mc_report *mc_report_in_currency(const struct mc_report *r)
+{
+	for (const struct mc_report *c = converted; c->name; c++)
+		if (strcmp(c->name, r->name) == 0)
+			return c;
+	return NULL;
+}
+
+int mc_report_check_currency(PGconn *conn, const char *currency, struct mc_err *err)
+{
+	const char *sql = "select exists (select 1 from core.currency where currency = $1),"
+			  " $1 = 'EUR' or exists (select 1 from core.fx_rate where currency = $1)";
+	PGresult *res = PQexecParams(conn, sql, 1, NULL, &currency, NULL, NULL, 0);
+	int rc = 1;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = mc_err_set(err, "checking the currency %s: %s", currency, PQerrorMessage(conn));
+	else if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		mc_err_set(err, "--currency %s: unknown currency (not in core.currency)", currency);
+	else if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
+		mc_err_set(err, "--currency %s: no exchange rates for it; `marketcrawl fx load`"
+			   " loads them", currency);
+	else
+		rc = 0;
+	PQclear(res);
+	return rc;
+}
 
 const struct mc_report *mc_report_find(const char *name)
 {
@@ -79,19 +118,28 @@ PGresult *mc_report_run(PGconn *conn, const struct mc_report_query *q, struct mc
 {
 	const struct mc_report *r = q->report;
 	long limit = mc_report_limit(q);
-	const char *params[3] = {q->marketplace, q->region, q->external_id};
+	const char *params[4], *sep = " where ";
+	int n = 0;
 	struct mc_buf sql;
 	PGresult *res;
 
 	mc_buf_init(&sql, 0);
 	mc_buf_printf(&sql, "select * from %s", r->view);
-	if (q->marketplace)
-		mc_buf_adds(&sql, " where marketplace = $1 and region = $2 and external_id = $3");
+	if (q->marketplace) {
+		mc_buf_printf(&sql, "%smarketplace = $1 and region = $2 and external_id = $3", sep);
+		sep = " and ";
+		params[n++] = q->marketplace;
+		params[n++] = q->region;
+		params[n++] = q->external_id;
+	}
+	if (q->currency) {
+		params[n++] = q->currency;
+		mc_buf_printf(&sql, "%scurrency = $%d", sep, n);
+	}
 	mc_buf_printf(&sql, " order by %s", r->order_by);
 	if (limit > 0) /* one more row tells whether more exist */
 		mc_buf_printf(&sql, " limit %ld", limit + 1);
-	res = PQexecParams(conn, sql.data, q->marketplace ? 3 : 0, NULL,
-			   q->marketplace ? params : NULL, NULL, NULL, 0);
+	res = PQexecParams(conn, sql.data, n, NULL, n ? params : NULL, NULL, NULL, 0);
 	mc_buf_release(&sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		mc_err_set(err, "report %s (%s): %s", r->name, r->view, PQerrorMessage(conn));

@@ -32,6 +32,18 @@ extern const struct mc_report mc_reports[];
 /* The report called `name` (or whose view is `name`), or NULL. */
 const struct mc_report *mc_report_find(const char *name);
 
+/* The variant of `r` that shows its prices converted into one currency
+ * (`report cheapest --currency EUR`), or NULL when `r` has none.  Its view
+ * has a column `currency`, the currency converted into; static. */
+const struct mc_report *mc_report_in_currency(const struct mc_report *r);
+
+/*
+ * Check that `currency` is in core.currency and can be converted into
+ * (EUR, or a currency with rates in core.fx_rate).  Returns 0; 1 when it
+ * is not, -1 when the query failed, both with `err` set to one line.
+ */
+int mc_report_check_currency(PGconn *conn, const char *currency, struct mc_err *err);
+
 enum mc_report_format { MC_REPORT_TABLE, MC_REPORT_CSV, MC_REPORT_JSON };
 
 /* "table" | "csv" | "json"; returns -1 when unknown. */
@@ -43,6 +55,7 @@ struct mc_report_query {
 	const char *marketplace;  /* --listing MARKETPLACE[/REGION]:EXTERNAL_ID, or NULL */
 	const char *region;       /* "" when none was given */
 	const char *external_id;
+	const char *currency;     /* only rows whose `currency` is this, or NULL */
 };
 
 /*

@@ -831,6 +831,32 @@ alter table core.currency add constraint currency_name_check CHECK (name <> ''::
 
 alter table core.currency add constraint currency_pkey PRIMARY KEY (currency);
 
+create table core.fx_day (
+    rate_date date not null,
+    source text not null,
+    loaded_at timestamp with time zone not null
+);
+
+alter table core.fx_day add constraint fx_day_pkey PRIMARY KEY (rate_date);
+
+alter table core.fx_day add constraint fx_day_source_check CHECK (source <> ''::text);
+
+create table core.fx_rate (
+    currency character(3) not null,
+    rate_date date not null,
+    rate numeric not null
+);
+
+alter table core.fx_rate add constraint fx_rate_currency_check CHECK (currency <> 'EUR'::bpchar);
+
+alter table core.fx_rate add constraint fx_rate_currency_fkey FOREIGN KEY (currency) REFERENCES core.currency(currency);
+
+alter table core.fx_rate add constraint fx_rate_pkey PRIMARY KEY (currency, rate_date);
+
+alter table core.fx_rate add constraint fx_rate_rate_check CHECK (rate > 0::numeric AND rate < '1000000000000'::numeric);
+
+alter table core.fx_rate add constraint fx_rate_rate_date_fkey FOREIGN KEY (rate_date) REFERENCES core.fx_day(rate_date);
+
 create table core.genre (
     genre text not null
 );
@@ -1019,6 +1045,37 @@ create view core.price_change as
          LIMIT 1) prev
   WHERE prev.currency = cur.currency AND prev.price <> cur.price;
 
+CREATE OR REPLACE FUNCTION core.fx_cross_rate(from_currency character, to_currency character, day date)
+ RETURNS TABLE(rate numeric, rate_date date)
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+AS $function$
+    select 1::numeric, null::date
+    where from_currency = to_currency
+    union all
+    select t.rate / f.rate, least(f.rate_date, t.rate_date)
+    from core.fx_rate_on(from_currency, day) f, core.fx_rate_on(to_currency, day) t
+    where from_currency <> to_currency
+$function$
+;
+
+CREATE OR REPLACE FUNCTION core.fx_rate_on(currency character, day date)
+ RETURNS TABLE(rate numeric, rate_date date)
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+AS $function$
+    select 1::numeric, null::date
+    where fx_rate_on.currency = 'EUR'
+    union all
+    (select r.rate, r.rate_date
+     from core.fx_rate r
+     where r.currency = fx_rate_on.currency and r.rate_date <= fx_rate_on.day
+       and fx_rate_on.currency <> 'EUR'
+     order by r.rate_date desc
+     limit 1)
+$function$
+;
+
 create schema mart;
 
 create table mart.daily_price_move (
@@ -1083,6 +1140,53 @@ create view rpt.cheapest_offer as
           WINDOW w AS (PARTITION BY ph.currency)) o
   WHERE o.rank = 1;
 
+create view rpt.cheapest_offer_converted as
+ SELECT t.currency,
+    p.product_id,
+    p.product_key,
+    round(o.converted, COALESCE(t.minor_units::integer, 2)) AS price,
+    o.marketplace,
+    o.region,
+    o.external_id,
+    o.title,
+    o.original_price,
+    o.original_currency,
+    trim_scale(round(o.rate, 8)) AS rate,
+    o.rate_date,
+    o.observed_on,
+    o.offers,
+    round(o.highest_converted, COALESCE(t.minor_units::integer, 2)) AS highest_price,
+    o.not_converted
+   FROM ( SELECT c.currency,
+            c.minor_units
+           FROM core.currency c
+          WHERE c.currency = 'EUR'::bpchar OR (EXISTS ( SELECT 1
+                   FROM core.fx_rate r
+                  WHERE r.currency = c.currency))) t
+     CROSS JOIN core.product p
+     CROSS JOIN LATERAL ( SELECT l.marketplace,
+            l.region,
+            l.external_id,
+            l.title,
+            ph.price AS original_price,
+            ph.currency AS original_currency,
+            d.observed_on,
+            ph.price * x.rate AS converted,
+            x.rate,
+            x.rate_date,
+            count(x.rate) OVER w AS offers,
+            count(*) OVER w - count(x.rate) OVER w AS not_converted,
+            max(ph.price * x.rate) OVER w AS highest_converted,
+            row_number() OVER (ORDER BY (ph.price * x.rate), l.marketplace, l.region, l.external_id) AS rank
+           FROM core.listing l
+             JOIN core.price_history ph ON ph.listing_id = l.listing_id AND ph.valid_to IS NULL
+             JOIN core.listing_last_seen ls ON ls.listing_id = l.listing_id
+             CROSS JOIN LATERAL ( SELECT (ls.last_seen AT TIME ZONE 'UTC'::text)::date AS observed_on) d
+             LEFT JOIN LATERAL core.fx_cross_rate(ph.currency, t.currency, d.observed_on) x(rate, rate_date) ON true
+          WHERE l.product_id = p.product_id AND l.delisted_at IS NULL
+          WINDOW w AS ()) o
+  WHERE o.rank = 1 AND o.converted IS NOT NULL;
+
 create view rpt.current_price as
  SELECT l.marketplace,
     l.region,
@@ -1115,6 +1219,17 @@ create view rpt.daily_price_moves as
    FROM mart.daily_price_move d
      LEFT JOIN core.listing ld ON ld.listing_id = d.largest_drop_listing_id
      LEFT JOIN core.listing li ON li.listing_id = d.largest_increase_listing_id;
+
+create view rpt.fx_rate as
+ SELECT r.currency,
+    c.name,
+    min(r.rate_date) AS first_date,
+    max(r.rate_date) AS last_date,
+    count(*) AS dates,
+    (array_agg(r.rate ORDER BY r.rate_date DESC))[1] AS last_rate
+   FROM core.fx_rate r
+     JOIN core.currency c ON c.currency = r.currency
+  GROUP BY r.currency, c.name;
 
 create view rpt.historic_low as
  SELECT l.marketplace,

@@ -144,9 +144,9 @@ check_eq "$(rep history --listing beta:nothing)" \
 -------------+--------+-------------+-------+------------+----------+-------+------------+----------
 (0 rows)" "an empty result still prints the header"
 
-check_eq "$(rep --list | wc -l)" "9" "report --list: one line per report"
+check_eq "$(rep --list | wc -l)" "10" "report --list: one line per report"
 check_eq "$(rep --list | awk '{print $1 "=" $2}' | tr '\n' ' ')" \
-	"price-changes=rpt.price_change daily-moves=rpt.daily_price_moves price-drops=rpt.recent_price_drops price-increases=rpt.recent_price_increases current-prices=rpt.current_price historic-lows=rpt.historic_low cheapest=rpt.cheapest_offer history=rpt.price_history runs=rpt.run_health " \
+	"price-changes=rpt.price_change daily-moves=rpt.daily_price_moves price-drops=rpt.recent_price_drops price-increases=rpt.recent_price_increases current-prices=rpt.current_price historic-lows=rpt.historic_low cheapest=rpt.cheapest_offer history=rpt.price_history runs=rpt.run_health fx-rates=rpt.fx_rate " \
 	"the report names and their views"
 rep history >/dev/null; check_eq "$?" "2" "history without --listing is a usage error"
 rep no-such-report >/dev/null; check_eq "$?" "2" "an unknown report is a usage error"

@@ -18,6 +18,7 @@
 #include "testlib.h"
 
 #include "../fuzz/fuzz_charset.c"
+#include "../fuzz/fuzz_fx_xml.c"
 #include "../fuzz/fuzz_price.c"
 #include "../fuzz/fuzz_robots.c"
 #include "../fuzz/fuzz_sitemap.c"
@@ -33,7 +34,8 @@ struct target {
 };
 
 static const struct target targets[] = {
-	{"charset", fuzz_charset_one},     {"price", fuzz_price_one},
+	{"charset", fuzz_charset_one},     {"fx_xml", fuzz_fx_xml_one},
+	{"price", fuzz_price_one},
 	{"robots", fuzz_robots_one},       {"sitemap", fuzz_sitemap_one},
 	{"spider", fuzz_spider_one},       {"staging_line", fuzz_staging_line_one},
 	{"url", fuzz_url_one},
