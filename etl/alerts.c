@@ -117,6 +117,18 @@ int mc_alerts_collect(PGconn *conn, long long *added, struct mc_err *err)
 	return 0;
 }
 
+int mc_alerts_data_test(PGconn *conn, const char *test, const char *rows, struct mc_err *err)
+{
+	const char *p[2] = {test, rows};
+	PGresult *res = PQexecParams(conn, "select etl.alert_data_test($1, $2::bigint)", 2, NULL, p,
+				     NULL, NULL, 0);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return failed(res, "recording the failed data test", err);
+	PQclear(res);
+	return 0;
+}
+
 /* Lock the oldest pending alert after `after` that no other deliverer
  * holds, inside the open transaction.  Returns its row (PQntuples 0: none
  * left), or NULL with `err` set. */

@@ -57,6 +57,11 @@ PGresult *mc_alerts_list(PGconn *conn, bool all, struct mc_err *err);
  * the number added goes to *added.  Returns 0, or -1 with `err` set. */
 int mc_alerts_collect(PGconn *conn, long long *added, struct mc_err *err);
 
+/* Record that data test `test` (its name without "check_") failed with
+ * `rows` offending rows (etl.alert_data_test: once per test and ETL run).
+ * Returns 0, or -1 with `err` set. */
+int mc_alerts_data_test(PGconn *conn, const char *test, const char *rows, struct mc_err *err);
+
 /* One pending alert as a sender sees it; the strings live until the
  * sender returns. */
 struct mc_alert_msg {

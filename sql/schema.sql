@@ -636,19 +636,23 @@ create view etl.check_070_daily_moves_match_changes as
      FULL JOIN have h ON h.day = e.day AND h.marketplace = e.marketplace
   WHERE e.day IS DISTINCT FROM h.day OR e.marketplace IS DISTINCT FROM h.marketplace OR e.changes IS DISTINCT FROM h.changes OR e.drops IS DISTINCT FROM h.drops OR e.increases IS DISTINCT FROM h.increases OR e.largest_drop_pct IS DISTINCT FROM h.largest_drop_pct OR e.largest_increase_pct IS DISTINCT FROM h.largest_increase_pct OR e.avg_change_pct IS DISTINCT FROM h.avg_change_pct;
 
-CREATE OR REPLACE FUNCTION etl.alert_data_test(test text, failing bigint, sample text)
+CREATE OR REPLACE FUNCTION etl.alert_data_test(test text, failing bigint)
  RETURNS integer
  LANGUAGE plpgsql
 AS $function$
 declare
     etl_run bigint := (select max(run_id) from etl.run where status = 'ok');
+    sample text;
     n integer;
 begin
+    execute format('select row_to_json(t)::text from etl.%I t limit 1', 'check_' || test)
+        into sample;
     insert into core.alert (kind, event_at, subject, message, details)
     values ('data_test', now(), format('%s after etl run %s', test, coalesce(etl_run, 0)),
             format('data test %s failed: %s rows (after etl run %s)', test, failing,
                    coalesce(etl_run::text, 'none')),
-            jsonb_build_object('test', test, 'rows', failing, 'etl_run', etl_run, 'sample', sample))
+            jsonb_build_object('test', test, 'rows', failing, 'etl_run', etl_run,
+                               'sample', sample))
     on conflict (kind, subject) where watch_id is null do nothing;
     get diagnostics n = row_count;
     return n;
@@ -737,7 +741,6 @@ begin
           from core.spider sp
           left join core.spider_schedule sc on sc.spider = sp.spider) s
     where s.last_at + s.stale_after < now()
-      and s.last_at + s.stale_after >= since
     order by s.spider
     on conflict (kind, subject) where watch_id is null do nothing;
     get diagnostics n = row_count;

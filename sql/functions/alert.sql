@@ -34,8 +34,9 @@ return case w.rule
 -- Run health: every problem becomes one row of core.alert, keyed by
 -- (kind, subject), inserted with `on conflict do nothing`, so calling this
 -- again never notifies twice.  Problems of runs and files loaded before
--- the alerts existed (migration 013) are history, not news.  Returns the
--- number of notifications added.
+-- the alerts existed (migration 013) are history, not news; a spider that
+-- is stale is news whenever it is.  Returns the number of notifications
+-- added.
 create or replace function etl.alert_run_health()
 returns bigint
 language plpgsql
@@ -110,7 +111,6 @@ begin
           from core.spider sp
           left join core.spider_schedule sc on sc.spider = sp.spider) s
     where s.last_at + s.stale_after < now()
-      and s.last_at + s.stale_after >= since
     order by s.spider
     on conflict (kind, subject) where watch_id is null do nothing;
     get diagnostics n = row_count;
@@ -118,22 +118,26 @@ begin
 end
 $$;
 
--- A data test that failed (`marketcrawl etl --check`): once per test and
--- ETL run, so checking again before the next ETL run says nothing new.
--- Returns 1 when it was new, else 0.
-create or replace function etl.alert_data_test(test text, failing bigint, sample text)
+-- A data test that failed (`marketcrawl etl --check`, test named without
+-- "check_"): once per test and ETL run, so checking again before the next
+-- ETL run says nothing new.  Returns 1 when it was new, else 0.
+create or replace function etl.alert_data_test(test text, failing bigint)
 returns integer
 language plpgsql
 as $$
 declare
     etl_run bigint := (select max(run_id) from etl.run where status = 'ok');
+    sample text;
     n integer;
 begin
+    execute format('select row_to_json(t)::text from etl.%I t limit 1', 'check_' || test)
+        into sample;
     insert into core.alert (kind, event_at, subject, message, details)
     values ('data_test', now(), format('%s after etl run %s', test, coalesce(etl_run, 0)),
             format('data test %s failed: %s rows (after etl run %s)', test, failing,
                    coalesce(etl_run::text, 'none')),
-            jsonb_build_object('test', test, 'rows', failing, 'etl_run', etl_run, 'sample', sample))
+            jsonb_build_object('test', test, 'rows', failing, 'etl_run', etl_run,
+                               'sample', sample))
     on conflict (kind, subject) where watch_id is null do nothing;
     get diagnostics n = row_count;
     return n;
