@@ -1617,6 +1617,16 @@ create view rpt.metrics as
             NULL::text,
             e.files_processed::double precision AS files_processed
            FROM etl_last e
+        ), alert_sample(ord, metric, type, help, kind, value) AS (
+         SELECT 40 AS "?column?",
+            'alerts_pending'::text AS "?column?",
+            'gauge'::text AS "?column?",
+            'Alerts and run-health notifications not yet delivered (marketcrawl alerts).'::text AS "?column?",
+            k.kind,
+            (( SELECT count(*) AS count
+                   FROM core.alert a
+                  WHERE a.kind = k.kind AND a.delivered_at IS NULL))::double precision AS count
+           FROM unnest(ARRAY['below'::text, 'drop'::text, 'low'::text, 'in_stock'::text, 'run'::text, 'coverage'::text, 'rejects'::text, 'data_test'::text, 'stale'::text]) k(kind)
         )
  SELECT spider_sample.ord,
     spider_sample.metric,
@@ -1625,7 +1635,8 @@ create view rpt.metrics as
     spider_sample.spider,
     NULLIF(spider_sample.region, ''::text) AS region,
     spider_sample.status,
-    spider_sample.value
+    spider_sample.value,
+    NULL::text AS kind
    FROM spider_sample
 UNION ALL
  SELECT loader_sample.ord,
@@ -1635,7 +1646,8 @@ UNION ALL
     NULL::text AS spider,
     NULL::text AS region,
     NULL::text AS status,
-    loader_sample.value
+    loader_sample.value,
+    NULL::text AS kind
    FROM loader_sample
 UNION ALL
  SELECT etl_sample.ord,
@@ -1645,8 +1657,20 @@ UNION ALL
     NULL::text AS spider,
     NULL::text AS region,
     etl_sample.status,
-    etl_sample.value
-   FROM etl_sample;
+    etl_sample.value,
+    NULL::text AS kind
+   FROM etl_sample
+UNION ALL
+ SELECT alert_sample.ord,
+    alert_sample.metric,
+    alert_sample.type,
+    alert_sample.help,
+    NULL::text AS spider,
+    NULL::text AS region,
+    NULL::text AS status,
+    alert_sample.value,
+    alert_sample.kind
+   FROM alert_sample;
 
 create view rpt.price_change as
  SELECT c.changed_at,
