@@ -32,16 +32,16 @@ insert into core.alert (kind, watch_id, listing_id, event_at, message, details)
 select w.rule, w.watch_id, w.listing_id, c.changed_at,
        format('%s%s:%s "%s": %s -> %s %s (%s%%), %s [watch %s%s]', l.marketplace,
               coalesce(nullif('/' || l.region, '/'), ''), l.external_id, l.title,
-              trim_scale(c.old_price), trim_scale(c.new_price), c.currency, c.delta_pct,
+              c.old_price, c.new_price, c.currency, c.delta_pct,
               w.rule_text, w.watch_id, coalesce(': ' || w.label, '')),
        jsonb_build_object('watch_id', w.watch_id, 'rule', w.rule, 'rule_text', w.rule_text,
                           'label', w.label, 'marketplace', l.marketplace, 'region', l.region,
                           'external_id', l.external_id, 'title', l.title, 'url', l.url,
                           'product_key', p.product_key, 'currency', c.currency,
-                          'old_price', trim_scale(c.old_price)::text,
-                          'new_price', trim_scale(c.new_price)::text,
+                          'old_price', c.old_price::text,
+                          'new_price', c.new_price::text,
                           'delta_pct', c.delta_pct::text,
-                          'low', trim_scale(lo.low)::text,
+                          'low', lo.low::text,
                           'changed_at', etl.utc_text(c.changed_at))
 from watch_listing w
 join core.price_change c on c.listing_id = w.listing_id and c.changed_at >= w.since
@@ -69,13 +69,13 @@ insert into core.alert (kind, watch_id, listing_id, event_at, message, details)
 select 'in_stock', w.watch_id, w.listing_id, a.valid_from,
        format('%s%s:%s "%s": back in stock%s [watch %s%s]', l.marketplace,
               coalesce(nullif('/' || l.region, '/'), ''), l.external_id, l.title,
-              coalesce(format(' at %s %s', trim_scale(ph.price), ph.currency), ''),
+              coalesce(format(' at %s %s', ph.price, ph.currency), ''),
               w.watch_id, coalesce(': ' || w.label, '')),
        jsonb_build_object('watch_id', w.watch_id, 'rule', w.rule, 'rule_text', w.rule_text,
                           'label', w.label, 'marketplace', l.marketplace, 'region', l.region,
                           'external_id', l.external_id, 'title', l.title, 'url', l.url,
                           'product_key', p.product_key, 'currency', ph.currency,
-                          'new_price', trim_scale(ph.price)::text,
+                          'new_price', ph.price::text,
                           'changed_at', etl.utc_text(a.valid_from))
 from watch_listing w
 join core.availability_history a

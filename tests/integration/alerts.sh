@@ -116,7 +116,7 @@ check_eq "$(fired)" "1 below p1 21
 check_eq "$(sql "select count(*) from core.alert where watch_id = 6")" 0 \
 	"a watch added now does not fire for the history"
 check_eq "$(sql "select message from core.alert where watch_id = 1")" \
-	'shop/de:p1 "Game p1": 20 -> 14 EUR (-30.00%), below 15 EUR [watch 1: cheap]' \
+	'shop/de:p1 "Game p1": 20.00 -> 14.00 EUR (-30.00%), below 15 EUR [watch 1: cheap]' \
 	"the alert's message names listing, prices, rule and watch"
 
 # ---- listing ------------------------------------------------------------------
@@ -155,7 +155,7 @@ mc alerts --deliver --exec "cat >>'$T/exec.json'; [ \"\$MARKETCRAWL_ALERT_KIND\"
 check_eq "$?:$(sql "select count(*) from core.alert where delivered_at is null")" "1:3" \
 	"--exec accepting 6 of 9: exit 1, 3 pending"
 check_eq "$(grep -c . "$T/exec.json")" 9 "--exec: one JSON object a line on stdin, one per alert"
-jq -s -e 'map(select(.alert_id == 1))[0] | .text == .message and .content == .message and .new_price == "14" and .old_price == "20" and .currency == "EUR" and .changed_at == "2026-11-21T10:00:01Z" and .watch_id == 1' \
+jq -s -e 'map(select(.alert_id == 1))[0] | .text == .message and .content == .message and .new_price == "14.00" and .old_price == "20.00" and .currency == "EUR" and .changed_at == "2026-11-21T10:00:01Z" and .watch_id == 1' \
 	"$T/exec.json" >/dev/null
 check_eq "$?" 0 "the JSON: text and content (Slack, Discord), prices as strings, RFC 3339 time"
 
@@ -176,7 +176,7 @@ check_eq "$?:$(grep -c '^POST /hook.json ' "$T/requests.log")" "0:3" "nothing is
 mc load --keep "$S/r23.jsonl" >/dev/null 2>&1 && mc etl --quiet || exit 1
 mc alerts --deliver >"$T/out" 2>"$T/err"
 check_eq "$?:$(grep -c . "$T/out")" "0:4" "alerts --deliver: day 23's 4 alerts on stdout, exit 0"
-grep -q '^\[drop\] shop/de:p1 "Game p1": 16 -> 10 EUR (-37.50%), drop >= 25% \[watch 2\]$' "$T/out"
+grep -q '^\[drop\] shop/de:p1 "Game p1": 16.00 -> 10.00 EUR (-37.50%), drop >= 25% \[watch 2\]$' "$T/out"
 check_eq "$?" 0 "a line is [KIND] MESSAGE"
 mc alerts --deliver >"$T/out2"
 check_eq "$?:$(wc -c <"$T/out2")" "0:0" "a second --deliver prints nothing"
