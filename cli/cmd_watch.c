@@ -1,6 +1,7 @@
 /*
- * `marketcrawl watch add|list|remove`: the watches that fire price and
- * stock alerts (docs/alerts.md).  Options, their checks and output only;
+ * `marketcrawl watch add|list|remove|schedule`: the watches that fire price
+ * and stock alerts, and how often each spider is expected to complete a run
+ * (docs/alerts.md).  Options, their checks and output only;
  * the rows are etl/alerts.c, the rules sql/etl/090_alerts.sql.
  */
 #include <ctype.h>
@@ -23,6 +24,7 @@ static void usage(FILE *out)
 		"usage: marketcrawl watch add TARGET RULE [--label TEXT] [--since TIME] [--db CONNINFO]\n"
 		"       marketcrawl watch list [--format table|csv|json] [--db CONNINFO]\n"
 		"       marketcrawl watch remove ID... [--db CONNINFO]\n"
+		"       marketcrawl watch schedule [SPIDER INTERVAL|default] [--db CONNINFO]\n"
 		"\n"
 		"A watch fires an alert (`marketcrawl alerts`) for every price or stock change\n"
 		"of its target that meets its rule, once, from when it was added on.\n"
@@ -39,6 +41,9 @@ static void usage(FILE *out)
 		"                            last 365 or 90 days; --within PCT: to at most PCT %%\n"
 		"                            above it\n"
 		"  --in-stock                out of stock, then back in stock\n"
+		"\n"
+		"schedule: a spider without a complete run for INTERVAL (a PostgreSQL interval,\n"
+		"e.g. '6 hours'; default 2 days) is a 'stale' notification; no argument lists them.\n"
 		"\n"
 		"  --label TEXT     shown with the watch's alerts\n"
 		"  --since TIME     changes from TIME on fire (a PostgreSQL timestamp); default:\n"
@@ -346,6 +351,64 @@ static int watch_remove(int argc, char **argv)
 	return rc;
 }
 
+static int watch_schedule(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		MC_OPT_DB,
+		{"format", required_argument, NULL, 'f'},
+		MC_OPT_HELP,
+		MC_OPT_END,
+	};
+	enum mc_report_format fmt = MC_REPORT_TABLE;
+	const char *conninfo = NULL, *interval = NULL;
+	struct mc_err err = {""};
+	PGresult *res;
+	PGconn *conn;
+	int c, rc = MC_EXIT_FAIL;
+
+	optind = 1;
+	for (;;) {
+		c = getopt_long(argc, argv, "h", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'd': conninfo = optarg; break;
+		case 'f':
+			if (mc_report_parse_format(optarg, &fmt) != 0)
+				return usage_error("unknown format '%s' (table, csv or json)", optarg);
+			break;
+		case 'h': usage(stdout); return MC_EXIT_OK;
+		default: return mc_usage_hint("watch");
+		}
+	}
+	if (argc - optind != 0 && argc - optind != 2)
+		return usage_error("%s", "watch schedule wants SPIDER INTERVAL (or SPIDER default),"
+					 " or nothing to list");
+	if (argc - optind == 2)
+		interval = strcmp(argv[optind + 1], "default") == 0 ? NULL : argv[optind + 1];
+	conn = mc_cli_db_open(conninfo, true);
+	if (!conn)
+		return MC_EXIT_FAIL;
+	if (argc - optind == 2) {
+		if (mc_watch_schedule(conn, argv[optind], interval, &err) == 0) {
+			printf("spider %s: a complete run expected every %s\n", argv[optind],
+			       interval ? interval : "2 days (the default)");
+			rc = MC_EXIT_OK;
+		}
+	} else if (mc_report_session(conn, &err) == 0) {
+		res = mc_watch_schedules(conn, &err);
+		if (res) {
+			mc_report_write(res, fmt, 0, stdout);
+			PQclear(res);
+			rc = fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+		}
+	}
+	if (err.msg[0])
+		fprintf(stderr, "marketcrawl watch: %s\n", err.msg);
+	PQfinish(conn);
+	return rc;
+}
+
 int mc_cmd_watch(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
@@ -354,11 +417,13 @@ int mc_cmd_watch(int argc, char **argv)
 		return watch_list(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "remove") == 0)
 		return watch_remove(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "schedule") == 0)
+		return watch_schedule(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return MC_EXIT_OK;
 	}
 	if (argc >= 2)
-		return usage_error("unknown subcommand '%s' (add, list or remove)", argv[1]);
-	return usage_error("%s", "add, list or remove?");
+		return usage_error("unknown subcommand '%s' (add, list, remove or schedule)", argv[1]);
+	return usage_error("%s", "add, list, remove or schedule?");
 }

@@ -78,6 +78,23 @@ int mc_watch_remove(PGconn *conn, long long id, struct mc_err *err)
 	return rc;
 }
 
+int mc_watch_schedule(PGconn *conn, const char *spider, const char *interval, struct mc_err *err)
+{
+	const char *p[2] = {spider, interval};
+	PGresult *res = PQexecParams(
+		conn,
+		interval ? "insert into core.spider_schedule (spider, stale_after)"
+			   " values ($1, $2::interval)"
+			   " on conflict (spider) do update set stale_after = excluded.stale_after"
+			 : "delete from core.spider_schedule where spider = $1",
+		interval ? 2 : 1, NULL, p, NULL, NULL, 0);
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return failed(res, "setting the spider's interval", err);
+	PQclear(res);
+	return 0;
+}
+
 /* Run a query that returns rows; NULL with `err` set on failure. */
 static PGresult *rows(PGconn *conn, const char *sql, const char *what, struct mc_err *err)
 {
@@ -94,6 +111,12 @@ PGresult *mc_watch_list(PGconn *conn, struct mc_err *err)
 {
 	return rows(conn, "select * from rpt.alert_watch order by watch_id", "listing the watches",
 		    err);
+}
+
+PGresult *mc_watch_schedules(PGconn *conn, struct mc_err *err)
+{
+	return rows(conn, "select * from rpt.alert_schedule order by spider",
+		    "listing the spiders' intervals", err);
 }
 
 PGresult *mc_alerts_list(PGconn *conn, bool all, struct mc_err *err)

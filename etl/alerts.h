@@ -45,6 +45,15 @@ int mc_watch_resolve_url(PGconn *conn, const char *url, char **marketplace, char
  * watch, or -1 with `err` set. */
 int mc_watch_remove(PGconn *conn, long long id, struct mc_err *err);
 
+/* Expect a complete run of `spider` every `interval` (a PostgreSQL
+ * interval, e.g. "6 hours"), or, with `interval` NULL, every 2 days again
+ * (core.spider_schedule).  Returns 0, or -1 with `err` set. */
+int mc_watch_schedule(PGconn *conn, const char *spider, const char *interval, struct mc_err *err);
+
+/* The spiders' intervals (rpt.alert_schedule) by spider; the caller
+ * PQclear()s.  NULL with `err` set on failure. */
+PGresult *mc_watch_schedules(PGconn *conn, struct mc_err *err);
+
 /* The watches (rpt.alert_watch) by id; the caller PQclear()s.  NULL with
  * `err` set on failure. */
 PGresult *mc_watch_list(PGconn *conn, struct mc_err *err);

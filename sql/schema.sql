@@ -670,6 +670,7 @@ RETURN ((a).details || jsonb_build_object('alert_id', (a).alert_id, 'kind', (a).
 CREATE OR REPLACE FUNCTION etl.alert_run_health()
  RETURNS bigint
  LANGUAGE plpgsql
+ SET "IntervalStyle" TO 'postgres'
 AS $function$
 declare
     since timestamptz := coalesce((select applied_at from etl.schema_version where version = 13),
@@ -1312,6 +1313,22 @@ create view rpt.alert as
     a.delivered_at,
     a.channel
    FROM core.alert a;
+
+create view rpt.alert_schedule as
+ SELECT s.spider,
+    COALESCE(sc.stale_after, '2 days'::interval) AS stale_after,
+    sc.spider IS NULL AS is_default,
+    c.last_complete_at,
+    COALESCE((c.last_complete_at + COALESCE(sc.stale_after, '2 days'::interval)) < now(), false) AS stale
+   FROM ( SELECT spider.spider
+           FROM core.spider
+        UNION
+         SELECT spider_schedule.spider
+           FROM core.spider_schedule) s
+     LEFT JOIN core.spider_schedule sc ON sc.spider = s.spider
+     LEFT JOIN LATERAL ( SELECT max(r.finished_at) AS last_complete_at
+           FROM core.crawl_run r
+          WHERE r.spider = s.spider AND r.status = 'complete'::text) c ON true;
 
 create view rpt.alert_watch as
  SELECT w.watch_id,

@@ -40,6 +40,7 @@ return case w.rule
 create or replace function etl.alert_run_health()
 returns bigint
 language plpgsql
+set intervalstyle = 'postgres'  -- "2 days" in the messages, whatever the session's style
 as $$
 declare
     since timestamptz := coalesce((select applied_at from etl.schema_version where version = 13),

@@ -39,7 +39,9 @@ day r22 22 partial ',"partial_reason":"page limit reached","scope":"partial"' >"
 fresh_db || exit 1
 mc db migrate >/dev/null || exit 1
 # Not stale while the test looks at the other kinds.
-sql "insert into core.spider_schedule (spider, stale_after) values ('shop', '100 years')"
+mc watch schedule shop '100 years' >"$T/out" 2>&1
+check_eq "$?:$(cat "$T/out")" "0:spider shop: a complete run expected every 100 years" \
+	"watch schedule SPIDER INTERVAL"
 mc load --keep "$S"/r2*.jsonl >/dev/null 2>&1
 mc etl --quiet || exit 1
 
@@ -70,7 +72,13 @@ check "a notification names the test and its rows" grep -qx \
 	"data test 061_observations_in_availability_history failed: 2 rows (after etl run N)" "$T/msgs"
 
 # Stale: no complete run within the spider's interval.
-sql "delete from core.spider_schedule"
+mc watch schedule shop 'soon' >/dev/null 2>"$T/err"
+check_eq "$?:$(cut -c1-55 "$T/err")" "1:marketcrawl watch: setting the spider's interval: ERROR" \
+	"watch schedule: an interval PostgreSQL cannot read fails"
+mc watch schedule shop default >/dev/null
+mc watch schedule --format csv | tr -d '\r' >"$T/sched"
+check_eq "$(cut -d, -f1-3,5 "$T/sched")" "spider,stale_after,is_default,stale
+shop,P2D,t,t" "watch schedule: back to the default, stale"
 mc alerts --format csv | tr -d '\r' | grep -c ',stale,' >"$T/n"
 check_eq "$(cat "$T/n")" 1 "alerts: a spider without a complete run for 2 days is stale"
 mc alerts >/dev/null && mc etl --quiet
