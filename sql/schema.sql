@@ -1196,7 +1196,8 @@ create table core.watch (
     low_days integer,
     label text,
     since timestamp with time zone not null default now(),
-    created_at timestamp with time zone not null default now()
+    created_at timestamp with time zone not null default now(),
+    evaluated_at timestamp with time zone
 );
 
 alter table core.watch add constraint watch_amount_check CHECK (amount > 0::numeric AND amount < '10000000000000'::numeric);

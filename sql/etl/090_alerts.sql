@@ -3,7 +3,8 @@
 -- (etl.alert_run_health, sql/functions/alert.sql).
 -- Reads core.watch, core.listing, core.product, core.price_change (the one
 -- definition of a price change), core.price_history,
--- core.availability_history.  Writes core.alert.
+-- core.availability_history, temp touched (040_events.sql).  Writes
+-- core.alert, core.watch.evaluated_at.
 -- Exactly once: the ledger's key is (watch, listing, the change's time), a
 -- unique index, and every insert is `on conflict do nothing`.  Re-running
 -- the ETL finds the same changes; a reloaded file is not loaded again; a
@@ -12,9 +13,14 @@
 -- changes at or after a watch's `since` (default: its creation) fire, so a
 -- new watch does not bring up the whole history.
 
--- The listings each watch covers.
+-- The listings each watch covers, and from when their changes are looked
+-- at: a watch the ETL has not evaluated yet, its whole history from since;
+-- else only the listings this run touched (040_events.sql), from where
+-- their history was rebuilt (t_from): nothing else can have changed.
 create temp table watch_listing on commit drop as
-select w.watch_id, w.rule, w.amount, w.currency, w.pct, w.low_days, w.since, l.listing_id,
+select w.watch_id, w.rule, w.amount, w.currency, w.pct, w.low_days, l.listing_id,
+       case when w.evaluated_at is null then w.since
+            else greatest(w.since, t.t_from) end as since,
        etl.watch_rule(w) as rule_text, w.label
 from core.watch w
 join core.listing l
@@ -23,7 +29,9 @@ join core.listing l
                                where p.product_key = w.product_key)
           else l.marketplace = w.marketplace
                and (w.region is null or l.region = w.region)
-               and (w.external_id is null or l.external_id = w.external_id) end;
+               and (w.external_id is null or l.external_id = w.external_id) end
+left join touched t on t.listing_id = l.listing_id
+where w.evaluated_at is null or t.listing_id is not null;
 
 -- Price rules: below (a drop to at most the amount, in its currency), drop
 -- (by at least pct), low (a drop to at most pct above the lowest price of
@@ -95,5 +103,7 @@ left join lateral (
 where w.rule = 'in_stock' and prev.availability = 'out_of_stock'
 order by a.valid_from, w.watch_id, w.listing_id
 on conflict (watch_id, listing_id, event_at) where watch_id is not null do nothing;
+
+update core.watch set evaluated_at = now() where evaluated_at is null;
 
 select etl.alert_run_health();

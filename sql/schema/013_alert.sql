@@ -26,6 +26,10 @@ create table core.watch (
     label       text check (label <> '' and length(label) <= 200),
     since       timestamptz not null default now(),  -- changes before it never fire
     created_at  timestamptz not null default now(),
+    -- set by the ETL once it has looked at the whole history from since;
+    -- from then on it looks only at the listings each run rebuilds (set it
+    -- back to null after changing a watch's target or rule by hand)
+    evaluated_at timestamptz,
     check (num_nonnulls(product_key, external_id) <= 1),
     check (product_key is null or (marketplace is null and region is null)),
     check (external_id is null or marketplace is not null),
