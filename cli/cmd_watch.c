@@ -4,7 +4,6 @@
  * (docs/alerts.md).  Options, their checks and output only;
  * the rows are etl/alerts.c, the rules sql/etl/090_alerts.sql.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/db_session.h"
 #include "cli/exitcode.h"
+#include "cli/watch_rule.h"
 #include "etl/alerts.h"
 #include "etl/report.h"
 
@@ -58,55 +58,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 	return mc_usage_hint("watch");
-}
-
-/* A plain decimal number (digits, at most one point); its value to *v. */
-static bool is_decimal(const char *s, double *v)
-{
-	int digits = 0, points = 0;
-	const char *p;
-
-	for (p = s; *p; p++) {
-		if (isdigit((unsigned char)*p))
-			digits++;
-		else if (*p == '.' && points++ == 0)
-			continue;
-		else
-			return false;
-	}
-	*v = strtod(s, NULL);
-	return digits > 0 && digits + points <= 20;
-}
-
-/* "AMOUNT CUR" or "AMOUNTCUR": the amount and currency into the buffers. */
-static bool parse_price(const char *s, char *amount, size_t asz, char *cur)
-{
-	size_t n = strspn(s, "0123456789.");
-	const char *c = s + n;
-	double v;
-
-	while (*c == ' ')
-		c++;
-	if (n == 0 || n >= asz || strlen(c) != 3 || !isalpha((unsigned char)c[0]) ||
-	    !isalpha((unsigned char)c[1]) || !isalpha((unsigned char)c[2]))
-		return false;
-	memcpy(amount, s, n);
-	amount[n] = '\0';
-	for (int i = 0; i < 3; i++)
-		cur[i] = (char)toupper((unsigned char)c[i]);
-	cur[3] = '\0';
-	return is_decimal(amount, &v) && v > 0;
-}
-
-/* "20" or "20%": a percentage in [lo, 100). */
-static bool parse_pct(char *s, double lo)
-{
-	size_t n = strlen(s);
-	double v;
-
-	if (n && s[n - 1] == '%')
-		s[n - 1] = '\0';
-	return is_decimal(s, &v) && v >= lo && v < 100;
 }
 
 /* "M[/REGION]" into marketplace and region (NULL: every region);
@@ -177,7 +128,7 @@ static int watch_add(int argc, char **argv)
 			targets++;
 			break;
 		case 'b':
-			if (!parse_price(optarg, amount, sizeof amount, cur))
+			if (!mc_watch_parse_price(optarg, amount, sizeof amount, cur))
 				return usage_error("--below wants an amount and a currency,"
 						   " e.g. '14.99 EUR', not '%s'", optarg);
 			w.rule = "below";
@@ -186,7 +137,7 @@ static int watch_add(int argc, char **argv)
 			rules++;
 			break;
 		case 'r':
-			if (!parse_pct(optarg, 0) || strtod(optarg, NULL) <= 0)
+			if (!mc_watch_parse_pct(optarg, 0) || strtod(optarg, NULL) <= 0)
 				return usage_error("--drop wants a percentage above 0 and below 100,"
 						   " not '%s'", optarg);
 			w.rule = "drop";
@@ -202,7 +153,7 @@ static int watch_add(int argc, char **argv)
 			rules++;
 			break;
 		case 'w':
-			if (!parse_pct(optarg, 0))
+			if (!mc_watch_parse_pct(optarg, 0))
 				return usage_error("--within wants a percentage from 0 to below 100,"
 						   " not '%s'", optarg);
 			w.pct = optarg;
