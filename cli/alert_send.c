@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,20 +91,41 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
+/* The scheme and host of `url`, without user, password, path or query:
+ * a webhook's URL is its secret (Slack's and Discord's carry a token), so
+ * messages name only where it goes. */
+static void url_origin(const char *url, char *out, size_t outsz)
+{
+	const char *host = strstr(url, "://");
+	size_t scheme = host ? (size_t)(host - url) + 3 : 0;
+	const char *end, *at;
+
+	host = url + scheme;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (at)
+		host = at + 1;
+	snprintf(out, outsz, "%.*s%.*s", (int)scheme, url, (int)(end - host), host);
+}
+
 int mc_webhook_open(struct mc_webhook *w, const char *url, long timeout_s, struct mc_err *err)
 {
-	CURL *c = curl_easy_init();
 	struct curl_slist *h = NULL;
+	CURL *c;
 
-	*w = (struct mc_webhook){url, timeout_s, NULL, NULL};
+	*w = (struct mc_webhook){"", timeout_s, NULL, NULL};
+	url_origin(url, w->origin, sizeof w->origin);
+	if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+		return mc_err_set(err, "--webhook %s: not an http or https URL", w->origin);
+	c = curl_easy_init();
 	if (!c)
-		return mc_err_set(err, "--webhook %s: cannot set up libcurl", url);
+		return mc_err_set(err, "--webhook %s: cannot set up libcurl", w->origin);
 	h = curl_slist_append(h, "Content-Type: application/json");
 	if (!h || curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
 		curl_slist_free_all(h);
 		curl_easy_cleanup(c);
-		return mc_err_set(err, "--webhook %s: not an http or https URL", url);
+		return mc_err_set(err, "--webhook %s: libcurl refuses the URL", w->origin);
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -129,11 +151,11 @@ int mc_alert_send_webhook(void *ctx, const struct mc_alert_msg *a, struct mc_err
 	rc = curl_easy_perform(w->curl);
 	curl_easy_setopt(w->curl, CURLOPT_ERRORBUFFER, NULL);
 	if (rc != CURLE_OK)
-		return mc_err_set(err, "--webhook %s: %s", w->url,
+		return mc_err_set(err, "--webhook %s: %s", w->origin,
 				  why[0] ? why : curl_easy_strerror(rc));
 	curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code < 200 || code > 299)
-		return mc_err_set(err, "--webhook %s answered HTTP %ld", w->url, code);
+		return mc_err_set(err, "--webhook %s answered HTTP %ld", w->origin, code);
 	return 0;
 }
 

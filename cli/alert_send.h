@@ -22,7 +22,7 @@ int mc_alert_send_exec(void *ctx, const struct mc_alert_msg *a, struct mc_err *e
 /* --webhook: ctx is a struct mc_webhook, set up by mc_webhook_open and
  * released by mc_webhook_close. */
 struct mc_webhook {
-	const char *url;   /* borrowed */
+	char origin[256];  /* scheme://host[:port] of the URL, for messages */
 	long timeout_s;    /* the whole request, connection included */
 	void *curl;        /* CURL *, owned */
 	void *headers;     /* struct curl_slist *, owned */

@@ -24,7 +24,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: marketcrawl alerts [--all] [--format table|csv|json] [--db CONNINFO]\n"
-		"       marketcrawl alerts --deliver [--exec CMD | --webhook URL [--timeout SECS]]\n"
+		"       marketcrawl alerts --deliver [--exec CMD | --webhook URL|--webhook-file FILE\n"
+		"                          [--timeout SECS]]\n"
 		"                          [--db CONNINFO]\n"
 		"\n"
 		"List the pending alerts (watches that fired, see `marketcrawl watch`) and\n"
@@ -39,6 +40,8 @@ static void usage(FILE *out)
 		"                  object on stdin; delivered when CMD exits 0\n"
 		"  --webhook URL   POST the alert as JSON (with \"text\" and \"content\" for Slack\n"
 		"                  and Discord); delivered on a 2xx answer\n"
+		"  --webhook-file FILE  the same, the URL read from FILE's first line (so that\n"
+		"                  it is not on a command line, where `ps` shows it)\n"
 		"  --timeout SECS  the webhook's time limit per alert (default %ld)\n"
 		"  --db CONNINFO   libpq connection string or URI; default: the PG* environment\n",
 		DEFAULT_TIMEOUT_S);
@@ -50,6 +53,34 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 	return mc_usage_hint("alerts");
+}
+
+/* The first line of `path` (a webhook's URL, kept out of the command line
+ * and so out of `ps`), without its line end.  Prints why and returns -1
+ * when it cannot. */
+static int read_url(const char *path, char *url, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	size_t len;
+
+	if (!f) {
+		fprintf(stderr, "marketcrawl alerts: --webhook-file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!fgets(url, (int)n, f))
+		url[0] = '\0';
+	fclose(f);
+	len = strcspn(url, "\r\n");
+	if (url[len] == '\0' && len == n - 1) {
+		fprintf(stderr, "marketcrawl alerts: --webhook-file %s: line 1 is too long\n", path);
+		return -1;
+	}
+	url[len] = '\0';
+	if (len == 0) {
+		fprintf(stderr, "marketcrawl alerts: --webhook-file %s: line 1 holds no URL\n", path);
+		return -1;
+	}
+	return 0;
 }
 
 static int list(PGconn *conn, bool all, enum mc_report_format fmt, struct mc_err *err)
@@ -104,11 +135,13 @@ int mc_cmd_alerts(int argc, char **argv)
 		{"deliver", no_argument, NULL, 'D'},
 		{"exec", required_argument, NULL, 'e'},
 		{"webhook", required_argument, NULL, 'w'},
+		{"webhook-file", required_argument, NULL, 'W'},
 		{"timeout", required_argument, NULL, 't'},
 		MC_OPT_HELP,
 		MC_OPT_END,
 	};
-	const char *conninfo = NULL, *exec = NULL, *webhook = NULL;
+	const char *conninfo = NULL, *exec = NULL, *webhook = NULL, *webhook_file = NULL;
+	char url[2048];
 	enum mc_report_format fmt = MC_REPORT_TABLE;
 	bool all = false, do_deliver = false;
 	long timeout_s = DEFAULT_TIMEOUT_S;
@@ -129,6 +162,7 @@ int mc_cmd_alerts(int argc, char **argv)
 		case 'D': do_deliver = true; break;
 		case 'e': exec = optarg; break;
 		case 'w': webhook = optarg; break;
+		case 'W': webhook_file = optarg; break;
 		case 'f':
 			if (mc_report_parse_format(optarg, &fmt) != 0)
 				return usage_error("unknown format '%s' (table, csv or json)", optarg);
@@ -146,6 +180,13 @@ int mc_cmd_alerts(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (webhook_file) {
+		if (webhook)
+			return usage_error("%s", "--webhook or --webhook-file, not both");
+		if (read_url(webhook_file, url, sizeof url) != 0)
+			return MC_EXIT_FAIL;
+		webhook = url;
+	}
 	if ((exec || webhook) && !do_deliver)
 		return usage_error("%s", "--exec and --webhook go with --deliver");
 	if (exec && webhook)

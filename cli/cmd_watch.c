@@ -31,7 +31,8 @@ static void usage(FILE *out)
 		"\n"
 		"TARGET, one of:\n"
 		"  --product KEY             a product (its product_key) in every store and region\n"
-		"  --listing M[/REGION]:ID   one listing: marketplace M, external id ID\n"
+		"  --listing M[/REGION]:ID   the listing of marketplace M with external id ID (in\n"
+		"                            every region, or in REGION only)\n"
 		"  --url URL                 the listing with that URL\n"
 		"  --marketplace M[/REGION]  every listing of a marketplace (of one region)\n"
 		"RULE, one of:\n"
@@ -117,8 +118,6 @@ static int watch_add(int argc, char **argv)
 						   " not '%s'", optarg);
 			*colon = '\0';
 			split_place(optarg, &w.marketplace, &w.region);
-			if (!w.region)
-				w.region = "";
 			w.external_id = colon + 1;
 			targets++;
 			break;

@@ -142,8 +142,11 @@ start_httpd "$T/site" -l "$T/requests.log"
 mc alerts --deliver --webhook "$HTTPD_URL/fault/status/500" >/dev/null 2>"$T/err"
 check_eq "$?:$(sql "select count(*) from core.alert where delivered_at is null")" "1:9" \
 	"--webhook answering 500: exit 1, all still pending"
-grep -q "answered HTTP 500" "$T/err"
-check_eq "$?" 0 "the failure names the HTTP status"
+check_eq "$(cat "$T/err")" "marketcrawl alerts: 0 delivered, 9 failed and kept for the next call; first failure: alert 1: --webhook http://127.0.0.1:$HTTPD_PORT answered HTTP 500" \
+	"the failure names the HTTP status, and of the URL only its origin (the path may be a token)"
+mc alerts --deliver --webhook "ftp://127.0.0.1/x" >/dev/null 2>"$T/err"
+check_eq "$?:$(cat "$T/err")" "2:marketcrawl alerts: --webhook ftp://127.0.0.1: not an http or https URL" \
+	"--webhook: only http and https"
 mc alerts --deliver --webhook "$HTTPD_URL/fault/stall-headers/60000" --timeout 1 >/dev/null 2>"$T/err"
 check_eq "$?:$(sql "select count(*) from core.alert where delivered_at is null")" "1:9" \
 	"--webhook timing out: exit 1, all still pending"
@@ -159,9 +162,10 @@ jq -s -e 'map(select(.alert_id == 1))[0] | .text == .message and .content == .me
 	"$T/exec.json" >/dev/null
 check_eq "$?" 0 "the JSON: text and content (Slack, Discord), prices as strings, RFC 3339 time"
 
-mc alerts --deliver --webhook "$HTTPD_URL/hook.json" >/dev/null 2>"$T/err"
+echo "$HTTPD_URL/hook.json" >"$T/hook.url"
+mc alerts --deliver --webhook-file "$T/hook.url" >/dev/null 2>"$T/err"
 check_eq "$?:$(sql "select count(*) from core.alert where delivered_at is null")" "0:0" \
-	"--webhook accepting: exit 0, nothing pending"
+	"--webhook-file (the URL off the command line) accepting: exit 0, nothing pending"
 check_eq "$(grep -c '^POST /hook.json 200 ' "$T/requests.log")" 3 \
 	"the receiver got the 3 pending alerts as JSON POSTs (rules: POST, Content-Type)"
 check_eq "$(sql "select channel, count(*) from core.alert group by 1 order by 1" | tr '\n' ' ')" \
@@ -202,3 +206,7 @@ check_eq "$(sql "select l.external_id || ' ' || to_char(event_at at time zone 'U
 p1 23
 p2 21
 p2 22" "a watch with an earlier --since fires for the history since then, once"
+wid=$(mc watch add --listing shop:p1 --drop 1 --since 2026-11-01)
+mc etl --quiet
+check_eq "$(sql "select count(*) from core.alert where watch_id = ${wid##* }")" 2 \
+	"--listing M:ID without a region covers the listing in every region (p1 in de: 2 drops)"
