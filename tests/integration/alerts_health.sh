@@ -92,3 +92,35 @@ check_eq "$?:$(cut -d' ' -f1 "$T/out" | tr '\n' ' ')" "0:[run] [coverage] [rejec
 	"alerts --deliver: every run-health notification once on stdout"
 mc alerts --deliver >"$T/out" 2>&1
 check_eq "$?:$(wc -c <"$T/out")" "0:0" "and nothing the second time"
+
+# `alerts` and the ETL both collect run health.  One `alerts` commits while
+# an ETL run is under way (after its snapshot): the ETL cannot see that row
+# and PostgreSQL refuses its `on conflict do nothing` over it; the ETL must
+# give way, not fail.  A lock on mart.daily_price_move holds the ETL run
+# after its snapshot (at 070_daily_moves.sql), where `alerts` can go on.
+{ head_line r24 24
+  obs p1 1 2026-11-24T10:00:01Z; obs p2 2 2026-11-24T10:00:02Z; obs p3 3 2026-11-24T10:00:03Z
+  echo '{"marketplace":"shop","region":"","external_id":"p5","url":"http://shop.test/p5","title":"","price":"1","currency":"EUR","availability":"in_stock","observed_at":"2026-11-24T10:00:05Z","product_key":null,"attrs":{}}'
+  run_line r24 24 complete; } >"$S/r24.jsonl"
+mc load --keep "$S/r24.jsonl" >/dev/null 2>&1
+psql -X -q -c "begin; lock table mart.daily_price_move in access exclusive mode; select pg_sleep(600)" \
+	>/dev/null 2>&1 &
+locker=$!
+for _ in $(seq 1 100); do
+	[ "$(sql "select count(*) from pg_locks where relation = 'mart.daily_price_move'::regclass and granted")" = 1 ] && break
+	sleep 0.1
+done
+mc etl --quiet >"$T/etl.out" 2>&1 &
+etl_pid=$!
+for _ in $(seq 1 300); do
+	[ "$(sql "select count(*) from pg_locks where relation = 'mart.daily_price_move'::regclass and not granted")" = 1 ] && break
+	sleep 0.1
+done
+mc alerts >/dev/null
+check_eq "$(sql "select count(*) from core.alert where kind = 'rejects' and delivered_at is null")" 1 \
+	"alerts collects r24's rejects while the ETL run waits"
+sql "select pg_cancel_backend(pid) from pg_stat_activity where query like '%pg_sleep(600)%' and pid <> pg_backend_pid()" >/dev/null
+wait "$locker"
+wait "$etl_pid"
+check_eq "$?:$(cat "$T/etl.out")" "0:" "the ETL run then gives way over that notification and succeeds"
+check_eq "$(sql "select count(*) from core.alert where kind = 'rejects'")" 2 "r24's rejects: one notification"
