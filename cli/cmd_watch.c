@@ -92,7 +92,7 @@ static int watch_add(int argc, char **argv)
 		MC_OPT_END,
 	};
 	struct mc_watch w = {0};
-	const char *conninfo = NULL, *url = NULL;
+	const char *conninfo = NULL, *url = NULL, *within = NULL;
 	char amount[32], cur[4], *mp = NULL, *reg = NULL, *ext = NULL;
 	struct mc_err err = {""};
 	int targets = 0, rules = 0, c, rc = MC_EXIT_USAGE;
@@ -155,7 +155,7 @@ static int watch_add(int argc, char **argv)
 			if (!mc_watch_parse_pct(optarg, 0))
 				return usage_error("--within wants a percentage from 0 to below 100,"
 						   " not '%s'", optarg);
-			w.pct = optarg;
+			within = optarg;
 			break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
 		default: return mc_usage_hint("watch");
@@ -169,10 +169,10 @@ static int watch_add(int argc, char **argv)
 	if (rules != 1)
 		return usage_error("%s", "watch add wants one rule: --below, --drop, --low or"
 					 " --in-stock");
-	if (w.pct && strcmp(w.rule, "drop") != 0 && strcmp(w.rule, "low") != 0)
+	if (within && strcmp(w.rule, "low") != 0)
 		return usage_error("%s", "--within goes with --low");
-	if (strcmp(w.rule, "low") == 0 && !w.pct)
-		w.pct = "0";
+	if (strcmp(w.rule, "low") == 0)
+		w.pct = within ? within : "0";
 	rc = MC_EXIT_FAIL;
 	conn = mc_cli_db_open(conninfo, true);
 	if (!conn)

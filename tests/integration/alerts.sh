@@ -69,6 +69,9 @@ mc watch add --listing shop:p1 --drop 10 --in-stock 2>/dev/null >/dev/null
 check_eq "$?" 2 "two rules are a usage error"
 mc watch add --drop 10 2>/dev/null >/dev/null
 check_eq "$?" 2 "no target is a usage error"
+mc watch add --listing shop:p1 --drop 10 --within 5 2>"$T/err" >/dev/null
+check_eq "$?:$(head -n 1 "$T/err")" "2:marketcrawl watch: --within goes with --low" \
+	"--within with another rule than --low is a usage error"
 mc watch add --url http://shop.test/nothing --drop 10 2>"$T/err" >/dev/null
 check_eq "$?:$(cut -c1-50 "$T/err")" "1:marketcrawl watch: no listing has the URL http://s" \
 	"an unknown --url fails, naming it"
