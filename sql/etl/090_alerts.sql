@@ -38,10 +38,10 @@ where w.evaluated_at is null or t.listing_id is not null;
 -- the window before the change, in the same currency).
 insert into core.alert (kind, watch_id, listing_id, event_at, message, details)
 select w.rule, w.watch_id, w.listing_id, c.changed_at,
-       format('%s%s:%s "%s": %s -> %s %s (%s%%), %s [watch %s%s]', l.marketplace,
+       format('%s%s:%s "%s": %s -> %s %s (%s%%), %s [watch %s%s] %s', l.marketplace,
               coalesce(nullif('/' || l.region, '/'), ''), l.external_id, l.title,
               c.old_price, c.new_price, c.currency, c.delta_pct,
-              w.rule_text, w.watch_id, coalesce(': ' || w.label, '')),
+              w.rule_text, w.watch_id, coalesce(': ' || w.label, ''), l.url),
        jsonb_build_object('watch_id', w.watch_id, 'rule', w.rule, 'rule_text', w.rule_text,
                           'label', w.label, 'marketplace', l.marketplace, 'region', l.region,
                           'external_id', l.external_id, 'title', l.title, 'url', l.url,
@@ -75,10 +75,10 @@ on conflict (watch_id, listing_id, event_at) where watch_id is not null do nothi
 -- Back in stock: an in_stock range whose previous range was out_of_stock.
 insert into core.alert (kind, watch_id, listing_id, event_at, message, details)
 select 'in_stock', w.watch_id, w.listing_id, a.valid_from,
-       format('%s%s:%s "%s": back in stock%s [watch %s%s]', l.marketplace,
+       format('%s%s:%s "%s": back in stock%s [watch %s%s] %s', l.marketplace,
               coalesce(nullif('/' || l.region, '/'), ''), l.external_id, l.title,
               coalesce(format(' at %s %s', ph.price, ph.currency), ''),
-              w.watch_id, coalesce(': ' || w.label, '')),
+              w.watch_id, coalesce(': ' || w.label, ''), l.url),
        jsonb_build_object('watch_id', w.watch_id, 'rule', w.rule, 'rule_text', w.rule_text,
                           'label', w.label, 'marketplace', l.marketplace, 'region', l.region,
                           'external_id', l.external_id, 'title', l.title, 'url', l.url,

@@ -119,8 +119,8 @@ check_eq "$(fired)" "1 below p1 21
 check_eq "$(sql "select count(*) from core.alert where watch_id = 6")" 0 \
 	"a watch added now does not fire for the history"
 check_eq "$(sql "select message from core.alert where watch_id = 1")" \
-	'shop/de:p1 "Game p1": 20.00 -> 14.00 EUR (-30.00%), below 15 EUR [watch 1: cheap]' \
-	"the alert's message names listing, prices, rule and watch"
+	'shop/de:p1 "Game p1": 20.00 -> 14.00 EUR (-30.00%), below 15 EUR [watch 1: cheap] http://shop.test/p1' \
+	"the alert's message names listing, prices, rule, watch and the listing's URL"
 
 # ---- listing ------------------------------------------------------------------
 mc alerts --format csv | tr -d '\r' >"$T/pending.csv"
@@ -183,7 +183,7 @@ check_eq "$?:$(grep -c '^POST /hook.json ' "$T/requests.log")" "0:3" "nothing is
 mc load --keep "$S/r23.jsonl" >/dev/null 2>&1 && mc etl --quiet || exit 1
 mc alerts --deliver >"$T/out" 2>"$T/err"
 check_eq "$?:$(grep -c . "$T/out")" "0:4" "alerts --deliver: day 23's 4 alerts on stdout, exit 0"
-grep -q '^\[drop\] shop/de:p1 "Game p1": 16.00 -> 10.00 EUR (-37.50%), drop >= 25% \[watch 2\]$' "$T/out"
+grep -q '^\[drop\] shop/de:p1 "Game p1": 16.00 -> 10.00 EUR (-37.50%), drop >= 25% \[watch 2\] http://shop.test/p1$' "$T/out"
 check_eq "$?" 0 "a line is [KIND] MESSAGE"
 mc alerts --deliver >"$T/out2"
 check_eq "$?:$(wc -c <"$T/out2")" "0:0" "a second --deliver prints nothing"
