@@ -21,6 +21,8 @@ int mc_cmd_report(int argc, char **argv);       /* cli/cmd_report.c */
 int mc_cmd_run(int argc, char **argv);          /* cli/cmd_run.c */
 int mc_cmd_metrics(int argc, char **argv);      /* cli/cmd_metrics.c */
 int mc_cmd_fx(int argc, char **argv);           /* cli/cmd_fx.c */
+int mc_cmd_watch(int argc, char **argv);        /* cli/cmd_watch.c */
+int mc_cmd_alerts(int argc, char **argv);       /* cli/cmd_alerts.c */
 
 /* The options every command spells the same, for its getopt_long table:
  * --db CONNINFO ('d'), --data-dir DIR ('D'), --help ('h'), the end. */

@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	{"report", mc_cmd_report, "print a report (price drops, lows, cheapest...)"},
 	{"metrics", mc_cmd_metrics, "print the runs' figures for Prometheus (node_exporter)"},
 	{"fx", mc_cmd_fx, "load the ECB's euro exchange rates (eurofxref XML)"},
+	{"watch", mc_cmd_watch, "watch a product, listing or marketplace: add | list | remove"},
+	{"alerts", mc_cmd_alerts, "list or deliver price alerts and run-health notifications"},
 	{"run", mc_cmd_run, "crawl, load and etl in one go (for one cron line)"},
 	{"db", mc_cmd_db, "database schema: migrate | status"},
 	{"fetch", mc_cmd_fetch, "fetch one page and try XPath / regex selectors on it"},

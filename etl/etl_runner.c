@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "base/alloc.h"
+#include "etl/alerts.h"
 #include "etl/etl.h"
 #include "base/log.h"
 #include "etl/sqlfiles.h"
@@ -314,11 +315,26 @@ static void print_sample(FILE *out, const PGresult *r, int max)
 	}
 }
 
+/* Each failed test becomes a run-health notification (etl/alerts.h),
+ * written after the read-only snapshot ends; `failures` holds "NAME COUNT"
+ * pairs.  A failure to record is a warning: the tests' outcome stands. */
+static void notify_failures(PGconn *conn, char **failures, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct mc_err err = {""};
+		char *count = strchr(failures[i], ' ');
+
+		*count++ = '\0';
+		if (mc_alerts_data_test(conn, failures[i], count, &err) != 0)
+			mc_warn("%s", err.msg);
+	}
+}
+
 int mc_etl_check(PGconn *conn, FILE *out, struct mc_err *e)
 {
 	PGresult *list = NULL;
-	int failed = -1, passed = 0;
-	char err[1024];
+	int failed = -1, passed = 0, nfail = 0;
+	char err[1024], **failures = NULL;
 
 	if (query_value(conn, "begin isolation level repeatable read read only", 0, NULL, NULL, 0,
 			err, sizeof err) != 0)
@@ -350,6 +366,8 @@ int mc_etl_check(PGconn *conn, FILE *out, struct mc_err *e)
 		}
 		fprintf(out, "FAIL %s (%s rows)\n", name + strlen("check_"), count);
 		failed++;
+		failures = mc_realloc(failures, (size_t)(nfail + 1) * sizeof *failures);
+		failures[nfail++] = mc_asprintf("%s %s", name + strlen("check_"), count);
 		sql = mc_asprintf("select * from etl.%s limit 3", name);
 		PGresult *r = PQexec(conn, sql);
 		free(sql);
@@ -362,5 +380,10 @@ out:
 	PQclear(list);
 	if (query_value(conn, "rollback", 0, NULL, NULL, 0, err, sizeof err) != 0)
 		mc_warn("ending the data tests: %s", err);
+	else
+		notify_failures(conn, failures, nfail);
+	for (int i = 0; i < nfail; i++)
+		free(failures[i]);
+	free(failures);
 	return failed;
 }

@@ -62,6 +62,7 @@ static int format_one(struct mc_buf *out, const struct mc_metric_sample *s, bool
 	    add_label(out, "spider", s->spider, &first) != 0 ||
 	    add_label(out, "region", s->region, &first) != 0 ||
 	    add_label(out, "status", s->status, &first) != 0 ||
+	    add_label(out, "kind", s->kind, &first) != 0 ||
 	    (!first && mc_buf_addc(out, '}') != 0))
 		return -1;
 	return mc_buf_printf(out, " %s\n", s->value);
@@ -84,8 +85,8 @@ static const char *field(const PGresult *res, int row, int col)
 
 int mc_metrics_collect(PGconn *conn, struct mc_buf *out, struct mc_err *err)
 {
-	PGresult *res = PQexec(conn, "select metric, type, help, spider, region, status, value"
-				     " from rpt.metrics order by ord, spider, region, status");
+	PGresult *res = PQexec(conn, "select metric, type, help, spider, region, status, value, kind"
+				     " from rpt.metrics order by ord, spider, region, status, kind");
 	struct mc_metric_sample *s;
 	int n, rc;
 
@@ -99,7 +100,7 @@ int mc_metrics_collect(PGconn *conn, struct mc_buf *out, struct mc_err *err)
 	for (int i = 0; i < n; i++)
 		s[i] = (struct mc_metric_sample){field(res, i, 0), field(res, i, 1), field(res, i, 2),
 						 field(res, i, 3), field(res, i, 4), field(res, i, 5),
-						 field(res, i, 6)};
+						 field(res, i, 6), field(res, i, 7)};
 	rc = mc_metrics_format(out, s, (size_t)n);
 	if (rc != 0)
 		mc_err_set(err, "formatting the metrics: output too large");

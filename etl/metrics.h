@@ -26,6 +26,7 @@ struct mc_metric_sample {
 	const char *region;
 	const char *status;
 	const char *value;   /* the number as text */
+	const char *kind;    /* label value after the others; NULL: none */
 };
 
 /* Append `s` to `out` escaped as a label value: backslash, double quote

@@ -5,7 +5,9 @@
 # each with the fixture server, and runs crawl → load → etl after each; then
 # prints the price-drops and price-increases reports and compares them with
 # the generator's ground truth (var/demo/v2/changes.tsv), printing every
-# mismatch.  docs/demo.md explains what the site contains.
+# mismatch.  Between v1 and v2 it adds a watch on the first price drop of
+# changes.tsv (`watch add --low all`) and ends by showing it fire
+# (`marketcrawl alerts`).  docs/demo.md explains what the site contains.
 #
 #   scripts/demo.sh [--db CONNINFO]
 #   scripts/demo.sh check-report drop|increase CHANGES.tsv REPORT EXPECTED.tsv...
@@ -216,6 +218,16 @@ crawl_load_etl() {
 start_server "$work/v1"
 crawl_load_etl 1
 stop_server
+
+# ---- a watch, before v2: the first price drop of changes.tsv ---------------------
+IFS=$'\t' read -r w_market w_id w_title w_cur w_old w_new < <(awk -F'\t' \
+	'$10 == "drop" { print $1 "\t" $2 "\t" $4 "\t" $5 "\t" $6 "\t" $7; exit }' "$work/v2/changes.tsv")
+step "marketcrawl watch add --listing $w_market:$w_id --low all  (\"$w_title\", $w_old $w_cur in v1)"
+watch_out=$("$MC" watch add "${db[@]}" --listing "$w_market:$w_id" --low all --label "demo") ||
+	die "watch add failed"
+echo "$watch_out"
+watch_id=${watch_out##* }
+
 start_server "$work/v2"
 crawl_load_etl 2
 stop_server
@@ -236,6 +248,17 @@ for dir in drop increase; do
 	check_report $dir "$work/v2/changes.tsv" "$report" "$work/v1/expected.tsv" "$work/v2/expected.tsv" ||
 		status=1
 done
+
+step "marketcrawl alerts  (v2 sells \"$w_title\" at $w_new $w_cur: the watch fires)"
+"$MC" alerts "${db[@]}" | tee "$work/alerts.txt" || die "alerts failed"
+fired=$("$MC" alerts "${db[@]}" --format csv | grep -c "\[watch $watch_id: demo\]" || true)
+if [ "$fired" = 1 ]; then
+	echo "check: watch $watch_id fired once, on the v2 price of $w_market:$w_id"
+else
+	echo "MISMATCH: watch $watch_id fired $fired times, expected once"
+	status=1
+fi
+echo "(\`marketcrawl alerts --deliver\` sends them, to stdout, --exec CMD or --webhook URL: docs/alerts.md)"
 
 if [ -n "$private" ]; then
 	echo

@@ -636,6 +636,120 @@ create view etl.check_070_daily_moves_match_changes as
      FULL JOIN have h ON h.day = e.day AND h.marketplace = e.marketplace
   WHERE e.day IS DISTINCT FROM h.day OR e.marketplace IS DISTINCT FROM h.marketplace OR e.changes IS DISTINCT FROM h.changes OR e.drops IS DISTINCT FROM h.drops OR e.increases IS DISTINCT FROM h.increases OR e.largest_drop_pct IS DISTINCT FROM h.largest_drop_pct OR e.largest_increase_pct IS DISTINCT FROM h.largest_increase_pct OR e.avg_change_pct IS DISTINCT FROM h.avg_change_pct;
 
+CREATE OR REPLACE FUNCTION etl.alert_data_test(test text, failing bigint)
+ RETURNS integer
+ LANGUAGE plpgsql
+AS $function$
+declare
+    etl_run bigint := (select max(run_id) from etl.run where status = 'ok');
+    sample text;
+    n integer;
+begin
+    execute format('select row_to_json(t)::text from etl.%I t limit 1', 'check_' || test)
+        into sample;
+    insert into core.alert (kind, event_at, subject, message, details)
+    values ('data_test', now(), format('%s after etl run %s', test, coalesce(etl_run, 0)),
+            format('data test %s failed: %s rows (after etl run %s)', test, failing,
+                   coalesce(etl_run::text, 'none')),
+            jsonb_build_object('test', test, 'rows', failing, 'etl_run', etl_run,
+                               'sample', sample))
+    on conflict (kind, subject) where watch_id is null do nothing;
+    get diagnostics n = row_count;
+    return n;
+end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION etl.alert_payload(a core.alert)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+RETURN ((a).details || jsonb_build_object('alert_id', (a).alert_id, 'kind', (a).kind, 'event_at', etl.utc_text((a).event_at), 'fired_at', etl.utc_text((a).fired_at), 'subject', (a).subject, 'message', (a).message, 'text', (a).message, 'content', "left"((a).message, 2000)))
+;
+
+CREATE OR REPLACE FUNCTION etl.alert_run_health()
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SET "IntervalStyle" TO 'postgres'
+AS $function$
+declare
+    since timestamptz := coalesce((select applied_at from etl.schema_version where version = 13),
+                                  '-infinity');
+    n bigint;
+    total bigint := 0;
+begin
+    -- A run the ETL judged anything but complete: failed (aborted), partial,
+    -- suspect; a suspect run whose reason is a field's collapsed coverage
+    -- is a 'coverage' notification.  Once per run and verdict.
+    insert into core.alert (kind, event_at, subject, message, details)
+    select case when r.health = 'suspect'
+                     and r.health_reason ~ '^(title|price|list_price|availability|product_key) filled for '
+                then 'coverage' else 'run' end,
+           r.finished_at,
+           format('run %s %s', r.crawl_run_id, r.health),
+           format('spider %s%s: run %s is %s: %s', r.spider, coalesce(nullif('/' || r.region, '/'), ''),
+                  r.run_id, r.health, r.health_reason),
+           jsonb_build_object('spider', r.spider, 'region', r.region, 'run_id', r.run_id,
+                              'status', r.status, 'health', r.health, 'reason', r.health_reason,
+                              'started_at', etl.utc_text(r.started_at),
+                              'finished_at', etl.utc_text(r.finished_at),
+                              'items', r.observations, 'errors', r.errors)
+    from core.crawl_run r
+    where r.health <> 'complete' and r.loaded_at >= since
+    order by r.finished_at, r.crawl_run_id
+    on conflict (kind, subject) where watch_id is null do nothing;
+    get diagnostics n = row_count;
+    total := total + n;
+
+    -- A loaded file with rejected lines: once per file.
+    insert into core.alert (kind, event_at, subject, message, details)
+    select 'rejects', f.loaded_at, format('file %s', f.file_id),
+           format('load of %s (spider %s, run %s): %s of %s lines rejected (%s)', f.path, f.spider,
+                  f.run_id, f.rows_rejected, f.rows_read,
+                  coalesce(rj.reasons, 'no reasons recorded')),
+           jsonb_build_object('path', f.path, 'spider', f.spider, 'run_id', f.run_id,
+                              'rows_read', f.rows_read, 'rows_rejected', f.rows_rejected,
+                              'loaded_at', etl.utc_text(f.loaded_at),
+                              'reasons', coalesce(rj.by_reason, '{}'))
+    from stg.loaded_file f
+    left join lateral (
+        select string_agg(format('%s %s', x.n, x.reason), ', ' order by x.n desc, x.reason) as reasons,
+               jsonb_object_agg(x.reason, x.n) as by_reason
+        from (select j.reason, count(*) as n from stg.rejected_line j
+              where j.file_id = f.file_id group by j.reason) x
+    ) rj on true
+    where f.rows_rejected > 0 and f.loaded_at >= since
+    order by f.loaded_at, f.file_id
+    on conflict (kind, subject) where watch_id is null do nothing;
+    get diagnostics n = row_count;
+    total := total + n;
+
+    -- A spider without a complete run within its interval
+    -- (core.spider_schedule, else 2 days): once per last complete run.
+    insert into core.alert (kind, event_at, subject, message, details)
+    select 'stale', s.last_at + s.stale_after,
+           format('spider %s since %s', s.spider, etl.utc_text(s.last_at)),
+           format('spider %s: no complete run since %s (expected every %s)', s.spider,
+                  etl.utc_text(s.last_at), s.stale_after),
+           jsonb_build_object('spider', s.spider, 'last_complete_at', etl.utc_text(s.last_at),
+                              'stale_after', s.stale_after::text)
+    from (select sp.spider,
+                 coalesce(sc.stale_after, interval '2 days') as stale_after,
+                 coalesce((select max(r.finished_at) from core.crawl_run r
+                           where r.spider = sp.spider and r.status = 'complete'),
+                          (select min(r.started_at) from core.crawl_run r
+                           where r.spider = sp.spider)) as last_at
+          from core.spider sp
+          left join core.spider_schedule sc on sc.spider = sp.spider) s
+    where s.last_at + s.stale_after < now()
+    order by s.spider
+    on conflict (kind, subject) where watch_id is null do nothing;
+    get diagnostics n = row_count;
+    return total + n;
+end
+$function$
+;
+
 CREATE OR REPLACE FUNCTION etl.attr_values(attrs jsonb, key text)
  RETURNS SETOF text
  LANGUAGE sql
@@ -715,7 +829,72 @@ CREATE OR REPLACE FUNCTION etl.previous_runs(runs bigint)
 RETURN CASE WHEN (runs = 1) THEN 'the previous complete run'::text ELSE format('the %s previous complete runs'::text, runs) END
 ;
 
+CREATE OR REPLACE FUNCTION etl.utc_text(t timestamp with time zone)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+RETURN to_char((t AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'::text)
+;
+
+CREATE OR REPLACE FUNCTION etl.watch_rule(w core.watch)
+ RETURNS text
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+RETURN CASE (w).rule WHEN 'below'::text THEN format('below %s %s'::text, trim_scale((w).amount), (w).currency) WHEN 'drop'::text THEN format('drop >= %s%%'::text, trim_scale((w).pct)) WHEN 'low'::text THEN (CASE WHEN ((w).pct = (0)::numeric) THEN 'at '::text ELSE format('within %s%% of '::text, trim_scale((w).pct)) END || CASE WHEN ((w).low_days IS NULL) THEN 'the all-time low'::text ELSE format('the %s-day low'::text, (w).low_days) END) ELSE 'back in stock'::text END
+;
+
+CREATE OR REPLACE FUNCTION etl.watch_target(w core.watch)
+ RETURNS text
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+RETURN CASE WHEN ((w).product_key IS NOT NULL) THEN ('product '::text || (w).product_key) ELSE (((w).marketplace || COALESCE(NULLIF(('/'::text || (w).region), '/'::text), ''::text)) || COALESCE((':'::text || (w).external_id), ''::text)) END
+;
+
 create schema core;
+
+create table core.alert (
+    alert_id bigint generated always as identity not null,
+    kind text not null,
+    watch_id bigint,
+    listing_id bigint,
+    event_at timestamp with time zone not null,
+    subject text,
+    message text not null,
+    details jsonb not null default '{}'::jsonb,
+    fired_at timestamp with time zone not null default now(),
+    delivered_at timestamp with time zone,
+    channel text
+);
+
+alter table core.alert add constraint alert_channel_check CHECK (channel = ANY (ARRAY['stdout'::text, 'exec'::text, 'webhook'::text]));
+
+alter table core.alert add constraint alert_check CHECK ((watch_id IS NULL) = (listing_id IS NULL));
+
+alter table core.alert add constraint alert_check1 CHECK ((watch_id IS NULL) = (subject IS NOT NULL));
+
+alter table core.alert add constraint alert_check2 CHECK ((watch_id IS NULL) = (kind = ANY (ARRAY['run'::text, 'coverage'::text, 'rejects'::text, 'data_test'::text, 'stale'::text])));
+
+alter table core.alert add constraint alert_check3 CHECK ((delivered_at IS NULL) = (channel IS NULL));
+
+alter table core.alert add constraint alert_details_check CHECK (jsonb_typeof(details) = 'object'::text);
+
+alter table core.alert add constraint alert_kind_check CHECK (kind = ANY (ARRAY['below'::text, 'drop'::text, 'low'::text, 'in_stock'::text, 'run'::text, 'coverage'::text, 'rejects'::text, 'data_test'::text, 'stale'::text]));
+
+alter table core.alert add constraint alert_listing_id_fkey FOREIGN KEY (listing_id) REFERENCES core.listing(listing_id);
+
+alter table core.alert add constraint alert_message_check CHECK (message <> ''::text);
+
+alter table core.alert add constraint alert_pkey PRIMARY KEY (alert_id);
+
+alter table core.alert add constraint alert_subject_check CHECK (subject <> ''::text);
+
+alter table core.alert add constraint alert_watch_id_fkey FOREIGN KEY (watch_id) REFERENCES core.watch(watch_id) ON DELETE CASCADE;
+
+CREATE INDEX alert_pending_idx ON core.alert USING btree (alert_id) WHERE (delivered_at IS NULL);
+
+CREATE UNIQUE INDEX alert_subject_key ON core.alert USING btree (kind, subject) WHERE (watch_id IS NULL);
+
+CREATE UNIQUE INDEX alert_watch_change_key ON core.alert USING btree (watch_id, listing_id, event_at) WHERE (watch_id IS NOT NULL);
 
 create table core.availability_history (
     listing_id bigint not null,
@@ -1019,6 +1198,76 @@ comment on column core.spider.observed_until is 'latest observed_at or finish of
 
 comment on column core.spider.seen_until is 'start of the newest run of this spider the ETL processed (any status)';
 
+create table core.spider_schedule (
+    spider text not null,
+    stale_after interval not null
+);
+
+alter table core.spider_schedule add constraint spider_schedule_pkey PRIMARY KEY (spider);
+
+alter table core.spider_schedule add constraint spider_schedule_spider_check CHECK (length(spider) >= 1 AND length(spider) <= 100);
+
+alter table core.spider_schedule add constraint spider_schedule_stale_after_check CHECK (stale_after > '00:00:00'::interval);
+
+create table core.watch (
+    watch_id bigint generated always as identity not null,
+    product_key text,
+    marketplace text,
+    region text,
+    external_id text,
+    rule text not null,
+    amount numeric,
+    currency character(3),
+    pct numeric,
+    low_days integer,
+    label text,
+    since timestamp with time zone not null default now(),
+    created_at timestamp with time zone not null default now(),
+    evaluated_at timestamp with time zone
+);
+
+alter table core.watch add constraint watch_amount_check CHECK (amount > 0::numeric AND amount < '10000000000000'::numeric);
+
+alter table core.watch add constraint watch_check CHECK (num_nonnulls(product_key, external_id) <= 1);
+
+alter table core.watch add constraint watch_check1 CHECK (product_key IS NULL OR marketplace IS NULL AND region IS NULL);
+
+alter table core.watch add constraint watch_check2 CHECK (external_id IS NULL OR marketplace IS NOT NULL);
+
+alter table core.watch add constraint watch_check3 CHECK (num_nonnulls(product_key, marketplace) = 1);
+
+alter table core.watch add constraint watch_check4 CHECK ((rule = 'below'::text) = (amount IS NOT NULL AND currency IS NOT NULL));
+
+alter table core.watch add constraint watch_check5 CHECK (rule = 'below'::text OR amount IS NULL AND currency IS NULL);
+
+alter table core.watch add constraint watch_check6 CHECK ((rule = ANY (ARRAY['drop'::text, 'low'::text])) = (pct IS NOT NULL));
+
+alter table core.watch add constraint watch_check7 CHECK (rule <> 'drop'::text OR pct > 0::numeric);
+
+alter table core.watch add constraint watch_check8 CHECK (rule = 'low'::text OR low_days IS NULL);
+
+alter table core.watch add constraint watch_currency_fkey FOREIGN KEY (currency) REFERENCES core.currency(currency);
+
+alter table core.watch add constraint watch_external_id_check CHECK (length(external_id) >= 1 AND length(external_id) <= 200);
+
+alter table core.watch add constraint watch_label_check CHECK (label <> ''::text AND length(label) <= 200);
+
+alter table core.watch add constraint watch_low_days_check CHECK (low_days = ANY (ARRAY[90, 365]));
+
+alter table core.watch add constraint watch_marketplace_check CHECK (marketplace ~ '^[a-z0-9_.-]{1,100}$'::text);
+
+alter table core.watch add constraint watch_pct_check CHECK (pct >= 0::numeric AND pct < 100::numeric);
+
+alter table core.watch add constraint watch_pkey PRIMARY KEY (watch_id);
+
+alter table core.watch add constraint watch_product_key_check CHECK (length(product_key) >= 1 AND length(product_key) <= 200);
+
+alter table core.watch add constraint watch_region_check CHECK (region ~ '^[a-z0-9_-]{0,20}$'::text);
+
+alter table core.watch add constraint watch_rule_check CHECK (rule = ANY (ARRAY['below'::text, 'drop'::text, 'low'::text, 'in_stock'::text]));
+
+comment on table core.watch is 'what people watch (marketcrawl watch; docs/alerts.md)';
+
 create view core.listing_last_seen as
  SELECT l.listing_id,
     x.last_seen
@@ -1112,6 +1361,46 @@ alter table mart.daily_price_move add constraint daily_price_move_marketplace_fk
 alter table mart.daily_price_move add constraint daily_price_move_pkey PRIMARY KEY (day, marketplace);
 
 create schema rpt;
+
+create view rpt.alert as
+ SELECT a.alert_id,
+    a.kind,
+    a.event_at,
+    a.message,
+    a.fired_at,
+    a.delivered_at,
+    a.channel
+   FROM core.alert a;
+
+create view rpt.alert_schedule as
+ SELECT s.spider,
+    COALESCE(sc.stale_after, '2 days'::interval) AS stale_after,
+    sc.spider IS NULL AS is_default,
+    c.last_complete_at,
+    COALESCE((c.last_complete_at + COALESCE(sc.stale_after, '2 days'::interval)) < now(), false) AS stale
+   FROM ( SELECT spider.spider
+           FROM core.spider
+        UNION
+         SELECT spider_schedule.spider
+           FROM core.spider_schedule) s
+     LEFT JOIN core.spider_schedule sc ON sc.spider = s.spider
+     LEFT JOIN LATERAL ( SELECT max(r.finished_at) AS last_complete_at
+           FROM core.crawl_run r
+          WHERE r.spider = s.spider AND r.status = 'complete'::text) c ON true;
+
+create view rpt.alert_watch as
+ SELECT w.watch_id,
+    etl.watch_target(w.*) AS target,
+    etl.watch_rule(w.*) AS rule,
+    w.label,
+    w.since,
+    ( SELECT count(*) AS count
+           FROM core.alert a
+          WHERE a.watch_id = w.watch_id) AS alerts,
+    ( SELECT count(*) AS count
+           FROM core.alert a
+          WHERE a.watch_id = w.watch_id AND a.delivered_at IS NULL) AS pending
+   FROM core.watch w;
 
 create view rpt.cheapest_offer as
  SELECT p.product_id,
@@ -1461,6 +1750,16 @@ create view rpt.metrics as
             NULL::text,
             e.files_processed::double precision AS files_processed
            FROM etl_last e
+        ), alert_sample(ord, metric, type, help, kind, value) AS (
+         SELECT 40 AS "?column?",
+            'alerts_pending'::text AS "?column?",
+            'gauge'::text AS "?column?",
+            'Alerts and run-health notifications not yet delivered (marketcrawl alerts).'::text AS "?column?",
+            k.kind,
+            (( SELECT count(*) AS count
+                   FROM core.alert a
+                  WHERE a.kind = k.kind AND a.delivered_at IS NULL))::double precision AS count
+           FROM unnest(ARRAY['below'::text, 'drop'::text, 'low'::text, 'in_stock'::text, 'run'::text, 'coverage'::text, 'rejects'::text, 'data_test'::text, 'stale'::text]) k(kind)
         )
  SELECT spider_sample.ord,
     spider_sample.metric,
@@ -1469,7 +1768,8 @@ create view rpt.metrics as
     spider_sample.spider,
     NULLIF(spider_sample.region, ''::text) AS region,
     spider_sample.status,
-    spider_sample.value
+    spider_sample.value,
+    NULL::text AS kind
    FROM spider_sample
 UNION ALL
  SELECT loader_sample.ord,
@@ -1479,7 +1779,8 @@ UNION ALL
     NULL::text AS spider,
     NULL::text AS region,
     NULL::text AS status,
-    loader_sample.value
+    loader_sample.value,
+    NULL::text AS kind
    FROM loader_sample
 UNION ALL
  SELECT etl_sample.ord,
@@ -1489,8 +1790,20 @@ UNION ALL
     NULL::text AS spider,
     NULL::text AS region,
     etl_sample.status,
-    etl_sample.value
-   FROM etl_sample;
+    etl_sample.value,
+    NULL::text AS kind
+   FROM etl_sample
+UNION ALL
+ SELECT alert_sample.ord,
+    alert_sample.metric,
+    alert_sample.type,
+    alert_sample.help,
+    NULL::text AS spider,
+    NULL::text AS region,
+    NULL::text AS status,
+    alert_sample.value,
+    alert_sample.kind
+   FROM alert_sample;
 
 create view rpt.price_change as
  SELECT c.changed_at,

@@ -3,7 +3,9 @@
 -- name (without the marketcrawl_ prefix), type, help text and labels (null:
 -- no such label), ordered by `ord` then the labels so each metric's samples
 -- stay together.  Per spider and region: the last run core.crawl_run holds;
--- the loader: stg.loaded_file's totals; the ETL: the last etl.run.
+-- the loader: stg.loaded_file's totals; the ETL: the last etl.run; the
+-- alerts not yet delivered (core.alert), per kind, every kind listed.
+-- The label kind comes last, so the view could gain it in place.
 create or replace view rpt.metrics as
 with last_run as (
     select distinct on (r.spider, r.region) r.*
@@ -95,9 +97,20 @@ with last_run as (
            null, e.files_processed::float8
     from etl_last e
 )
-select ord, metric, type, help, spider, nullif(region, '') as region, status, value
+, alert_sample(ord, metric, type, help, kind, value) as (
+    select 40, 'alerts_pending', 'gauge',
+           'Alerts and run-health notifications not yet delivered (marketcrawl alerts).',
+           k.kind, (select count(*) from core.alert a
+                    where a.kind = k.kind and a.delivered_at is null)::float8
+    from unnest(array['below', 'drop', 'low', 'in_stock', 'run', 'coverage', 'rejects',
+                      'data_test', 'stale']) k(kind)
+)
+select ord, metric, type, help, spider, nullif(region, '') as region, status, value,
+       null::text as kind
 from spider_sample
 union all
-select ord, metric, type, help, null, null, null, value from loader_sample
+select ord, metric, type, help, null, null, null, value, null from loader_sample
 union all
-select ord, metric, type, help, null, null, status, value from etl_sample;
+select ord, metric, type, help, null, null, status, value, null from etl_sample
+union all
+select ord, metric, type, help, null, null, null, value, kind from alert_sample;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `marketcrawl metrics` (issue 18): after two loaded runs of one spider and
 # an ETL run, the Prometheus text lists the last run's status, times and
-# counts, the loader's totals and the ETL's last run, with one HELP and one
+# counts, the loader's totals, the ETL's last run and the pending alerts
+# by kind, with one HELP and one
 # TYPE line per metric; every other line is `name{labels} value`; --out
 # replaces the file through FILE.tmp and leaves no .tmp behind.  Label
 # escaping is tests/unit/test_metrics.c (a spider name has no quotes).
@@ -70,6 +71,18 @@ marketcrawl_etl_last_run_rows $etl_rows
 marketcrawl_etl_last_run_files 2" "the last ETL run: ok, its duration, rows and files"
 check "... its rows are some" test "$etl_rows" -gt 0
 
+check_eq "$(grep '^marketcrawl_alerts_' "$T/out")" \
+"marketcrawl_alerts_pending{kind=\"below\"} 0
+marketcrawl_alerts_pending{kind=\"coverage\"} 0
+marketcrawl_alerts_pending{kind=\"data_test\"} 0
+marketcrawl_alerts_pending{kind=\"drop\"} 0
+marketcrawl_alerts_pending{kind=\"in_stock\"} 0
+marketcrawl_alerts_pending{kind=\"low\"} 0
+marketcrawl_alerts_pending{kind=\"rejects\"} 1
+marketcrawl_alerts_pending{kind=\"run\"} 1
+marketcrawl_alerts_pending{kind=\"stale\"} 1" \
+	"pending alerts by kind: r2's rejected line, r2 partial, the spider stale since r1"
+
 names=$(grep -v '^#' "$T/out" | sed 's/[{ ].*//' | sort -u)
 check_eq "$(grep -c '^# HELP ' "$T/out"):$(grep -c '^# TYPE ' "$T/out")" \
 	"$(wc -l <<<"$names"):$(wc -l <<<"$names")" "one HELP and one TYPE line per metric"
@@ -100,3 +113,6 @@ check "--help prints the usage" grep -q '^usage: marketcrawl metrics' "$T/out"
 mc metrics extra >/dev/null 2>"$T/err"
 check_eq "$?:$(head -n 1 "$T/err")" "2:marketcrawl metrics: unexpected argument 'extra'" \
 	"an unexpected argument: a usage error naming it"
+
+mc alerts --deliver >/dev/null && mc metrics >"$T/out3"
+check_eq "$(grep -c '^marketcrawl_alerts_pending{.*} 0$' "$T/out3")" 9 "... and none once delivered"

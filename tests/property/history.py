@@ -687,13 +687,14 @@ def catalog(db):
     migrated template): the rpt views and mart table with their columns, and
     which of the crawl_run columns of docs/history-rules.md exist.
     rpt.metrics is left out: the loader's and the ETL's own figures depend
-    on the order files came in, which is what the trials vary."""
+    on the order files came in, which is what the trials vary; so are the
+    alerts (rpt.alert, rpt.alert_watch), a ledger of what fired when."""
     rc, out, err = psql(db, """
 select c.relnamespace::regnamespace::text || '.' || c.relname, a.attname,
        format_type(a.atttypid, a.atttypmod)
 from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
 where (c.relnamespace = 'rpt'::regnamespace and c.relkind in ('v', 'm')
-       and c.oid <> 'rpt.metrics'::regclass)
+       and c.oid <> 'rpt.metrics'::regclass and c.relname !~ '^alert')
    or c.oid = 'mart.daily_price_move'::regclass
    or c.oid = 'core.crawl_run'::regclass
    or c.oid = 'core.listing'::regclass

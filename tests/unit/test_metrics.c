@@ -35,10 +35,11 @@ int main(void)
 		     "help: backslash and line feed escaped, quotes kept");
 
 	const struct mc_metric_sample s[] = {
-		{"spider_last_run_status", "gauge", "Status.", "sh\"op", "eu", "complete", "1"},
-		{"spider_last_run_status", "gauge", "Status.", "sh\"op", "eu", "partial", "0"},
-		{"spider_last_run_pages", "gauge", "Pages\nfetched.", "shop", NULL, NULL, "12"},
-		{"loader_files_loaded_total", "counter", "Files.", NULL, NULL, NULL, "2"},
+		{"spider_last_run_status", "gauge", "Status.", "sh\"op", "eu", "complete", "1", NULL},
+		{"spider_last_run_status", "gauge", "Status.", "sh\"op", "eu", "partial", "0", NULL},
+		{"spider_last_run_pages", "gauge", "Pages\nfetched.", "shop", NULL, NULL, "12", NULL},
+		{"loader_files_loaded_total", "counter", "Files.", NULL, NULL, NULL, "2", NULL},
+		{"alerts_pending", "gauge", "Pending.", NULL, NULL, NULL, "3", "in_stock"},
 	};
 	struct mc_buf b;
 
@@ -54,7 +55,10 @@ int main(void)
 		  "marketcrawl_spider_last_run_pages{spider=\"shop\"} 12\n"
 		  "# HELP marketcrawl_loader_files_loaded_total Files.\n"
 		  "# TYPE marketcrawl_loader_files_loaded_total counter\n"
-		  "marketcrawl_loader_files_loaded_total 2\n",
+		  "marketcrawl_loader_files_loaded_total 2\n"
+		  "# HELP marketcrawl_alerts_pending Pending.\n"
+		  "# TYPE marketcrawl_alerts_pending gauge\n"
+		  "marketcrawl_alerts_pending{kind=\"in_stock\"} 3\n",
 		  "format: HELP/TYPE once per metric, labels escaped, absent labels left out");
 	mc_buf_release(&b);
 
