@@ -844,6 +844,21 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_read
 	return MC_LOAD_LOADED;
 }
 
+/* A staging file is a regular file (or a symbolic link to one): anything
+ * else - a FIFO, a device, a socket, a directory - is refused unread. */
+static enum mc_load_outcome refuse_special(const struct file_state *fs, const struct stat *st,
+					   struct mc_load_result *res)
+{
+	const char *kind = S_ISFIFO(st->st_mode) ? "a FIFO"
+			   : S_ISCHR(st->st_mode) ? "a character device"
+			   : S_ISBLK(st->st_mode) ? "a block device"
+			   : S_ISSOCK(st->st_mode) ? "a socket"
+			   : S_ISDIR(st->st_mode) ? "a directory" : "not a regular file";
+
+	set_msg(res, "%s: %s, not a staging file; it is never read", fs->path, kind);
+	return MC_LOAD_REFUSED;
+}
+
 /* Open the file and read its header (line 1).  LOADED when it is a staging
  * file, else VANISHED, REFUSED or FAILED (message set). */
 static enum mc_load_outcome open_file(struct mc_loader *l, struct mc_line_reader *rd,
@@ -853,16 +868,29 @@ static enum mc_load_outcome open_file(struct mc_loader *l, struct mc_line_reader
 	size_t n;
 	bool too_long;
 	struct stat st;
-	int fd = open(fs->path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	/* stat() first, so that a device is never opened at all; then open
+	 * without blocking (opening a FIFO waits for a writer, forever) and
+	 * check again what was opened, in case the name was replaced
+	 * meanwhile.  Symbolic links to regular files are followed, as
+	 * ever.  The descriptor is only mapped, never read, so O_NONBLOCK
+	 * changes nothing for a regular file. */
+	if (stat(fs->path, &st) == 0 && !S_ISREG(st.st_mode))
+		return refuse_special(fs, &st, res);
+	fd = open(fs->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		set_msg(res, "%s: %s", fs->path, strerror(errno));
 		return errno == ENOENT ? MC_LOAD_VANISHED : MC_LOAD_FAILED;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		set_msg(res, "%s: not a regular file", fs->path);
+	if (fstat(fd, &st) != 0) {
+		set_msg(res, "%s: %s", fs->path, strerror(errno));
 		close(fd);
 		return MC_LOAD_FAILED;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return refuse_special(fs, &st, res);
 	}
 	fs->size = (long long)st.st_size;
 	int mapped = mc_line_reader_open(rd, fd, (size_t)st.st_size);
