@@ -7,8 +7,10 @@
  * and tests/spiders/NAME/ (example pages/ written for those placeholders,
  * pages.tsv, start_urls, expected.jsonl, VERIFIED.md), so that its offline
  * contract test passes at once.  The start URL is the only site-specific
- * input: it is escaped for the C string it goes into.  Never overwrites a
- * file.
+ * input: it must be http(s), without credentials, its host a host name,
+ * an IPv4 address or a bracketed IPv6 address (so that the host, which
+ * also goes into a comment, holds nothing C could read), and the whole
+ * URL is escaped for the C strings it goes into.  Never overwrites a file.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -426,6 +428,34 @@ out:
 	return rc;
 }
 
+/* A host name (labels of letters, digits, '-' and '_' between single
+ * dots, none starting or ending with '-'), an IPv4 address or an IPv6
+ * address in brackets, as mc_url_parse leaves them (lower case, IDNA
+ * applied). */
+static bool valid_host(const char *h)
+{
+	size_t n = strlen(h), label = 0;
+
+	if (n == 0 || n > 253)
+		return false;
+	if (h[0] == '[')
+		return n > 2 && h[n - 1] == ']' && strspn(h + 1, "0123456789abcdef:.") == n - 2;
+	for (size_t i = 0; i <= n; i++) {
+		char c = h[i];
+		if (c == '.' || c == '\0') {
+			if (label == 0 || label > 63 || h[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if (islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_' ||
+			   (c == '-' && label > 0)) {
+			label++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool valid_name(const char *s)
 {
 	if (!islower((unsigned char)*s))
@@ -489,8 +519,21 @@ int mc_cmd_new_spider(int argc, char **argv)
 	url = mc_url_normalize(start_url, NULL);
 	if (!url || mc_url_parse(url, NULL, &u) != 0) {
 		fprintf(stderr, "marketcrawl new-spider: not an http(s) URL: %s\n", start_url);
-		free(url);
-		return MC_EXIT_USAGE;
+		rc = MC_EXIT_USAGE;
+		goto out;
+	}
+	if (!valid_host(u.host)) {
+		fprintf(stderr, "marketcrawl new-spider: %s: the host is not a host name (letters, "
+			"digits, '-', '_' and dots), an IPv4 address or an [IPv6] address\n", start_url);
+		rc = MC_EXIT_USAGE;
+		goto out;
+	}
+	if (u.userinfo[0]) {
+		fprintf(stderr, "marketcrawl new-spider: the start URL has a user name or password "
+			"(before '@'), which would be written into the spider's source; give the URL "
+			"without it\n");
+		rc = MC_EXIT_USAGE;
+		goto out;
 	}
 	spiders = mc_asprintf("%s/spiders", root);
 	file = mc_asprintf("%s.c", name);

@@ -3,9 +3,8 @@
  * (etl/db.h): connecting the libpq way, describing a
  * connection for people, and applying the embedded migrations.
  *
- * It must never print a password: connection errors name host, port,
- * database and user only, and libpq's own message is scrubbed of the
- * password (libpq echoes a malformed URI whole).
+ * It must never print a password: what a failed connection says is
+ * decided by etl/db_redact.c.
  *
  * Migrations: every embedded sql/schema/NNN_name.sql not yet recorded in
  * etl.schema_version is applied in NNN order, each in its own transaction,
@@ -25,6 +24,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "etl/db.h"
+#include "etl/db_redact.h"
 #include "base/log.h"
 #include "etl/sqlfiles.h"
 
@@ -32,58 +32,6 @@
 #define MIGRATE_LOCK_KEY "109099109105103114"
 
 /* ---- connecting --------------------------------------------------------- */
-
-/* Replace every occurrence of `secret` in `s` (in place) with '*'. */
-static void mask_secret(char *s, const char *secret)
-{
-	size_t n = secret ? strlen(secret) : 0;
-	char *hit;
-
-	if (n == 0)
-		return;
-	for (hit = strstr(s, secret); hit; hit = strstr(hit + n, secret))
-		memset(hit, '*', n);
-}
-
-/* Mask "password=VALUE" and the password of "scheme://user:PASSWORD@host"
- * wherever they appear in s (a libpq message may quote the conninfo). */
-static void mask_password_syntax(char *s)
-{
-	char *p;
-
-	for (p = strstr(s, "password="); p; p = strstr(p + 1, "password=")) {
-		char *v = p + strlen("password=");
-		while (*v && *v != ' ' && *v != '&' && *v != '"' && *v != '\'')
-			*v++ = '*';
-	}
-	for (p = strstr(s, "://"); p; p = strstr(p + 3, "://")) {
-		char *at = strpbrk(p + 3, "@/ \"");
-		if (!at || *at != '@')
-			continue;
-		char *colon = memchr(p + 3, ':', (size_t)(at - (p + 3)));
-		if (colon)
-			memset(colon + 1, '*', (size_t)(at - colon - 1));
-	}
-}
-
-/* The password the conninfo or environment carries, if any (new string). */
-static char *conninfo_password(const char *conninfo)
-{
-	PQconninfoOption *opts, *o;
-	char *err = NULL, *pw = NULL;
-
-	opts = PQconninfoParse(conninfo ? conninfo : "", &err);
-	if (err)
-		PQfreemem(err);
-	for (o = opts; o && o->keyword; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
-			pw = mc_strdup(o->val);
-	if (opts)
-		PQconninfoFree(opts);
-	if (!pw && getenv("PGPASSWORD") && *getenv("PGPASSWORD"))
-		pw = mc_strdup(getenv("PGPASSWORD"));
-	return pw;
-}
 
 static const char *or_default(const char *s)
 {
@@ -98,28 +46,18 @@ void mc_db_describe(PGconn *conn, char *out, size_t outsz)
 
 PGconn *mc_db_connect(const char *conninfo, struct mc_err *err)
 {
-	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
 	char where[512];
+	PGconn *conn;
 
+	if (mc_db_conninfo_check(conninfo, err) != 0)
+		return NULL;
+	conn = PQconnectdb(conninfo ? conninfo : "");
 	if (!conn) {
 		mc_err_set(err, "cannot connect: out of memory in libpq");
 		return NULL;
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
-		char *pw = conninfo_password(conninfo);
-		char *msg = mc_strdup(PQerrorMessage(conn));
-		size_t n = strlen(msg);
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-		for (char *nl = strchr(msg, '\n'); nl; nl = strchr(nl, '\n'))
-			*nl = ' ';
-		mc_db_describe(conn, where, sizeof where);
-		mask_secret(where, pw);
-		mask_secret(msg, pw);
-		mask_password_syntax(msg);
-		mc_err_set(err, "cannot connect to %s: %s", where, msg);
-		free(msg);
-		free(pw);
+		mc_db_connect_failure(conn, conninfo, err);
 		PQfinish(conn);
 		return NULL;
 	}

@@ -63,8 +63,9 @@
 enum { V_SKIP, V_STORE, V_STORE_LATE, V_CONFLICT };
 
 /* mc_load_keys (sql/loader/create_keys.sql), filled by the first pass in
- * COPY binary format. */
-enum { KEY_COLUMNS = 8 };
+ * COPY binary format, and the columns of sql/loader/copy_observations.sql
+ * (the second pass, binary too). */
+enum { KEY_COLUMNS = 8, OBS_COLUMNS = 16 };
 
 /* The loader's statements: sql/loader/NAME.sql, embedded.  Every one is
  * looked up when the loader is made (mc_loader_new fails if the binary
@@ -250,27 +251,34 @@ static void put_reject(struct mc_buf *b, long line_no, const char *reason, const
 		mc_copyb_null(b);
 }
 
-/* Second pass: a stored observation (sql/loader/copy_observations.sql's columns). */
-static void put_observation(struct mc_buf *b, long long obs_id, const char *file_id,
+/* Second pass: a stored observation (sql/loader/copy_observations.sql's
+ * columns), in COPY binary format. */
+static void put_observation(struct mc_buf *b, long long obs_id, long long file_id,
 			    long line_no, const struct mc_staging_obs *o, bool late)
 {
-	mc_copy_int(b, obs_id, '\t');
-	mc_buf_adds(b, file_id);
-	mc_buf_addc(b, '\t');
-	mc_copy_int(b, line_no, '\t');
-	mc_copy_span(b, o->marketplace, '\t');
-	mc_copy_span(b, o->region, '\t');
-	mc_copy_span(b, o->external_id, '\t');
-	mc_copy_span(b, o->url, '\t');
-	mc_copy_span(b, o->title, '\t');
-	mc_copy_span(b, o->price, '\t');
-	mc_copy_span(b, o->list_price, '\t');
-	mc_copy_span(b, o->currency, '\t');
-	mc_copy_span(b, o->availability, '\t');
-	mc_copy_span(b, o->observed_at, '\t');
-	mc_copy_span(b, o->product_key, '\t');
-	mc_copy_span(b, o->attrs, '\t');
-	mc_buf_add(b, late ? "t\n" : "f\n", 2);
+	mc_copyb_row(b, OBS_COLUMNS);
+	mc_copyb_int8(b, obs_id);
+	mc_copyb_int8(b, file_id);
+	mc_copyb_int4(b, (int32_t)line_no);
+	mc_copyb_bytes(b, o->marketplace.p, o->marketplace.n);
+	mc_copyb_bytes(b, o->region.p, o->region.n);
+	mc_copyb_bytes(b, o->external_id.p, o->external_id.n);
+	mc_copyb_bytes(b, o->url.p, o->url.n);
+	mc_copyb_bytes(b, o->title.p, o->title.n);
+	mc_copyb_numeric(b, o->price.p, o->price.n);
+	if (o->list_price.p)
+		mc_copyb_numeric(b, o->list_price.p, o->list_price.n);
+	else
+		mc_copyb_null(b);
+	mc_copyb_bytes(b, o->currency.p, o->currency.n);
+	mc_copyb_bytes(b, o->availability.p, o->availability.n);
+	mc_copyb_timestamptz(b, o->observed_us);
+	if (o->product_key.p)
+		mc_copyb_bytes(b, o->product_key.p, o->product_key.n);
+	else
+		mc_copyb_null(b);
+	mc_copyb_jsonb(b, o->attrs.p, o->attrs.n);
+	mc_copyb_bool(b, late);
 }
 
 /* Second pass: a conflicting line (sql/loader/copy_conflicts.sql's columns). */
@@ -583,6 +591,8 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 	const char *copy = want == V_CONFLICT ? "copy_conflicts" : "copy_observations";
 	if (copy_begin(l, loader_sql(copy), res) != 0)
 		return -1;
+	if (want != V_CONFLICT)
+		mc_copyb_header(&l->copy);
 	while (rc == 0 && mc_line_reader_next(rd, &line, &n, &too_long) == 1) {
 		struct mc_staging_obs obs;
 		int v = verdict_of(l, ++line_no);
@@ -597,7 +607,7 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 			rc = -1;
 			break;
 		} else {
-			put_observation(&l->copy, id_base + line_no, fs->file_id, line_no, &obs,
+			put_observation(&l->copy, id_base + line_no, res->file_id, line_no, &obs,
 					v == V_STORE_LATE);
 		}
 		if (l->copy.len >= COPY_FLUSH)
@@ -611,6 +621,8 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 			rc = -1;
 		}
 	}
+	if (rc == 0 && want != V_CONFLICT)
+		mc_copyb_trailer(&l->copy);
 	return copy_end(l, rc == 0, res) == 0 ? 0 : -1;
 }
 
@@ -844,6 +856,21 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_read
 	return MC_LOAD_LOADED;
 }
 
+/* A staging file is a regular file (or a symbolic link to one): anything
+ * else - a FIFO, a device, a socket, a directory - is refused unread. */
+static enum mc_load_outcome refuse_special(const struct file_state *fs, const struct stat *st,
+					   struct mc_load_result *res)
+{
+	const char *kind = S_ISFIFO(st->st_mode) ? "a FIFO"
+			   : S_ISCHR(st->st_mode) ? "a character device"
+			   : S_ISBLK(st->st_mode) ? "a block device"
+			   : S_ISSOCK(st->st_mode) ? "a socket"
+			   : S_ISDIR(st->st_mode) ? "a directory" : "not a regular file";
+
+	set_msg(res, "%s: %s, not a staging file; it is never read", fs->path, kind);
+	return MC_LOAD_REFUSED;
+}
+
 /* Open the file and read its header (line 1).  LOADED when it is a staging
  * file, else VANISHED, REFUSED or FAILED (message set). */
 static enum mc_load_outcome open_file(struct mc_loader *l, struct mc_line_reader *rd,
@@ -853,16 +880,29 @@ static enum mc_load_outcome open_file(struct mc_loader *l, struct mc_line_reader
 	size_t n;
 	bool too_long;
 	struct stat st;
-	int fd = open(fs->path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	/* stat() first, so that a device is never opened at all; then open
+	 * without blocking (opening a FIFO waits for a writer, forever) and
+	 * check again what was opened, in case the name was replaced
+	 * meanwhile.  Symbolic links to regular files are followed, as
+	 * ever.  The descriptor is only mapped, never read, so O_NONBLOCK
+	 * changes nothing for a regular file. */
+	if (stat(fs->path, &st) == 0 && !S_ISREG(st.st_mode))
+		return refuse_special(fs, &st, res);
+	fd = open(fs->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		set_msg(res, "%s: %s", fs->path, strerror(errno));
 		return errno == ENOENT ? MC_LOAD_VANISHED : MC_LOAD_FAILED;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		set_msg(res, "%s: not a regular file", fs->path);
+	if (fstat(fd, &st) != 0) {
+		set_msg(res, "%s: %s", fs->path, strerror(errno));
 		close(fd);
 		return MC_LOAD_FAILED;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return refuse_special(fs, &st, res);
 	}
 	fs->size = (long long)st.st_size;
 	int mapped = mc_line_reader_open(rd, fd, (size_t)st.st_size);

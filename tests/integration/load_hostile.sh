@@ -54,3 +54,27 @@ check_eq "$(sql "select count(*) filter (where s.digest = stg.state_digest(o.pri
 sed 's/hostile/hostile2/g; s/2026-11-22T10:00:00Z/2026-11-22T11:00:00Z/g' "$T/hostile.jsonl" >"$T/hostile2.jsonl"
 load --keep "$T/hostile2.jsonl"
 check_eq "$(sql "select rows_accepted || '/' || rows_unchanged from stg.loaded_file where run_id = 'hostile2'")" "0/2" "hostile strings compare equal to themselves"
+
+# A staging tree holding a FIFO, a device and a socket named *.jsonl: each
+# is refused with one line naming it, without being opened for reading (a
+# FIFO's open used to wait for a writer forever), and the real staging
+# files beside them, one reached through a symbolic link, are still loaded.
+tree=$T/special/staging
+mkdir -p "$tree/sub"
+obs s1 1 2026-11-22T10:00:00Z | stg "$tree/a.jsonl" special-a
+obs s2 1 2026-11-22T10:00:00Z | stg "$T/elsewhere.jsonl" special-b
+ln -s "$T/elsewhere.jsonl" "$tree/sub/linked.jsonl"
+mkfifo "$tree/fifo.jsonl"
+ln -s "$tree/fifo.jsonl" "$tree/sub/fifo-link.jsonl"
+ln -s /dev/zero "$tree/zero.jsonl"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tree/sock.jsonl"
+timeout 60 "$MC_BIN" load --keep --data-dir "$T/special" >"$T/out" 2>"$T/err"
+RC=$?
+check_eq "$RC" 1 "special files in the staging tree: the load ends (status 1, not a hang)"
+check_eq "$(sql "select string_agg(run_id, ',' order by run_id) from stg.loaded_file where run_id like 'special-%'")" \
+	"special-a,special-b" "the regular file and the symlinked one are loaded"
+check_eq "$(grep -c 'refused .*fifo\.jsonl: a FIFO, not a staging file' "$T/err")" 1 "the FIFO is refused, one line naming it"
+check_eq "$(grep -c 'refused .*fifo-link\.jsonl: a FIFO' "$T/err")" 1 "a symlink to the FIFO is refused"
+check_eq "$(grep -c 'refused .*zero\.jsonl: a character device' "$T/err")" 1 "a device is refused"
+check_eq "$(grep -c 'refused .*sock\.jsonl: a socket' "$T/err")" 1 "a socket is refused"
+check_eq "$(wc -l <"$T/err")" 4 "one error line per special file, nothing else"

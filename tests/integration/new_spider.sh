@@ -5,8 +5,9 @@
 # (-Werror) and `check-spider` passes at once, offline.  The same spider
 # crawls those pages over HTTP from the fixture server: the port is given at
 # crawl time (--origin), never written into the spider or pages.tsv.  A
-# start URL with characters special in C (" \ and the trigraph ??=) is
-# escaped, builds and is listed as given.  Also: the installed binary works
+# start URL whose host is not a host name, or with a password, is refused;
+# one with characters special in C in its query (\ and the trigraph ??=)
+# is escaped, builds and is listed as given.  Also: the installed binary works
 # outside the source tree.
 . "$(dirname "$0")/../lib.sh"
 
@@ -56,13 +57,35 @@ check_eq "$?" 2 "an invalid name is a usage error"
 "$MC_BIN" new-spider nourl --start-url 'ftp://shop.example/' >/dev/null 2>"$T/nourl.err"
 check_eq "$?" 2 "a start URL that is not http(s) is a usage error"
 
-# Characters that end or bend a C string: a quote in the host (valid in a
-# URL host), a backslash and "??=" in the query.
-odd='https://ex"ample.com/games/?q=a??=b\c'
+# A host that is not a host name (the WHATWG URL parser lets a quote, '*',
+# '$', '{' through; they went into a C string and a comment) and a start URL
+# with a password (it would be written into the source) are refused with
+# one line and exit status 2, before anything is written; so are names
+# that are not C identifiers.
+for bad in 'https://ex"ample.com/' 'https://ex*ample.com/' 'https://ex$ample.com/' \
+	'https://ex{a}mple.com/' 'https://a..b/' 'https://-ex.com/'; do
+	"$MC_BIN" new-spider badhost --start-url "$bad" >/dev/null 2>"$T/badhost.err"
+	check_eq "$? $(wc -l <"$T/badhost.err")" "2 1" "start URL $bad: refused, one line"
+	check "... naming the URL and the rule" grep -qF "$bad: the host is not a host name" "$T/badhost.err"
+done
+check "... and nothing written" test ! -e spiders/badhost.c -a ! -e tests/spiders/badhost
+"$MC_BIN" new-spider badhost --start-url 'https://user:s3cret@shop.example/' >/dev/null 2>"$T/badhost.err"
+check_eq "$?" 2 "a start URL with a password is refused"
+check "... saying why, without the password" sh -c "grep -q 'user name or password' '$T/badhost.err' &&
+	! grep -q s3cret '$T/badhost.err'"
+for bad in 'x"y' 'a*/b' 'a\b' "$(printf 'a\nb')" 'int main'; do
+	"$MC_BIN" new-spider "$bad" --start-url "$start" >/dev/null 2>"$T/badname.err"
+	check_eq "$?" 2 "name '$bad' is refused"
+done
+check "... and nothing written" sh -c '! ls spiders | grep -v "^[a-z][a-z0-9_]*\.c$"'
+
+# Characters that end or bend a C string survive in the query: a backslash
+# and "??=" (a trigraph), escaped; a quote, percent-encoded.
+odd='https://ex-ample.com/games/?q=a??=b\c"d'
 "$MC_BIN" new-spider odd --start-url "$odd" >"$T/odd.out" 2>&1
-check_eq "$?" 0 "new-spider accepts a start URL with a quote, a backslash and ??="
+check_eq "$?" 0 "new-spider accepts a start URL with a quote, a backslash and ??= in the query"
 check "... and escapes them in the C string" \
-	grep -qF '{"https://ex\"ample.com/games/\?q=a\?\?=b\\c", NULL}' spiders/odd.c
+	grep -qF '{"https://ex-ample.com/games/\?q=a\?\?=b\\c%22d", NULL}' spiders/odd.c
 
 make -s -j2 SANITIZE= build/marketcrawl >"$T/make.out" 2>&1
 check_eq "$?" 0 "the tree with both new spiders builds (-Werror)"

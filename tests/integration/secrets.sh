@@ -1,8 +1,10 @@
 # A database password never leaks: every command that takes --db (run,
-# crawl, load, etl, report, db) is run with a password in a key=value
-# string, in a URI and in PGPASSWORD — against the real database (trust
-# auth ignores the password, so the commands succeed) and against a wrong
-# port, a missing host and malformed strings (so they fail and explain why).
+# crawl, load, etl, report, db, metrics) is run with a password in a
+# key=value string, in a URI and in PGPASSWORD — against the real database
+# (trust auth ignores the password, so the commands succeed) and against a
+# wrong port, a missing host and malformed strings (so they fail and explain
+# why), among them URIs libpq cannot parse (%zz, %00) or parses into pieces
+# (an unencoded '/' or '@' in the password).
 # The secret must appear nowhere: not on stdout or stderr, not in staging
 # files, run records, archives or state files, not in the database.
 . "$(dirname "$0")/../lib.sh"
@@ -77,6 +79,35 @@ run_mc fail "db status, malformed URI (libpq quotes it)" db status --db "postgre
 run_mc fail "db status, unknown option after the password" db status --db "password=$S bogus_option=1"
 run_mc fail "db status, unterminated quote" db status --db "host=$PGHOST password='$S"
 run_mc fail "db status, bad port in a URI" db status --db "postgresql://u:${S}_uri@localhost:notaport/db"
+
+# --- malformed URIs, on every command that connects ---------------------------------
+# libpq quotes what it cannot parse (%zz, %00: the token is the password),
+# and an unencoded '/' or '@' in a password moves the rest of it into the
+# port, database or host libpq reports.  Each piece of these passwords
+# starts with SECRET, so a piece printed anywhere is found below.
+hostq=$(jq -rn --arg h "$PGHOST" '$h | @uri')
+MALFORMED=(
+	"postgresql://u:SECRETzz%zz@/$db?host=$hostq"
+	"postgresql://u:SECRETnul%00x@/$db?host=$hostq"
+	"postgresql://u:SECRETsl/SECRETash@/$db?host=$hostq"
+	"postgresql://u:1234/SECRETport@localhost/$db"
+	"postgresql://u:SECRETat@SECRETsign@localhost/$db"
+	"postgresql://u:SECRETv6@[::1"
+	"password=SECRETsp SECRETace host=$PGHOST"
+)
+for conn in "${MALFORMED[@]}"; do
+	for cmd in "db status" "db migrate" "load --keep $T/again.jsonl" "etl" "report current-prices" "metrics"; do
+		# shellcheck disable=SC2086
+		run_mc fail "${cmd%% /*}, --db '${conn%%@*}@...'" $cmd --db "$conn"
+		check "${cmd%% /*}, --db '${conn%%@*}@...': one line saying it cannot connect" \
+			test "$(grep -c 'cannot connect' "$logs/$n.err")" = 1 -a "$(wc -l <"$logs/$n.err")" = 1
+	done
+	run_mc fail "run, --db '${conn%%@*}@...'" run schemaorg --db "$conn" "${CRAWL_OPTS[@]}"
+	check "run, --db '${conn%%@*}@...': says it cannot connect" grep -q 'cannot connect' "$logs/$n.err"
+done
+check "the reason is kept, the quoted token hidden" \
+	grep -qF 'invalid percent-encoded token: "..."' "$logs"/*.err
+check_eq "$(grep -rl SECRET "$logs" | wc -l)" 0 "no piece of a malformed URI's password is printed"
 
 # --- the secret is nowhere -----------------------------------------------------------
 check_eq "$(grep -rl "$S" "$logs" | wc -l)" 0 "the password is in no stdout/stderr of $n commands"
