@@ -147,6 +147,7 @@ TOOL_BIN := $(TOOL_SRC:tools/%.c=$(B)/tools/%)
 $(B)/tools/%: tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lz -lm
+$(B)/tools/gen_currency_sql: crawler/iso4217_table.h
 
 tests: $(BIN) $(UNIT_BIN) $(B)/tests/httpd $(TOOL_BIN)
 
