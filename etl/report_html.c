@@ -49,6 +49,14 @@ static const char daily_chart_sql[] =
 	" order by d.day, d.marketplace";
 
 static const struct section sections[] = {
+	{"alerts", "Alerts",
+	 "The newest price alerts of the watches and run-health notifications, with when each"
+	 " fired and where it was delivered (empty: still pending).",
+	 "select a.fired_at, a.kind, l.title, a.message, a.event_at, a.delivered_at, a.channel,"
+	 "       l.product_id"
+	 " from core.alert a left join core.listing l using (listing_id)"
+	 " order by a.fired_at desc, a.alert_id desc limit $1",
+	 30, "marketcrawl alerts --all", NULL, NULL},
 	{"daily", "Daily moves",
 	 "Per day (UTC) and store over the last 60 days: the largest drop and the largest"
 	 " increase in percent, and the average change of the day's price changes. The table"

@@ -55,6 +55,12 @@ static const char *const labels[][2] = {
 	{"highest_price", "Highest price"},
 	{"valid_from", "From"},
 	{"valid_to", "To"},
+	{"fired_at", "Fired"},
+	{"kind", "Kind"},
+	{"message", "Message"},
+	{"event_at", "Happened"},
+	{"delivered_at", "Delivered"},
+	{"channel", "Sent to"},
 };
 
 /* A column's header: its label, else its name made readable

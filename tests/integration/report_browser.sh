@@ -33,6 +33,9 @@ crawl_load_etl() {
 }
 fresh_db || exit 1
 check "v1: crawl, load, etl" crawl_load_etl "$T/v1" "$T/staging1"
+# A watch on the first price drop of changes.tsv, as the demo adds it.
+IFS=$'\t' read -r w_market w_id w_title <<<"$(awk -F'\t' '$10 == "drop" { print $1 "\t" $2 "\t" $4; exit }' "$changes")"
+check "watch add on the first drop" mc watch add --listing "$w_market:$w_id" --low all --label demo
 check "v2: crawl, load, etl" crawl_load_etl "$T/v2" "$T/staging2"
 html=$T/report.html
 check "report --html" mc report --html "$html"
@@ -52,7 +55,9 @@ rows() {
 		-e 's/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&#39;/'"'"'/g; s/&nbsp;/ /g; s/&amp;/\&/g'
 }
 check_eq "$(grep -o '<section id="[a-z]*"' "$T/dom.html" | sed 's/.*id="//; s/"//' | tr '\n' ' ')" \
-	"daily drops increases lows cheapest products " "the DOM has every section"
+	"alerts daily drops increases lows cheapest products " "the DOM has every section"
+check_eq "$(rows alerts | awk -F' [|] ' '{ print $2 " | " $3 }')" "low | $w_title" \
+	"the alerts section: the watch fired once, at the historic low of $w_title"
 
 for dir in drop increase; do
 	[ $dir = drop ] && id=drops || id=increases

@@ -63,7 +63,7 @@ check_eq "$(grep -c 'pwned' "$html")" "$(grep -c "$escaped" "$html")" "and never
 
 # Sections, headers, dates, numbers.
 check_eq "$(grep -o '<section id="[a-z]*"' "$html" | tr '\n' ' ')" \
-	'<section id="daily" <section id="drops" <section id="increases" <section id="lows" <section id="cheapest" <section id="products" ' \
+	'<section id="alerts" <section id="daily" <section id="drops" <section id="increases" <section id="lows" <section id="cheapest" <section id="products" ' \
 	"the sections, in order"
 check "readable headers (Change %, Old price, Store)" \
 	grep -q '<th>Store</th><th>Listing id</th><th>Title</th><th>Currency</th><th class="num">Old price</th><th class="num">New price</th><th class="num">Change</th><th class="num">Change %</th>' "$html"
