@@ -6,7 +6,9 @@
 # prints the price-drops and price-increases reports and compares them with
 # the generator's ground truth (var/demo/v2/changes.tsv), printing every
 # mismatch.  Between v1 and v2 it adds a watch on the first price drop of
-# changes.tsv (`watch add --low all`) and ends by showing it fire
+# changes.tsv (`watch add --low all`); after the reports it loads
+# illustrative exchange rates and compares the EUR and GBP stores in EUR
+# (`report cheapest --currency EUR`), and it ends by showing the watch fire
 # (`marketcrawl alerts`).  docs/demo.md explains what the site contains.
 #
 #   scripts/demo.sh [--db CONNINFO]
@@ -248,6 +250,26 @@ for dir in drop increase; do
 	check_report $dir "$work/v2/changes.tsv" "$report" "$work/v1/expected.tsv" "$work/v2/expected.tsv" ||
 		status=1
 done
+
+# ---- one currency: the two stores meet ---------------------------------------
+# Illustrative rates in the ECB's eurofxref format, dated today (a real
+# install loads the ECB's daily file: docs/fx.md).
+cat >"$work/eurofxref-demo.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
+	<gesmes:subject>Reference rates</gesmes:subject>
+	<Cube>
+		<Cube time='$(date -u +%Y-%m-%d)'>
+			<Cube currency='USD' rate='1.0800'/>
+			<Cube currency='GBP' rate='0.85000'/>
+			<Cube currency='CHF' rate='0.9500'/>
+		</Cube>
+	</Cube>
+</gesmes:Envelope>
+EOF
+step "marketcrawl fx load  (illustrative rates for today), then report cheapest --currency EUR"
+"$MC" fx load "${db[@]}" "$work/eurofxref-demo.xml" || die "fx load failed"
+"$MC" report cheapest --currency EUR --limit 5 "${db[@]}" || die "report cheapest --currency EUR failed"
 
 step "marketcrawl alerts  (v2 sells \"$w_title\" at $w_new $w_cur: the watch fires)"
 "$MC" alerts "${db[@]}" | tee "$work/alerts.txt" || die "alerts failed"
