@@ -184,11 +184,87 @@ static xmlNodeSetPtr select_name(struct mc_xpath_index *idx, const xmlChar *name
 	return set;
 }
 
+/* The value of the attribute `attr` as XPath compares it (its text, ""
+ * when it has none) equals `value`. */
+static bool attr_is(xmlAttrPtr attr, const char *value)
+{
+	xmlNodePtr c = attr->children;
+	xmlChar *text;
+	bool eq;
+
+	if (!c)
+		return *value == '\0';
+	if (!c->next && c->type == XML_TEXT_NODE)
+		return strcmp(c->content ? (const char *)c->content : "", value) == 0;
+	text = xmlNodeGetContent((xmlNodePtr)attr);
+	eq = strcmp(text ? (const char *)text : "", value) == 0;
+	xmlFree(text);
+	return eq;
+}
+
+/* Whether `node` has an attribute `name` (no prefix, as `@name` reads
+ * it) whose value is `value`. */
+static bool has_attr(xmlNodePtr node, const char *name, const char *value)
+{
+	for (xmlAttrPtr a = node->properties; a; a = a->next)
+		if ((!a->ns || !a->ns->prefix) && strcmp((const char *)a->name, name) == 0 &&
+		    attr_is(a, value))
+			return true;
+	return false;
+}
+
+/* `hex` (up to `end` or a '.') decoded into a new string; `*next` after it. */
+static char *unhex(const char *hex, const char **next)
+{
+	size_t n = strcspn(hex, ".");
+	char *out;
+
+	if (n % 2)
+		return NULL;
+	out = mc_malloc(n / 2 + 1);
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hex[2 * i], lo = hex[2 * i + 1];
+		hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+		lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+		out[i] = (char)(hi << 4 | lo);
+	}
+	out[n / 2] = '\0';
+	*next = hex[n] == '.' ? hex + n + 1 : NULL;
+	return out;
+}
+
+/* `$mc.eq.NAME.ATTR.VALUE` (xpath_rewrite.h): the elements NAME with the
+ * attribute, in document order. */
+static xmlNodeSetPtr select_equal(struct mc_xpath_index *idx, const char *hex)
+{
+	const char *p = hex, *q = NULL, *r = NULL;
+	char *name = unhex(p, &q);
+	char *attr = name && q ? unhex(q, &r) : NULL;
+	char *value = attr && r ? unhex(r, &p) : NULL;
+	xmlNodeSetPtr set = NULL;
+
+	if (value) {
+		xmlNodeSetPtr all = select_name(idx, strcmp(name, "*") == 0 ? NULL : (const xmlChar *)name);
+		set = all;
+		if (all) {
+			int w = 0;
+			for (int i = 0; i < all->nodeNr; i++)
+				if (has_attr(all->nodeTab[i], attr, value))
+					all->nodeTab[w++] = all->nodeTab[i];
+			all->nodeNr = w;
+		}
+	}
+	free(name);
+	free(attr);
+	free(value);
+	return set;
+}
+
 static xmlXPathObjectPtr lookup(void *data, const xmlChar *name, const xmlChar *ns_uri)
 {
 	struct mc_xpath_index *idx = data;
 	const char *var = (const char *)name;
-	size_t plen = strlen(MC_XPATH_INDEX_VAR);
+	size_t plen = strlen(MC_XPATH_INDEX_VAR), elen = strlen(MC_XPATH_EQ_VAR);
 	xmlNodeSetPtr set;
 
 	if (ns_uri || !name)
@@ -199,6 +275,8 @@ static xmlXPathObjectPtr lookup(void *data, const xmlChar *name, const xmlChar *
 		set = select_name(idx, NULL);
 	else if (strncmp(var, MC_XPATH_INDEX_VAR, plen) == 0 && var[plen])
 		set = select_name(idx, name + plen);
+	else if (strncmp(var, MC_XPATH_EQ_VAR, elen) == 0)
+		set = select_equal(idx, var + elen);
 	else
 		return NULL;
 	return set ? xmlXPathWrapNodeSet(set) : NULL;

@@ -148,16 +148,56 @@ static bool plain_test(const char *s, size_t b, size_t e)
 	return false;
 }
 
-/*
- * The step after the `//` at `s[i]`: when it can be rewritten, its name's
- * bounds in `*nb`, `*ne` (`*` for any element) and true.
- */
-static bool indexable_step(const char *s, size_t i, size_t *nb, size_t *ne)
-{
-	size_t j = i + 2, k;
+/* Where a step's parts are: its name, and when its first predicate is
+ * `@ATTR = 'VALUE'`, the attribute's name, the literal's content and the
+ * end of that predicate. */
+struct step {
+	size_t nb, ne;     /* the name (`*` for any element) */
+	bool eq;           /* the first predicate is an attribute equality */
+	size_t ab, ae;     /* its attribute's name */
+	size_t vb, ve;     /* its literal's content */
+	size_t pe;         /* the index after its `]` */
+};
 
-	while (space(s[j]))
+static size_t skip_space(const char *s, size_t k)
+{
+	while (space(s[k]))
+		k++;
+	return k;
+}
+
+/* Whether the predicate opening at `s[k]` (closing at `end`) is exactly
+ * `@NAME = 'literal'`; fills the bounds in `st`. */
+static bool attr_equality(const char *s, size_t k, size_t end, struct step *st)
+{
+	size_t j = skip_space(s, k + 1);
+
+	if (s[j] != '@' || !name_start(s[j + 1]))
+		return false;
+	st->ab = ++j;
+	while (name_char(s[j]))
 		j++;
+	st->ae = j;
+	j = skip_space(s, j);
+	if (s[j] != '=')
+		return false;
+	j = skip_space(s, j + 1);
+	if (s[j] != '\'' && s[j] != '"')
+		return false;
+	st->vb = j + 1;
+	st->ve = literal_end(s, j);
+	if (!st->ve || skip_space(s, st->ve + 1) != end)
+		return false;
+	st->pe = end + 1;
+	return true;
+}
+
+/* The step after the `//` at `s[i]`: whether it can be rewritten, and its
+ * parts in `st`. */
+static bool indexable_step(const char *s, size_t i, struct step *st)
+{
+	size_t j = skip_space(s, i + 2), k;
+
 	if (s[j] == '*') {
 		k = j + 1;
 	} else if (name_start(s[j])) {
@@ -167,22 +207,56 @@ static bool indexable_step(const char *s, size_t i, size_t *nb, size_t *ne)
 	} else {
 		return false;
 	}
-	*nb = j;
-	*ne = k;
-	while (space(s[k]))
-		k++;
+	st->nb = j;
+	st->ne = k;
+	st->eq = false;
+	k = skip_space(s, k);
 	/* NAME( is a node test or a function, NAME: a prefix or an axis. */
 	if (s[k] == '(' || s[k] == ':')
 		return false;
-	while (s[k] == '[') {
+	for (bool first = true; s[k] == '['; first = false) {
 		size_t end = predicate_end(s, k);
 		if (!end || !plain_test(s, k + 1, end))
 			return false;
-		k = end + 1;
-		while (space(s[k]))
-			k++;
+		if (first)
+			st->eq = attr_equality(s, k, end, st);
+		k = skip_space(s, end + 1);
 	}
 	return true;
+}
+
+static void add_hex(struct mc_buf *out, const char *s, size_t b, size_t e)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = b; i < e; i++) {
+		mc_buf_addc(out, digits[(unsigned char)s[i] >> 4]);
+		mc_buf_addc(out, digits[(unsigned char)s[i] & 15]);
+	}
+}
+
+/* The variable standing for the step: the elements of its name, or those
+ * of them its first predicate keeps; `*resume` is where the copy of the
+ * expression resumes. */
+static void add_variable(struct mc_buf *out, const char *s, const struct step *st, size_t *resume)
+{
+	mc_buf_addc(out, '$');
+	if (st->eq) {
+		mc_buf_adds(out, MC_XPATH_EQ_VAR);
+		add_hex(out, s, st->nb, st->ne);
+		mc_buf_addc(out, '.');
+		add_hex(out, s, st->ab, st->ae);
+		mc_buf_addc(out, '.');
+		add_hex(out, s, st->vb, st->ve);
+		*resume = st->pe;
+	} else if (s[st->nb] == '*') {
+		mc_buf_adds(out, MC_XPATH_ALL_VAR);
+		*resume = st->ne;
+	} else {
+		mc_buf_adds(out, MC_XPATH_INDEX_VAR);
+		mc_buf_add(out, s + st->nb, st->ne - st->nb);
+		*resume = st->ne;
+	}
 }
 
 /* Whether an expression holds a `$` outside its literals. */
@@ -212,7 +286,7 @@ char *mc_xpath_rewrite(const char *expr)
 		return NULL;
 	mc_buf_init(&out, 0);
 	for (size_t i = 0; expr[i];) {
-		size_t nb, ne;
+		struct step st = {0};
 		if (expr[i] == '\'' || expr[i] == '"') {
 			size_t end = literal_end(expr, i);
 			if (!end) {
@@ -224,16 +298,10 @@ char *mc_xpath_rewrite(const char *expr)
 			prev = expr[i];
 			i = end + 1;
 		} else if (expr[i] == '/' && expr[i + 1] == '/' && strchr("([,|", prev) &&
-			   indexable_step(expr, i, &nb, &ne)) {
-			if (expr[nb] == '*') {
-				mc_buf_adds(&out, "$" MC_XPATH_ALL_VAR);
-			} else {
-				mc_buf_adds(&out, "$" MC_XPATH_INDEX_VAR);
-				mc_buf_add(&out, expr + nb, ne - nb);
-			}
+			   indexable_step(expr, i, &st)) {
+			add_variable(&out, expr, &st, &i);
 			changed = true;
 			prev = 'x';
-			i = ne;
 		} else {
 			mc_buf_addc(&out, expr[i]);
 			if (!space(expr[i]))

@@ -22,6 +22,11 @@
  * name, or MC_XPATH_ALL_VAR for the name test `*` (any element). */
 #define MC_XPATH_INDEX_VAR "mc.idx."
 #define MC_XPATH_ALL_VAR "mc.all"
+/* A step whose first predicate is `@ATTR = 'VALUE'` becomes
+ * `$mc.eq.NAME.ATTR.VALUE`, each of the three in hexadecimal, the
+ * predicate taken out: the elements NAME (`*`: any) with an attribute
+ * ATTR in no namespace whose value is VALUE, in document order. */
+#define MC_XPATH_EQ_VAR "mc.eq."
 
 /*
  * `expr` with every step that can be served by the index rewritten, as a

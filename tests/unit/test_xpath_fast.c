@@ -39,16 +39,24 @@ static void rewrites(const char *expr, const char *want)
 static void test_rewrite(void)
 {
 	rewrites("//a/@href", "$mc.idx.a/@href");
+	/* `@attr = 'value'` first: the test moves into the variable, in hex. */
 	rewrites("//div[@class='buy-box']/@data-availability",
-		 "$mc.idx.div[@class='buy-box']/@data-availability");
-	rewrites("//*[@id=\"main\"]", "$mc.all[@id=\"main\"]");
+		 "$mc.eq.646976.636c617373.6275792d626f78/@data-availability");
+	rewrites("//*[@id=\"main\"]", "$mc.eq.2a.6964.6d61696e");
+	rewrites("//*[@id]", "$mc.all[@id]");
+	rewrites("//p[ @x = '' ][@y]", "$mc.eq.70.78.[@y]");
+	rewrites("//p[@y][@x='1']", "$mc.idx.p[@y][@x='1']");
+	rewrites("//p['1' = @x]", "$mc.idx.p['1' = @x]");
+	rewrites("//p[@x != '1']", "$mc.idx.p[@x != '1']");
+	rewrites("//p[@x = '1' or @y]", "$mc.idx.p[@x = '1' or @y]");
+	rewrites("//p[@x = 1]", "$mc.idx.p[@x = 1]");
 	rewrites("//a[@href]", "$mc.idx.a[@href]");
 	rewrites("//a[@*]", "$mc.idx.a[@*]");
 	rewrites("//li[contains(@class, 'card')]/a", "$mc.idx.li[contains(@class, 'card')]/a");
 	rewrites("//li[not(@class)][starts-with(@id,'x')]", "$mc.idx.li[not(@class)][starts-with(@id,'x')]");
 	rewrites("//li[@a = 1 and @b != 2]", "$mc.idx.li[@a = 1 and @b != 2]");
 	rewrites("//table[@class='facts']//time/@datetime",
-		 "$mc.idx.table[@class='facts']//time/@datetime");
+		 "$mc.eq.7461626c65.636c617373.6661637473//time/@datetime");
 	rewrites("//a | //link", "$mc.idx.a | $mc.idx.link");
 	rewrites("(//li)[1]", "($mc.idx.li)[1]");
 	rewrites("count(//p)", "count($mc.idx.p)");
@@ -57,8 +65,8 @@ static void test_rewrite(void)
 	rewrites("//div[.//a = //b]", "$mc.idx.div[.//a = //b]");
 	rewrites("// a", "$mc.idx.a");
 	rewrites("//og.title-x_1", "$mc.idx.og.title-x_1");
-	rewrites("//a[@title='//b']", "$mc.idx.a[@title='//b']");
-	rewrites("//a[@title=\"it's\"]", "$mc.idx.a[@title=\"it's\"]");
+	rewrites("//a[@title='//b']", "$mc.eq.61.7469746c65.2f2f62");
+	rewrites("//a[@title=\"it's\"]", "$mc.eq.61.7469746c65.69742773");
 
 	/* Positions, axes, node tests, prefixes, relative paths: as written. */
 	rewrites("//li[1]", NULL);
@@ -152,6 +160,14 @@ static const char *const exprs[] = {
 	"//title = 'x'",
 	"sum(//li/@data-rating)",
 	"//a[@title='//b']",
+	"//a[@title='']",
+	"//a[@title='a&b']",
+	"//*[@class='link']",
+	"//a[@href='/a']/text()",
+	"//li[@class='review'][@data-rating='4']",
+	"//li[@class='review'][1]",
+	"//*[@xml:lang='en']",
+	"//p[@x != '1']",
 	"//a[",
 	"//a[@title='x",
 	"//x:y",
@@ -265,7 +281,7 @@ static const char hostile[] =
 	"<ul><li class='review'>1<ul><li>1.1</li><li class='review'>1.2</li></ul></li>"
 	"<li class='review' data-rating='4'>2</li><li>Windows</li></ul>"
 	"<a href='/a' class='link' xml:lang='en'>x</a><a href='http://b' title='//b'>y</a>"
-	"<a>no href</a><p>1</p><p>2</p><p>3</p><table><tr><td>a</td><td>b</td></tr>"
+	"<a title='a&amp;b'>amp</a><a title>empty</a><a title=''>empty</a><a>no href</a><p>1</p><p>2</p><p>3</p><table><tr><td>a</td><td>b</td></tr>"
 	"<tr><td>c</td></tr></table><![CDATA[x]]><?pi x?><div id='b'><div><a href='/c'>z</a>"
 	"</div></div><form></form></DIV></body></html><p>after</p><!-- after -->";
 
