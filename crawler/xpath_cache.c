@@ -145,5 +145,7 @@ xmlXPathObjectPtr mc_xpath_cache_eval(const char *expr, xmlXPathContextPtr ctx,
 	}
 	if (!e->comp)
 		return NULL;
+	if (e->indexed && !idx)
+		return xmlXPathEvalExpression((const xmlChar *)expr, ctx);
 	return e->indexed ? mc_xpath_index_eval(idx, e->comp, ctx) : xmlXPathCompiledEval(e->comp, ctx);
 }

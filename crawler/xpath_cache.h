@@ -21,7 +21,8 @@ struct mc_xpath_index;
  * compiled form is the thread's (malloc, outside the page arena); at most
  * MC_XPATH_CACHE_MAX expressions are kept per thread, others are compiled
  * for each call.  `idx` is the index of the context's document
- * (xpath_index.h), which answers the expressions the fast path rewrote.
+ * (xpath_index.h), which answers the expressions the fast path rewrote
+ * (NULL: they are evaluated as written).
  */
 xmlXPathObjectPtr mc_xpath_cache_eval(const char *expr, xmlXPathContextPtr ctx,
 				      struct mc_xpath_index *idx);
