@@ -24,6 +24,7 @@
 #include "crawler/request.h"
 #include "crawler/response_internal.h"
 #include "crawler/xpath_cache.h"
+#include "crawler/xpath_index.h"
 
 #define LOG_LINES_PER_RESPONSE 20
 
@@ -50,6 +51,8 @@ void mc_response_release_parse(struct mc_response *res)
 	res->cleanups = NULL;
 	/* A document parsed in the page arena goes with it: walking the tree
 	 * to free it node by node would only make no-op calls. */
+	mc_xpath_index_free(res->index);
+	res->index = NULL;
 	if (res->xpath && !mc_page_arena_owns(res->xpath))
 		xmlXPathFreeContext(res->xpath);
 	if (res->doc && !mc_page_arena_owns(res->doc))
@@ -248,8 +251,10 @@ xmlDocPtr mc_response_doc(struct mc_response *res)
 	res->doc = htmlReadMemory(res->body, (int)res->body_len, res->url, "UTF-8",
 				  HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 					  HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
-	if (res->doc)
+	if (res->doc) {
 		res->xpath = xmlXPathNewContext(res->doc);
+		res->index = mc_xpath_index_new(res->doc);
+	}
 	return res->doc;
 }
 
@@ -286,7 +291,7 @@ static xmlXPathObjectPtr xpath_eval(struct mc_response *res, xmlNodePtr ctx, con
 	if (!expr || !mc_response_doc(res) || !res->xpath)
 		return NULL;
 	res->xpath->node = ctx ? ctx : xmlDocGetRootElement(res->doc);
-	obj = mc_xpath_cache_eval(expr, res->xpath);
+	obj = mc_xpath_cache_eval(expr, res->xpath, res->index);
 	if (!obj && res->log_budget-- > 0)
 		mc_warn("%s: invalid XPath expression: %s", res->spider ? res->spider->name : "spider",
 			expr);

@@ -16,6 +16,7 @@
 
 struct mc_stats;
 struct mc_request_spec;
+struct mc_xpath_index;
 
 /* One link the callback asked for, handed back to the engine. */
 struct mc_followed {
@@ -61,6 +62,7 @@ struct mc_response {
 	char observed_at[32]; /* RFC 3339 UTC with milliseconds */
 	xmlDocPtr doc;        /* parsed lazily */
 	xmlXPathContextPtr xpath;
+	struct mc_xpath_index *index; /* of `doc`, for the XPath fast path (owned) */
 	bool doc_tried;
 	json_t *json;         /* the body as JSON, parsed lazily (a deferred reference) */
 	bool json_tried;

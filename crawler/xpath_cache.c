@@ -4,6 +4,8 @@
  * destructor frees it when the thread ends (the parser threads; the main
  * thread's table lives until the process exits).  Expressions that do not
  * compile are kept too, as failures, so they are not compiled again.
+ * An expression the fast path serves (xpath_rewrite.h) is kept in its
+ * rewritten form, and evaluated with the page's index (xpath_index.h).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -17,6 +19,8 @@
 #include "base/alloc.h"
 #include "crawler/page_arena.h"
 #include "crawler/xpath_cache.h"
+#include "crawler/xpath_index.h"
+#include "crawler/xpath_rewrite.h"
 
 #define SLOTS (2 * MC_XPATH_CACHE_MAX) /* a power of two: at most half full */
 
@@ -24,6 +28,7 @@ struct entry {
 	char *expr;               /* NULL: a free slot */
 	uint64_t hash;
 	xmlXPathCompExprPtr comp; /* NULL: the expression did not compile */
+	bool indexed;             /* comp is the rewritten expression */
 };
 
 struct table {
@@ -97,20 +102,31 @@ static struct entry *find(struct table *t, const char *expr, uint64_t h)
  * Compile outside the page arena, since the result outlives the page, and
  * with the page's context, so that libxml2's nesting limit applies.  The
  * message a failure leaves in the context was allocated outside the arena
- * too: drop it now, the context itself goes with the page.
+ * too: drop it now, the context itself goes with the page.  The original
+ * is compiled first, so an invalid expression stays invalid; then its
+ * rewritten form, kept instead when there is one.
  */
-static xmlXPathCompExprPtr compile(const char *expr, xmlXPathContextPtr ctx)
+static xmlXPathCompExprPtr compile(const char *expr, xmlXPathContextPtr ctx, bool *indexed)
 {
 	bool was_active = mc_page_arena_pause();
 	xmlXPathCompExprPtr comp = xmlXPathCtxtCompile(ctx, (const xmlChar *)expr);
+	char *fast = comp ? mc_xpath_rewrite(expr) : NULL;
+	xmlXPathCompExprPtr fast_comp = fast ? xmlXPathCtxtCompile(ctx, (const xmlChar *)fast) : NULL;
 
-	if (!comp)
+	free(fast);
+	*indexed = fast_comp != NULL;
+	if (fast_comp) {
+		xmlXPathFreeCompExpr(comp);
+		comp = fast_comp;
+	}
+	if (!comp || !fast_comp)
 		xmlResetError(&ctx->lastError);
 	mc_page_arena_resume(was_active);
 	return comp;
 }
 
-xmlXPathObjectPtr mc_xpath_cache_eval(const char *expr, xmlXPathContextPtr ctx)
+xmlXPathObjectPtr mc_xpath_cache_eval(const char *expr, xmlXPathContextPtr ctx,
+				      struct mc_xpath_index *idx)
 {
 	struct table *t = thread_table();
 	uint64_t h = hash_of(expr);
@@ -124,8 +140,12 @@ xmlXPathObjectPtr mc_xpath_cache_eval(const char *expr, xmlXPathContextPtr ctx)
 			return xmlXPathEvalExpression((const xmlChar *)expr, ctx);
 		e->expr = mc_strdup(expr);
 		e->hash = h;
-		e->comp = compile(expr, ctx);
+		e->comp = compile(expr, ctx, &e->indexed);
 		t->used++;
 	}
-	return e->comp ? xmlXPathCompiledEval(e->comp, ctx) : NULL;
+	if (!e->comp)
+		return NULL;
+	if (e->indexed && !idx)
+		return xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+	return e->indexed ? mc_xpath_index_eval(idx, e->comp, ctx) : xmlXPathCompiledEval(e->comp, ctx);
 }

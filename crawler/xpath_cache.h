@@ -12,15 +12,20 @@
 
 #include <libxml/xpath.h>
 
+struct mc_xpath_index;
+
 /*
  * Evaluate `expr` with `ctx` (document and context node set by the
  * caller).  Returns a new object the caller frees with xmlXPathFreeObject,
  * or NULL when the expression is invalid or its evaluation failed.  The
  * compiled form is the thread's (malloc, outside the page arena); at most
  * MC_XPATH_CACHE_MAX expressions are kept per thread, others are compiled
- * for each call.
+ * for each call.  `idx` is the index of the context's document
+ * (xpath_index.h), which answers the expressions the fast path rewrote
+ * (NULL: they are evaluated as written).
  */
-xmlXPathObjectPtr mc_xpath_cache_eval(const char *expr, xmlXPathContextPtr ctx);
+xmlXPathObjectPtr mc_xpath_cache_eval(const char *expr, xmlXPathContextPtr ctx,
+				      struct mc_xpath_index *idx);
 
 #define MC_XPATH_CACHE_MAX 256
 
