@@ -27,6 +27,15 @@ struct mc_replay;
 #define MC_RETRY_CODES_MAX 16
 
 /*
+ * Caps that hold whatever a server sends (docs/crawling.md, "Caps on what
+ * a server sends").  Not options: they are far above what a real site
+ * needs, and only stop a hostile or broken one.
+ */
+/* Header and trailer lines of one transfer (redirects libcurl follows
+ * included); past it the transfer fails as headers_too_large. */
+#define MC_HEADER_BYTES_MAX (256 * 1024)
+
+/*
  * How a run behaves: politeness, limits, timeouts, robots.txt, proxies,
  * retries and the health thresholds.  mc_crawl_opts_defaults fills it.
  */

