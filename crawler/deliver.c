@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "crawler/engine_internal.h"
+#include "crawler/page_arena.h"
 #include "base/alloc.h"
 #include "base/log.h"
 #include "marketcrawl/registry.h"
@@ -45,11 +46,36 @@ static void write_items(struct engine *e, const struct mc_response *res)
 	}
 }
 
+/* A page that went over its memory budget (page_arena.h) is lost: what
+ * its callback produced is dropped, since the helpers stopped answering
+ * part-way and it may be incomplete. */
+static void drop_over_memory(struct engine *e, struct mc_response *res)
+{
+	mc_warn("%s: page_memory (reading the page needed more than %zu MiB, the cap per page; "
+		"its %ld item(s) and %d link(s) are dropped)",
+		res->url, MC_PAGE_MEMORY_MAX / (1024 * 1024), res->items_ok, res->follow_count);
+	mc_stats_error(e->stats, res->url, "page_memory", 0, MC_END_FAILED);
+	mc_buf_reset(&res->items);
+	res->items_ok = 0;
+	res->drop_kinds = 0;
+	while (res->follows) {
+		struct mc_followed *f = res->follows;
+		res->follows = f->next;
+		free(f->url);
+		free(f->data);
+		mc_request_spec_free(f->spec);
+		free(f);
+	}
+	res->follows_tail = &res->follows;
+}
+
 /* Apply what a parse callback produced, then free the response. */
 static void finish_response(struct engine *e, struct mc_response *res)
 {
 	struct mc_stats *s = e->stats;
 
+	if (res->over_memory)
+		drop_over_memory(e, res);
 	s->responses++;
 	s->invalid_utf8 += res->invalid_utf8;
 	s->items += res->items_ok;

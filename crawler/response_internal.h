@@ -77,6 +77,11 @@ struct mc_response {
 	struct mc_drop_count drops[MC_DROP_REASONS_MAX];
 	int drop_kinds;
 	long log_budget;             /* cap on log lines per response */
+	/* Bytes charged to the page's memory budget while it was read, and
+	 * whether it went over MC_PAGE_MEMORY_MAX (page_arena.h): then the
+	 * engine drops its items and links. */
+	size_t memory_charged;
+	bool over_memory;
 };
 
 /* Initialise an empty response owned by the caller (region NULL). */
