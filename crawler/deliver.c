@@ -80,6 +80,17 @@ static void finish_response(struct engine *e, struct mc_response *res)
 	s->invalid_utf8 += res->invalid_utf8;
 	s->items += res->items_ok;
 	s->bad_links += res->bad_links;
+	s->depth_limited += res->depth_cut;
+	/* As the engine's filter counts it (frontier.c): links the spider's own
+	 * limit would have followed were cut by the caller's. */
+	int own = e->o->spider->settings.max_depth;
+	if (own <= 0 || res->depth + 1 <= own)
+		s->depth_limited_by_option += res->depth_cut;
+	if (res->links_capped) {
+		s->links_capped += res->links_capped;
+		mc_warn("%s: links_capped (%ld link(s) past the first %d of the page dropped, the cap per page)",
+			res->url, res->links_capped, MC_FOLLOWS_PER_PAGE_MAX);
+	}
 	for (int i = 0; i < res->drop_kinds; i++)
 		mc_named_add(&s->dropped, res->drops[i].reason, res->drops[i].count);
 	if (res->items.len) {
@@ -121,6 +132,8 @@ void mc_engine_deliver(struct engine *e, struct mc_request *r, long status, cons
 		res->url = mc_strdup(r->url);
 	res->status = status;
 	res->depth = r->depth;
+	/* `marketcrawl parse` prints every link with the filters' verdict. */
+	res->max_follow_depth = e->o->out.follows_out ? -1 : e->o->policy.max_depth;
 	res->data = r->data;
 	r->data = NULL;
 	res->headers = headers;

@@ -34,6 +34,9 @@ struct mc_replay;
 /* Header and trailer lines of one transfer (redirects libcurl follows
  * included); past it the transfer fails as headers_too_large. */
 #define MC_HEADER_BYTES_MAX (256 * 1024)
+/* Links one page may add to the frontier (mc_follow, mc_follow_all);
+ * the rest are dropped and counted as links_capped. */
+#define MC_FOLLOWS_PER_PAGE_MAX 20000
 
 /*
  * How a run behaves: politeness, limits, timeouts, robots.txt, proxies,

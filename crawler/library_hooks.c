@@ -2,9 +2,8 @@
  * The engine's allocation hooks: libxml2's, jansson's and libcurl's
  * allocations go through base/alloc.c's out-of-memory policy and its
  * MC_FAIL_ALLOC counter, and libxml2's and jansson's go to the page arena
- * while a page is parsed, charged to the page's memory budget and refused
- * (NULL, which both libraries treat as out of memory) once the page is
- * over it (page_arena.h).  They belong to the engine, not to base, because
+ * while a page is parsed, charged to the page's memory budget
+ * (page_arena.h).  They belong to the engine, not to base, because
  * the page arena does: a program that only loads never installs them.
  */
 #include <malloc.h>
@@ -31,8 +30,6 @@ static void *hook_malloc(size_t n)
 {
 	void *p;
 
-	if (mc_page_arena_refusing())
-		return NULL;
 	if (mc_page_arena_active()) {
 		if (mc_alloc_injected_failure())
 			mc_alloc_die();
@@ -49,8 +46,6 @@ static void *hook_realloc(void *p, size_t n)
 
 	if (!p)
 		return hook_malloc(n);
-	if (mc_page_arena_refusing())
-		return NULL;
 	if (mc_page_arena_owns(p)) {
 		if (mc_alloc_injected_failure())
 			mc_alloc_die();
@@ -67,8 +62,7 @@ static char *hook_strdup(const char *s)
 	size_t n = strlen(s) + 1;
 	char *p = hook_malloc(n);
 
-	if (p)
-		memcpy(p, s, n);
+	memcpy(p, s, n);
 	return p;
 }
 

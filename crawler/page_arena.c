@@ -99,11 +99,6 @@ bool mc_page_arena_over(void)
 	return charged > MC_PAGE_MEMORY_MAX;
 }
 
-bool mc_page_arena_refusing(void)
-{
-	return in_page && !paused && charged > MC_PAGE_MEMORY_MAX;
-}
-
 static struct chunk *new_chunk(size_t size)
 {
 	struct chunk *c = mc_malloc(sizeof *c + size);

@@ -12,9 +12,9 @@
  * It also keeps the page's memory budget: the library allocations made
  * between begin and end (arena or not, so the sanitizer build counts
  * too) and every string the response keeps for the spider are charged to
- * the page, and a page charged more than MC_PAGE_MEMORY_MAX is cut: library
- * allocations fail from then on, the selector helpers return nothing and
- * the engine drops the page
+ * the page, and a page charged more than MC_PAGE_MEMORY_MAX is cut: the
+ * selector helpers return nothing from then on and the engine drops the
+ * page
  * (docs/crawling.md, "Caps on what a server sends").  In the arena the
  * charge is the bytes carved from its chunks (what it holds); without it
  * (the sanitizer build), the usable size of each block allocated, less
@@ -60,10 +60,6 @@ size_t mc_page_arena_charged(void);
 /* Whether the page went over MC_PAGE_MEMORY_MAX (still true after end,
  * until the next begin). */
 bool mc_page_arena_over(void);
-/* Whether library allocations must now fail: in a page that went over,
- * and not paused.  libxml2 and jansson treat it as out of memory: the
- * parse or evaluation at hand stops, and the page is dropped. */
-bool mc_page_arena_refusing(void);
 /* Whether `p` lies in memory of this thread's arena (active or not). */
 bool mc_page_arena_owns(const void *p);
 /* Free an arena block: a small one (up to 1 KiB) is handed out again by a

@@ -17,6 +17,7 @@
 
 #include "base/alloc.h"
 #include "crawler/charset.h"
+#include "crawler/engine.h"
 #include "base/log.h"
 #include "crawler/url.h"
 #include "crawler/page_arena.h"
@@ -34,6 +35,7 @@ void mc_response_init(struct mc_response *res, const struct mc_spider *spider)
 	res->region = NULL;
 	res->follows_tail = &res->follows;
 	res->log_budget = LOG_LINES_PER_RESPONSE;
+	res->max_follow_depth = -1;
 	mc_buf_init(&res->items, 0);
 }
 
@@ -541,6 +543,16 @@ void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
 
 	if (!href || !cb || mc_page_arena_over())
 		return;
+	/* What the engine would drop anyway is not built: a page of 400,000
+	 * links costs its parse, not 400,000 requests. */
+	if (res->max_follow_depth >= 0 && res->depth + 1 > res->max_follow_depth) {
+		res->depth_cut++;
+		return;
+	}
+	if (res->follow_count >= MC_FOLLOWS_PER_PAGE_MAX) {
+		res->links_capped++;
+		return;
+	}
 	url = mc_url_normalize_with(href, base_url(res));
 	if (!url) {
 		res->bad_links++;

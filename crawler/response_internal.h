@@ -82,6 +82,11 @@ struct mc_response {
 	 * engine drops its items and links. */
 	size_t memory_charged;
 	bool over_memory;
+	/* Links deeper than this are not even built (-1: no limit; the
+	 * engine's filters still apply to the rest), and are counted. */
+	int max_follow_depth;
+	long depth_cut;    /* links dropped for max_follow_depth */
+	long links_capped; /* links past MC_FOLLOWS_PER_PAGE_MAX, dropped */
 };
 
 /* Initialise an empty response owned by the caller (region NULL). */

@@ -67,6 +67,7 @@ struct mc_stats {
 	long sitemaps;          /* sitemaps (and indexes) read */
 	long sitemap_urls;      /* page URLs taken from sitemaps */
 	long bad_links;
+	long links_capped;      /* links past MC_FOLLOWS_PER_PAGE_MAX of one page, dropped */
 	long bytes;             /* body bytes received (decoded) */
 	long items;
 	long invalid_utf8;      /* replaced byte sequences */

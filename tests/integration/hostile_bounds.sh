@@ -61,3 +61,19 @@ print('<html><body><div itemscope itemtype=\"https://schema.org/Product\">' + '<
 fault_crawl /nested.html
 page_lost "nested microdata" /nested.html
 rss_below "nested microdata" 384
+
+# --- a link-dense page: at most MC_FOLLOWS_PER_PAGE_MAX (20,000) links a page ---------------
+# 50,000 links (offsite, so the engine drops the 20,000 it takes unfetched).
+awk 'BEGIN { printf "<html><body>"; for (i = 0; i < 50000; i++) printf "<a href=\"http://other.test/l/%d\">x</a>", i;
+	printf "</body></html>" }' > "$site/links.html"
+fault_crawl /links.html
+check_eq "$RC $(st .status)" '0 "complete"' "50,000 links: the run completes"
+check_eq "$(st '[.stats.links_capped, .stats.offsite]')" '[30000,20000]' \
+	"50,000 links: 20,000 taken (then dropped offsite), 30,000 counted as links_capped"
+check_eq "$(grep -c "$U/links.html: links_capped (30000 link(s) past the first 20000 of the page dropped, the cap per page)" "$T/crawl.err")" 1 \
+	"50,000 links: one message names the page and the cap"
+check_eq "$ITEMS" "p1 p2 p3 " "50,000 links: every normal page's item is present"
+# Past --max-depth, links are not built at all (so not capped either).
+fault_crawl /links.html -- --max-depth 1
+check_eq "$(st '[.stats.links_capped, .stats.depth_limited, .stats.offsite]')" '[0,50000,0]' \
+	"--max-depth 1: the 50,000 links at depth 2 are dropped as too deep before anything is built"
