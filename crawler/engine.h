@@ -37,6 +37,17 @@ struct mc_replay;
 /* Links one page may add to the frontier (mc_follow, mc_follow_all);
  * the rest are dropped and counted as links_capped. */
 #define MC_FOLLOWS_PER_PAGE_MAX 20000
+/* Sitemaps: a sitemap given to the run (or robots.txt) is at depth 0, each
+ * one an index or robots.txt lists one deeper; deeper than this they are
+ * not fetched.  At most MC_SITEMAPS_MAX sitemaps a run are fetched, at most
+ * MC_SITEMAP_LOCS_MAX locs of each are read (the protocol's own limit),
+ * and at most MC_SITEMAP_URLS_MAX page URLs a run are taken from them.
+ * What the caps drop is counted as sitemaps_capped and sitemap_urls_capped;
+ * --max-depth applies to sitemaps as to pages. */
+#define MC_SITEMAP_DEPTH_MAX 3
+#define MC_SITEMAPS_MAX 10000
+#define MC_SITEMAP_LOCS_MAX 50000
+#define MC_SITEMAP_URLS_MAX 1000000
 
 /*
  * How a run behaves: politeness, limits, timeouts, robots.txt, proxies,

@@ -77,6 +77,9 @@ struct engine {
 	int parsing;         /* responses on the parser pool */
 	long queued;         /* requests in host queues */
 	long pages_started;  /* first attempts of page requests */
+	long sitemaps_queued; /* sitemap requests made, against MC_SITEMAPS_MAX */
+	bool sitemap_cap_said; /* the first sitemap a cap dropped was named */
+	bool sitemap_urls_cap_said; /* MC_SITEMAP_URLS_MAX was said */
 	bool stop_scheduling;
 	enum stop_cause stopped_by; /* the first reason scheduling stopped */
 	bool write_failed;

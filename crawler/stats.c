@@ -155,6 +155,8 @@ json_t *mc_stats_json(const struct mc_stats *s)
 	json_object_set_new(o, "redirects", json_integer(s->redirects));
 	json_object_set_new(o, "sitemaps", json_integer(s->sitemaps));
 	json_object_set_new(o, "sitemap_urls", json_integer(s->sitemap_urls));
+	json_object_set_new(o, "sitemaps_capped", json_integer(s->sitemaps_capped));
+	json_object_set_new(o, "sitemap_urls_capped", json_integer(s->sitemap_urls_capped));
 	json_object_set_new(o, "bad_links", json_integer(s->bad_links));
 	json_object_set_new(o, "links_capped", json_integer(s->links_capped));
 	json_object_set_new(o, "bytes", json_integer(s->bytes));
@@ -217,8 +219,9 @@ void mc_stats_print(const struct mc_stats *s, FILE *out)
 		fprintf(out, "  %-18s%ld past the cap per page\n", "links dropped", s->links_capped);
 	fprintf(out, "  %-18s%ld\n", "redirects", s->redirects);
 	if (s->sitemaps)
-		fprintf(out, "  %-18s%ld read, %ld page URLs\n", "sitemaps", s->sitemaps,
-			s->sitemap_urls);
+		fprintf(out, "  %-18s%ld read, %ld page URLs, %ld sitemaps and %ld URLs past the caps\n",
+			"sitemaps", s->sitemaps, s->sitemap_urls, s->sitemaps_capped,
+			s->sitemap_urls_capped);
 	fprintf(out, "  %-18s%ld\n", "bytes", s->bytes);
 	fprintf(out, "  %-18s%ld\n", "items", s->items);
 	print_named(out, "items dropped", &s->dropped);

@@ -67,7 +67,8 @@ rss_below "nested microdata" 384
 awk 'BEGIN { printf "<html><body>"; for (i = 0; i < 50000; i++) printf "<a href=\"http://other.test/l/%d\">x</a>", i;
 	printf "</body></html>" }' > "$site/links.html"
 fault_crawl /links.html
-check_eq "$RC $(st .status)" '0 "complete"' "50,000 links: the run completes"
+check_eq "$RC $(jq -r .partial_reason <<<"$RUN")" '8 30000 links past the cap of 20000 a page dropped' \
+	"50,000 links: the run is partial (exit 8) and says why"
 check_eq "$(st '[.stats.links_capped, .stats.offsite]')" '[30000,20000]' \
 	"50,000 links: 20,000 taken (then dropped offsite), 30,000 counted as links_capped"
 check_eq "$(grep -c "$U/links.html: links_capped (30000 link(s) past the first 20000 of the page dropped, the cap per page)" "$T/crawl.err")" 1 \
@@ -77,3 +78,32 @@ check_eq "$ITEMS" "p1 p2 p3 " "50,000 links: every normal page's item is present
 fault_crawl /links.html -- --max-depth 1
 check_eq "$(st '[.stats.links_capped, .stats.depth_limited, .stats.offsite]')" '[0,50000,0]' \
 	"--max-depth 1: the 50,000 links at depth 2 are dropped as too deep before anything is built"
+
+# --- sitemap indexes nested without end: MC_SITEMAP_DEPTH_MAX (3), --max-depth ----------
+# s0.xml lists s1.xml, which lists s2.xml, ... up to s9.xml.
+for i in 0 1 2 3 4 5 6 7 8; do
+	printf '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>%s/s%d.xml</loc></sitemap></sitemapindex>\n' \
+		"$U" $((i + 1)) > "$site/s$i.xml"
+done
+printf '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>%s/p/1.html</loc></url></urlset>\n' "$U" > "$site/s9.xml"
+fault_crawl -- --sitemap "$U/s0.xml"
+check_eq "$(st '[.stats.sitemaps, .stats.sitemaps_capped]')" '[4,1]' \
+	"nested sitemap indexes: s0 to s3 read, s4 (depth 4) not fetched and counted as sitemaps_capped"
+check_eq "$(grep -c '^GET /s[4-9].xml ' "$T/access.log")" 0 "nested sitemap indexes: nothing deeper is requested"
+check_eq "$(grep -c "$U/s4.xml: sitemaps_capped (sitemaps nested deeper than 3 are not read;" "$T/crawl.err")" 1 \
+	"nested sitemap indexes: one message names the first sitemap dropped and the cap"
+check_eq "$ITEMS" "p1 p2 p3 " "nested sitemap indexes: every normal page's item is present"
+check_eq "$RC $(jq -r .partial_reason <<<"$RUN")" '8 the sitemap caps dropped 1 sitemap and 0 URLs' \
+	"nested sitemap indexes: the run is partial (exit 8) and says why"
+fault_crawl -- --sitemap "$U/s0.xml" --max-depth 1
+check_eq "$(st '[.stats.sitemaps, .stats.sitemaps_capped]')" '[2,0]' "--max-depth 1 applies to sitemaps: s0 and s1 read"
+check_eq "$(grep -c '^GET /s[2-9].xml ' "$T/access.log")" 0 "--max-depth 1: no deeper sitemap requested"
+
+# --- a sitemap of 50,010 URLs: at most MC_SITEMAP_LOCS_MAX (50,000) read ------------------------
+awk 'BEGIN { printf "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">";
+	for (i = 0; i < 50010; i++) printf "<url><loc>http://other.test/p/%d</loc></url>", i; print "</urlset>" }' > "$site/big.xml"
+fault_crawl -- --sitemap "$U/big.xml"
+check_eq "$(st '[.stats.sitemap_urls, .stats.sitemap_urls_capped, .stats.offsite]')" '[50000,10,50000]' \
+	"50,010 locs: the first 50,000 read, 10 counted as sitemap_urls_capped"
+check_eq "$(grep -c "$U/big.xml: sitemap_urls_capped (50010 locs, only the first 50000 are read)" "$T/crawl.err")" 1 \
+	"50,010 locs: one message names the sitemap and the cap"
