@@ -74,6 +74,11 @@ struct mc_crawl_policy {
 	bool obey_robots;
 	bool obey_crawl_delay;
 	bool insecure;        /* no TLS certificate or host name checks */
+	/* Reach private, loopback and link-local addresses on any host
+	 * (--allow-private); without it only the origins of the start and
+	 * sitemap URLs and the allowed domains may (docs/crawling.md,
+	 * "Private addresses"). */
+	bool allow_private;
 	const char *user_agent;
 	const char *ca_file;  /* PEM CA certificates to verify with; NULL = libcurl's bundle */
 	/* Proxies (proxy.h, docs/crawling.md "Proxies"): every request goes

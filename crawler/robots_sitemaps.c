@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "crawler/engine_internal.h"
+#include "crawler/address.h"
 #include "base/log.h"
 #include "crawler/regex_cache.h"
 #include "crawler/robots.h"
@@ -49,6 +50,13 @@ void mc_engine_add_sitemap(struct engine *e, char *url, int depth)
 	}
 	if (mc_engine_offsite(e, url)) {
 		e->stats->offsite++;
+		free(url);
+		return;
+	}
+	char host[256];
+	if (mc_url_host(url, host, sizeof host) && mc_host_is_private_literal(host) &&
+	    !mc_engine_private_allowed(e, url)) {
+		mc_engine_private_refused(e, url, host);
 		free(url);
 		return;
 	}

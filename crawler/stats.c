@@ -159,6 +159,7 @@ json_t *mc_stats_json(const struct mc_stats *s)
 	json_object_set_new(o, "sitemap_urls_capped", json_integer(s->sitemap_urls_capped));
 	json_object_set_new(o, "bad_links", json_integer(s->bad_links));
 	json_object_set_new(o, "links_capped", json_integer(s->links_capped));
+	json_object_set_new(o, "private_refused", json_integer(s->private_refused));
 	json_object_set_new(o, "bytes", json_integer(s->bytes));
 	json_object_set_new(o, "items", json_integer(s->items));
 	json_object_set_new(o, "items_dropped", named_json(&s->dropped));
@@ -215,6 +216,8 @@ void mc_stats_print(const struct mc_stats *s, FILE *out)
 		s->robots_denied);
 	fprintf(out, "  %-18s%ld offsite, %ld duplicate, %ld too deep, %ld invalid\n", "links skipped",
 		s->offsite, s->duplicates, s->depth_limited, s->bad_links);
+	if (s->private_refused)
+		fprintf(out, "  %-18s%ld\n", "private refused", s->private_refused);
 	if (s->links_capped)
 		fprintf(out, "  %-18s%ld past the cap per page\n", "links dropped", s->links_capped);
 	fprintf(out, "  %-18s%ld\n", "redirects", s->redirects);

@@ -107,3 +107,46 @@ check_eq "$(st '[.stats.sitemap_urls, .stats.sitemap_urls_capped, .stats.offsite
 	"50,010 locs: the first 50,000 read, 10 counted as sitemap_urls_capped"
 check_eq "$(grep -c "$U/big.xml: sitemap_urls_capped (50010 locs, only the first 50000 are read)" "$T/crawl.err")" 1 \
 	"50,010 locs: one message names the sitemap and the cap"
+
+# --- private addresses: only the start URLs' origins, allowed domains, or --allow-private -----
+# A second server on another loopback port, and a page linking (and
+# redirecting) there, by address and by a name that resolves to it, and to
+# the cloud metadata address.
+site2=$T/site2
+mkdir -p "$site2"
+printf 'User-agent: *\nAllow: /\n' > "$site2/robots.txt"
+printf '<html><head>%s</head><body></body></html>' "$(ld x1 "Internal x1")" > "$site2/x.html"
+start_httpd "$site2" -l "$T/access2.log"
+U2=$HTTPD_URL
+P2=$HTTPD_PORT
+links="<a href=\"http://127.0.0.1:$P2/x.html\">port</a><a href=\"http://localhost:$P2/x.html\">name</a>"
+links+="<a href=\"/fault/redirect?to=http://127.0.0.1:$P2/x.html\">redirect</a>"
+printf '<html><body>%s<a href="/p/1.html">1</a></body></html>' "$links" > "$site/private.html"
+printf '<html><body>%s<a href="http://169.254.169.254/latest/meta-data/">metadata</a><a href="/p/1.html">1</a></body></html>' \
+	"$links" > "$site/metadata.html"
+private_crawl() { # PAGE [OPTIONS...]: crawl from PAGE without --allow-domain
+	local page=$1
+	shift
+	rm -rf "$out"
+	: > "$T/access2.log"
+	timeout 120 "$MC_BIN" crawl schemaorg --start-url "$U/$page" --out "$out" --delay 0 --jitter 0 --retries 0 \
+		--no-health --no-progress "$@" >"$T/crawl.out" 2>"$T/crawl.err"
+	RC=$?
+	FILE=$(ls "$out"/*.jsonl 2>/dev/null | head -n 1)
+	RUN=$(tail -n 1 "$FILE" 2>/dev/null | jq -c .run 2>/dev/null)
+	ITEMS=$(sed '1d;$d' "$FILE" 2>/dev/null | jq -r .external_id | sort | tr '\n' ' ')
+}
+private_crawl metadata.html
+check_eq "$RC $(st .status)" '0 "complete"' "private addresses: the run completes (refusals are policy)"
+check_eq "$ITEMS" "p1 " "private addresses: the start server's pages are crawled, nothing from the other"
+# The name is refused when connected: its robots.txt, then the page.
+check_eq "$(st '[.stats.private_refused, .stats.errors]')" '[5,{"private_address":2}]' \
+	"private addresses: another loopback port (a link and a redirect), the metadata address and a name resolving to loopback refused"
+check_eq "$(grep -c '' "$T/access2.log")" 0 "private addresses: the other server never received a request"
+check_eq "$(grep -c "http://127.0.0.1:$P2/x.html: private_address (refused: 127.0.0.1 is a private, loopback or link-local address; --allow-private or --allow-domain allows it;" "$T/crawl.err")" 1 \
+	"private addresses: one clear message names the first URL refused"
+private_crawl private.html --allow-private
+check_eq "$ITEMS" "p1 x1 x1 " "--allow-private: the other loopback server is crawled (by address and by name)"
+check_eq "$(st .stats.private_refused)" 0 "--allow-private: nothing refused"
+private_crawl private.html --allow-domain localhost --allow-domain 127.0.0.1
+check_eq "$ITEMS" "p1 x1 x1 " "--allow-domain: its hosts may be private addresses"
