@@ -24,7 +24,7 @@
  * is paused.  libcurl never allocates from the arena: it lives on the
  * event loop, outside any page.  What a page's reading allocates outside
  * the arena (the sanitizer build) is charged to its memory budget by
- * usable size, and given back when freed; the arena charges its own
+ * usable size, frees giving nothing back; the arena charges its own
  * (page_arena.h). */
 static void *hook_malloc(size_t n)
 {
@@ -51,7 +51,6 @@ static void *hook_realloc(void *p, size_t n)
 			mc_alloc_die();
 		return mc_page_arena_realloc(p, n);
 	}
-	mc_page_arena_credit(malloc_usable_size(p));
 	q = mc_realloc(p, n);
 	mc_page_arena_charge(malloc_usable_size(q));
 	return q;
@@ -74,7 +73,6 @@ static void hook_free(void *p)
 		mc_page_arena_free(p);
 		return;
 	}
-	mc_page_arena_credit(malloc_usable_size(p));
 	free(p);
 }
 

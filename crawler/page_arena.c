@@ -83,12 +83,6 @@ void mc_page_arena_charge(size_t n)
 		charged = n > SIZE_MAX - charged ? SIZE_MAX : charged + n;
 }
 
-void mc_page_arena_credit(size_t n)
-{
-	if (in_page && !paused)
-		charged = n < charged ? charged - n : 0;
-}
-
 size_t mc_page_arena_charged(void)
 {
 	return charged;

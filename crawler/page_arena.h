@@ -17,8 +17,8 @@
  * page
  * (docs/crawling.md, "Caps on what a server sends").  In the arena the
  * charge is the bytes carved from its chunks (what it holds); without it
- * (the sanitizer build), the usable size of each block allocated, less
- * that of each block freed.
+ * (the sanitizer build), the usable size of every block allocated, frees
+ * giving nothing back: a stricter figure, so the cap holds there too.
  */
 #ifndef MC_PAGE_ARENA_H
 #define MC_PAGE_ARENA_H
@@ -49,11 +49,9 @@ void mc_page_arena_resume(bool was_active);
 /* `n` bytes, 16-byte aligned, from the active arena; never NULL (OOM
  * policy of alloc.h).  Only valid while active. */
 void *mc_page_arena_alloc(size_t n);
-/* Charge `n` bytes to the page being read on this thread, or give `n`
- * back (a block freed outside the arena); nothing outside a page or while
- * paused.  The arena charges the bytes it carves itself. */
+/* Charge `n` bytes to the page being read on this thread; nothing outside
+ * a page or while paused.  The arena charges the bytes it carves itself. */
 void mc_page_arena_charge(size_t n);
-void mc_page_arena_credit(size_t n);
 /* Bytes charged to the page since begin (kept after end, until the next
  * begin, so the caller can still report them). */
 size_t mc_page_arena_charged(void);
