@@ -150,3 +150,11 @@ check_eq "$ITEMS" "p1 x1 x1 " "--allow-private: the other loopback server is cra
 check_eq "$(st .stats.private_refused)" 0 "--allow-private: nothing refused"
 private_crawl private.html --allow-domain localhost --allow-domain 127.0.0.1
 check_eq "$ITEMS" "p1 x1 x1 " "--allow-domain: its hosts may be private addresses"
+# A robots.txt that redirects to another private origin: libcurl follows
+# robots.txt redirects itself, and the connected address is still judged.
+printf 'Status: 302\nLocation: http://127.0.0.1:%s/robots.txt\n' "$P2" > "$site/robots.txt.headers"
+private_crawl private.html
+check_eq "$(grep -c '' "$T/access2.log")" 0 "robots.txt redirect to another loopback port: refused, the other server never asked"
+check_eq "$(st .stats.errors)" '{"private_address":3}' \
+	"robots.txt redirect: counted in errors.private_address (with the name's robots.txt and page)"
+check_eq "$ITEMS" "p1 " "robots.txt redirect refused: counted as no robots.txt, the start server is crawled"
