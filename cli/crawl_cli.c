@@ -22,7 +22,7 @@ enum {
 	OPT_MAX_DEPTH, OPT_CONCURRENCY, OPT_PER_HOST, OPT_DELAY, OPT_JITTER, OPT_AUTOTHROTTLE,
 	OPT_RETRIES, OPT_RETRY_CODES, OPT_MAX_BYTES, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT,
 	OPT_LOW_SPEED_LIMIT, OPT_LOW_SPEED_TIME, OPT_MAX_RETRY_AFTER, OPT_WORKERS, OPT_USER_AGENT,
-	OPT_INSECURE, OPT_NO_ROBOTS, OPT_OBEY_CRAWL_DELAY, OPT_NO_CRAWL_DELAY, OPT_MIN_ITEM_RATIO,
+	OPT_INSECURE, OPT_ALLOW_PRIVATE, OPT_NO_ROBOTS, OPT_OBEY_CRAWL_DELAY, OPT_NO_CRAWL_DELAY, OPT_MIN_ITEM_RATIO,
 	OPT_MAX_DROP_RATIO, OPT_NO_HEALTH, OPT_LOG_LEVEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FAST,
 	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER, OPT_CA_FILE, OPT_MAX_TIME,
 	OPT_ORIGIN, OPT_REGION, OPT_PROXY, OPT_PROXY_LIST, OPT_NO_PROXY, OPT_PER_PROXY,
@@ -55,6 +55,7 @@ static const struct option long_opts[] = {
 	{"workers", required_argument, NULL, OPT_WORKERS},
 	{"user-agent", required_argument, NULL, OPT_USER_AGENT},
 	{"insecure", no_argument, NULL, OPT_INSECURE},
+	{"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
 	{"ca-file", required_argument, NULL, OPT_CA_FILE},
 	{"no-robots", no_argument, NULL, OPT_NO_ROBOTS},
 	{"obey-crawl-delay", no_argument, NULL, OPT_OBEY_CRAWL_DELAY},
@@ -100,7 +101,10 @@ void mc_crawl_cli_help(FILE *out)
 	      "  --region CODE           crawl the spider's region CODE (its start URLs, headers,\n"
 	      "                          cookies, currency); items carry it (default: the\n"
 	      "                          spider's first region, if it has regions)\n"
-	      "  --allow-domain DOMAIN   add to the spider's allowed domains (repeatable)\n"
+	      "  --allow-domain DOMAIN   add to the spider's allowed domains (repeatable); its\n"
+	      "                          hosts may be private addresses\n"
+	      "  --allow-private         reach private, loopback and link-local addresses on\n"
+	      "                          any host (default: only the start URLs' origins)\n"
 	      "  --sitemap URL           start from a sitemap, sitemap index or robots.txt\n"
 	      "                          (repeatable; replaces the spider's; partial as above)\n"
 	      "  --sitemap-filter REGEX  only follow sitemap page URLs matching REGEX\n"
@@ -425,6 +429,7 @@ int mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider, c
 		case OPT_WORKERS: o->policy.workers = (int)strtol(v, NULL, 10); break;
 		case OPT_USER_AGENT: o->policy.user_agent = v; break;
 		case OPT_INSECURE: o->policy.insecure = true; break;
+		case OPT_ALLOW_PRIVATE: o->policy.allow_private = true; break;
 		case OPT_CA_FILE: o->policy.ca_file = v; break;
 		case OPT_NO_ROBOTS: o->policy.obey_robots = false; break;
 		case OPT_OBEY_CRAWL_DELAY: o->policy.obey_crawl_delay = true; break;

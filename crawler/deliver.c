@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "crawler/engine_internal.h"
+#include "crawler/page_arena.h"
 #include "base/alloc.h"
 #include "base/log.h"
 #include "marketcrawl/registry.h"
@@ -45,15 +46,51 @@ static void write_items(struct engine *e, const struct mc_response *res)
 	}
 }
 
+/* A page that went over its memory budget (page_arena.h) is lost: what
+ * its callback produced is dropped, since the helpers stopped answering
+ * part-way and it may be incomplete. */
+static void drop_over_memory(struct engine *e, struct mc_response *res)
+{
+	mc_warn("%s: page_memory (reading the page needed more than %zu MiB, the cap per page; "
+		"its %ld item(s) and %d link(s) are dropped)",
+		res->url, MC_PAGE_MEMORY_MAX / (1024 * 1024), res->items_ok, res->follow_count);
+	mc_stats_error(e->stats, res->url, "page_memory", 0, MC_END_FAILED);
+	mc_buf_reset(&res->items);
+	res->items_ok = 0;
+	res->drop_kinds = 0;
+	while (res->follows) {
+		struct mc_followed *f = res->follows;
+		res->follows = f->next;
+		free(f->url);
+		free(f->data);
+		mc_request_spec_free(f->spec);
+		free(f);
+	}
+	res->follows_tail = &res->follows;
+}
+
 /* Apply what a parse callback produced, then free the response. */
 static void finish_response(struct engine *e, struct mc_response *res)
 {
 	struct mc_stats *s = e->stats;
 
+	if (res->over_memory)
+		drop_over_memory(e, res);
 	s->responses++;
 	s->invalid_utf8 += res->invalid_utf8;
 	s->items += res->items_ok;
 	s->bad_links += res->bad_links;
+	s->depth_limited += res->depth_cut;
+	/* As the engine's filter counts it (frontier.c): links the spider's own
+	 * limit would have followed were cut by the caller's. */
+	int own = e->o->spider->settings.max_depth;
+	if (own <= 0 || res->depth + 1 <= own)
+		s->depth_limited_by_option += res->depth_cut;
+	if (res->links_capped) {
+		s->links_capped += res->links_capped;
+		mc_warn("%s: links_capped (%ld link(s) past the first %d of the page dropped, the cap per page)",
+			res->url, res->links_capped, MC_FOLLOWS_PER_PAGE_MAX);
+	}
 	for (int i = 0; i < res->drop_kinds; i++)
 		mc_named_add(&s->dropped, res->drops[i].reason, res->drops[i].count);
 	if (res->items.len) {
@@ -95,6 +132,8 @@ void mc_engine_deliver(struct engine *e, struct mc_request *r, long status, cons
 		res->url = mc_strdup(r->url);
 	res->status = status;
 	res->depth = r->depth;
+	/* `marketcrawl parse` prints every link with the filters' verdict. */
+	res->max_follow_depth = e->o->out.follows_out ? -1 : e->o->policy.max_depth;
 	res->data = r->data;
 	r->data = NULL;
 	res->headers = headers;

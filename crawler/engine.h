@@ -27,6 +27,29 @@ struct mc_replay;
 #define MC_RETRY_CODES_MAX 16
 
 /*
+ * Caps that hold whatever a server sends (docs/crawling.md, "Caps on what
+ * a server sends").  Not options: they are far above what a real site
+ * needs, and only stop a hostile or broken one.
+ */
+/* Header and trailer lines of one transfer (redirects libcurl follows
+ * included); past it the transfer fails as headers_too_large. */
+#define MC_HEADER_BYTES_MAX (256 * 1024)
+/* Links one page may add to the frontier (mc_follow, mc_follow_all);
+ * the rest are dropped and counted as links_capped. */
+#define MC_FOLLOWS_PER_PAGE_MAX 20000
+/* Sitemaps: a sitemap given to the run (or robots.txt) is at depth 0, each
+ * one an index or robots.txt lists one deeper; deeper than this they are
+ * not fetched.  At most MC_SITEMAPS_MAX sitemaps a run are fetched, at most
+ * MC_SITEMAP_LOCS_MAX locs of each are read (the protocol's own limit),
+ * and at most MC_SITEMAP_URLS_MAX page URLs a run are taken from them.
+ * What the caps drop is counted as sitemaps_capped and sitemap_urls_capped;
+ * --max-depth applies to sitemaps as to pages. */
+#define MC_SITEMAP_DEPTH_MAX 3
+#define MC_SITEMAPS_MAX 10000
+#define MC_SITEMAP_LOCS_MAX 50000
+#define MC_SITEMAP_URLS_MAX 1000000
+
+/*
  * How a run behaves: politeness, limits, timeouts, robots.txt, proxies,
  * retries and the health thresholds.  mc_crawl_opts_defaults fills it.
  */
@@ -51,6 +74,11 @@ struct mc_crawl_policy {
 	bool obey_robots;
 	bool obey_crawl_delay;
 	bool insecure;        /* no TLS certificate or host name checks */
+	/* Reach private, loopback and link-local addresses on any host
+	 * (--allow-private); without it only the origins of the start and
+	 * sitemap URLs and the allowed domains may (docs/crawling.md,
+	 * "Private addresses"). */
+	bool allow_private;
 	const char *user_agent;
 	const char *ca_file;  /* PEM CA certificates to verify with; NULL = libcurl's bundle */
 	/* Proxies (proxy.h, docs/crawling.md "Proxies"): every request goes

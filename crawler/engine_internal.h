@@ -77,6 +77,15 @@ struct engine {
 	int parsing;         /* responses on the parser pool */
 	long queued;         /* requests in host queues */
 	long pages_started;  /* first attempts of page requests */
+	long sitemaps_queued; /* sitemap requests made, against MC_SITEMAPS_MAX */
+	bool sitemap_cap_said; /* the first sitemap a cap dropped was named */
+	bool sitemap_urls_cap_said; /* MC_SITEMAP_URLS_MAX was said */
+	/* Origins of the start and sitemap URLs: they may be private
+	 * addresses (owned strings). */
+	char **private_origins;
+	size_t n_private_origins;
+	bool env_proxy;       /* libcurl may take a proxy from the environment */
+	bool private_said;    /* the first refused private address was named */
 	bool stop_scheduling;
 	enum stop_cause stopped_by; /* the first reason scheduling stopped */
 	bool write_failed;
@@ -106,6 +115,13 @@ const char *mc_engine_label(const struct mc_request *r, char buf[LABEL_MAX]);
 
 /* True when `url` (normalised) is outside the run's allowed domains. */
 bool mc_engine_offsite(struct engine *e, const char *url);
+/* Private addresses (docs/crawling.md, "Private addresses"): the origin
+ * of `url` (a start or sitemap URL) may be one; whether `url` may reach
+ * one (--allow-private, an allowed domain, or such an origin); and a
+ * request refused for `addr`, counted and (the first) named. */
+void mc_engine_allow_private_origin(struct engine *e, const char *url);
+bool mc_engine_private_allowed(const struct engine *e, const char *url);
+void mc_engine_private_refused(struct engine *e, const char *url, const char *addr);
 /* Put `r` in its host's queue (its spec waits in e->specs). */
 void mc_engine_queue_push(struct engine *e, struct mc_host *h, struct mc_request *r);
 /* Queue `r` on its host, creating the host's robots.txt request first. */

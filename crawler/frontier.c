@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "crawler/engine_internal.h"
+#include "crawler/address.h"
 #include "base/alloc.h"
 #include "base/log.h"
 #include "crawler/url.h"
@@ -35,6 +36,48 @@ bool mc_engine_offsite(struct engine *e, const char *url)
 		if (mc_host_in_domain(host, *d))
 			return false;
 	return true;
+}
+
+void mc_engine_allow_private_origin(struct engine *e, const char *url)
+{
+	char *origin = mc_url_origin(url);
+
+	if (!origin)
+		return;
+	e->private_origins = mc_realloc(e->private_origins,
+					(e->n_private_origins + 1) * sizeof *e->private_origins);
+	e->private_origins[e->n_private_origins++] = origin;
+}
+
+bool mc_engine_private_allowed(const struct engine *e, const char *url)
+{
+	size_t olen = mc_url_origin_len(url);
+	char host[256];
+
+	if (e->o->policy.allow_private)
+		return true;
+	for (size_t i = 0; i < e->n_private_origins; i++)
+		if (strlen(e->private_origins[i]) == olen &&
+		    strncmp(e->private_origins[i], url, olen) == 0)
+			return true;
+	if (!e->domains || !mc_url_host(url, host, sizeof host))
+		return false;
+	for (const char *const *d = e->domains; *d; d++)
+		if (mc_host_in_domain(host, *d))
+			return true;
+	return false;
+}
+
+void mc_engine_private_refused(struct engine *e, const char *url, const char *addr)
+{
+	e->stats->private_refused++;
+	if (!e->private_said)
+		mc_warn("%s: private_address (refused: %s is a private, loopback or link-local "
+			"address; --allow-private or --allow-domain allows it; the rest are counted, "
+			"not named)", url, addr);
+	else
+		mc_debug("%s: private_address (%s)", url, addr);
+	e->private_said = true;
 }
 
 /* Host queues pack plain requests only: a spec waits in e->specs. */
@@ -147,6 +190,11 @@ const char *mc_engine_filter(struct engine *e, const char *url, const struct mc_
 		e->stats->offsite++;
 		mc_debug("offsite: %s", mc_request_label(url, spec, label, sizeof label));
 		return "offsite";
+	}
+	if (mc_url_host(url, label, sizeof label) && mc_host_is_private_literal(label) &&
+	    !mc_engine_private_allowed(e, url)) {
+		mc_engine_private_refused(e, url, label);
+		return "private address";
 	}
 	if (e->o->policy.max_depth >= 0 && depth > e->o->policy.max_depth) {
 		int own = e->o->spider->settings.max_depth;

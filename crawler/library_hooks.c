@@ -2,9 +2,11 @@
  * The engine's allocation hooks: libxml2's, jansson's and libcurl's
  * allocations go through base/alloc.c's out-of-memory policy and its
  * MC_FAIL_ALLOC counter, and libxml2's and jansson's go to the page arena
- * while a page is parsed.  They belong to the engine, not to base, because
+ * while a page is parsed, charged to the page's memory budget
+ * (page_arena.h).  They belong to the engine, not to base, because
  * the page arena does: a program that only loads never installs them.
  */
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,26 +22,38 @@
 /* A block is recognised as the arena's by its address, not by the arena
  * being active, so a block the arena handed out stays the arena's while it
  * is paused.  libcurl never allocates from the arena: it lives on the
- * event loop, outside any page. */
+ * event loop, outside any page.  What a page's reading allocates outside
+ * the arena (the sanitizer build) is charged to its memory budget by
+ * usable size, frees giving nothing back; the arena charges its own
+ * (page_arena.h). */
 static void *hook_malloc(size_t n)
 {
-	if (!mc_page_arena_active())
-		return mc_malloc(n);
-	if (mc_alloc_injected_failure())
-		mc_alloc_die();
-	return mc_page_arena_alloc(n);
+	void *p;
+
+	if (mc_page_arena_active()) {
+		if (mc_alloc_injected_failure())
+			mc_alloc_die();
+		return mc_page_arena_alloc(n);
+	}
+	p = mc_malloc(n);
+	mc_page_arena_charge(malloc_usable_size(p));
+	return p;
 }
 
 static void *hook_realloc(void *p, size_t n)
 {
-	if (p && mc_page_arena_owns(p)) {
+	void *q;
+
+	if (!p)
+		return hook_malloc(n);
+	if (mc_page_arena_owns(p)) {
 		if (mc_alloc_injected_failure())
 			mc_alloc_die();
 		return mc_page_arena_realloc(p, n);
 	}
-	if (!p)
-		return hook_malloc(n);
-	return mc_realloc(p, n);
+	q = mc_realloc(p, n);
+	mc_page_arena_charge(malloc_usable_size(q));
+	return q;
 }
 
 static char *hook_strdup(const char *s)
@@ -53,8 +67,12 @@ static char *hook_strdup(const char *s)
 
 static void hook_free(void *p)
 {
-	if (p && mc_page_arena_owns(p))
-		return; /* dropped with the arena */
+	if (!p)
+		return;
+	if (mc_page_arena_owns(p)) {
+		mc_page_arena_free(p);
+		return;
+	}
 	free(p);
 }
 

@@ -5,6 +5,12 @@
  * that needed several chunks they are replaced by one chunk as large as
  * all of them (at most KEEP_MAX), so a run of similar pages settles on
  * one chunk: no malloc per page, and mc_page_arena_owns tests one range.
+ * A freed block of at most SMALL_MAX bytes goes on a free list of its
+ * size class and is handed out again, so the temporaries an XPath
+ * evaluation makes and drops per node (strings, objects) cost the page
+ * what is alive at once, not what was ever made; larger freed blocks stay
+ * until the end of the page.  The page's budget is a per-thread tally of
+ * the bytes charged to it: here, the bytes carved from chunks.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +33,8 @@
 #define FIRST_CHUNK (256 * 1024)
 #define KEEP_MAX (4 * 1024 * 1024) /* the chunk kept between pages never exceeds this */
 #define HEADER 16
+#define SMALL_MAX 1024 /* freed blocks up to this size are reused */
+#define CLASSES (SMALL_MAX / 16)
 
 struct chunk {
 	struct chunk *next;
@@ -37,29 +45,52 @@ struct chunk {
 };
 
 static _Thread_local struct chunk *chunks; /* newest first */
-static _Thread_local bool active;
+static _Thread_local bool in_page; /* between begin and end */
+static _Thread_local bool paused;
+static _Thread_local size_t charged; /* bytes charged to the page */
+/* Freed small blocks by size class (16, 32, ... SMALL_MAX bytes), linked
+ * through their first bytes. */
+static _Thread_local void *free_lists[CLASSES];
 
 void mc_page_arena_begin(void)
 {
-	active = ARENA_ENABLED;
+	in_page = true;
+	paused = false;
+	charged = 0;
 }
 
 bool mc_page_arena_active(void)
 {
-	return active;
+	return ARENA_ENABLED && in_page && !paused;
 }
 
 bool mc_page_arena_pause(void)
 {
-	bool was = active;
+	bool was = !paused;
 
-	active = false;
+	paused = true;
 	return was;
 }
 
 void mc_page_arena_resume(bool was_active)
 {
-	active = was_active;
+	paused = !was_active;
+}
+
+void mc_page_arena_charge(size_t n)
+{
+	if (in_page && !paused)
+		charged = n > SIZE_MAX - charged ? SIZE_MAX : charged + n;
+}
+
+size_t mc_page_arena_charged(void)
+{
+	return charged;
+}
+
+bool mc_page_arena_over(void)
+{
+	return charged > MC_PAGE_MEMORY_MAX;
 }
 
 static struct chunk *new_chunk(size_t size)
@@ -77,7 +108,9 @@ void mc_page_arena_end(void)
 {
 	size_t total = 0;
 
-	active = false;
+	in_page = false;
+	paused = false;
+	memset(free_lists, 0, sizeof free_lists);
 	if (!chunks)
 		return;
 	if (!chunks->next && chunks->size <= KEEP_MAX) {
@@ -101,7 +134,9 @@ void mc_page_arena_release(void)
 		free(chunks);
 		chunks = next;
 	}
-	active = false;
+	memset(free_lists, 0, sizeof free_lists);
+	in_page = false;
+	paused = false;
 }
 
 static size_t round16(size_t n)
@@ -109,11 +144,27 @@ static size_t round16(size_t n)
 	return (n + 15) & ~(size_t)15;
 }
 
+/* The free list of blocks of `n` bytes, or NULL when they are not reused. */
+static void **free_list(size_t n)
+{
+	size_t r = round16(n ? n : 1);
+
+	return r <= SMALL_MAX ? &free_lists[r / 16 - 1] : NULL;
+}
+
 void *mc_page_arena_alloc(size_t n)
 {
 	size_t need = HEADER + round16(n ? n : 1);
 	struct chunk *c = chunks;
+	void **list = free_list(n);
 
+	if (list && *list) {
+		unsigned char *p = *list;
+		memcpy(list, p, sizeof *list);
+		memcpy(p - HEADER, &n, sizeof n);
+		return p;
+	}
+	mc_page_arena_charge(need);
 	if (!c || c->size - c->used < need) {
 		size_t size = c ? c->size * 2 : FIRST_CHUNK;
 		while (size < need)
@@ -127,6 +178,21 @@ void *mc_page_arena_alloc(size_t n)
 	c->used += need;
 	c->last = h;
 	return h + HEADER;
+}
+
+void mc_page_arena_free(void *p)
+{
+	size_t n;
+	void **list;
+
+	if (!in_page)
+		return; /* a stale block: its chunk may already serve the next page */
+	memcpy(&n, (unsigned char *)p - HEADER, sizeof n);
+	list = free_list(n);
+	if (!list)
+		return;
+	memcpy(p, list, sizeof *list);
+	*list = p;
 }
 
 bool mc_page_arena_owns(const void *p)
@@ -150,6 +216,8 @@ void *mc_page_arena_realloc(void *p, size_t n)
 	if (c && h == c->last) {
 		size_t end = (size_t)(h - c->data) + HEADER + round16(n ? n : 1);
 		if (end <= c->size) {
+			if (end > c->used)
+				mc_page_arena_charge(end - c->used);
 			c->used = end;
 			memcpy(h, &n, sizeof n);
 			return p;
@@ -157,5 +225,6 @@ void *mc_page_arena_realloc(void *p, size_t n)
 	}
 	void *q = mc_page_arena_alloc(n);
 	memcpy(q, p, old < n ? old : n);
+	mc_page_arena_free(p);
 	return q;
 }

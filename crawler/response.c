@@ -17,6 +17,7 @@
 
 #include "base/alloc.h"
 #include "crawler/charset.h"
+#include "crawler/engine.h"
 #include "base/log.h"
 #include "crawler/url.h"
 #include "crawler/page_arena.h"
@@ -35,6 +36,7 @@ void mc_response_init(struct mc_response *res, const struct mc_spider *spider)
 	res->region = NULL;
 	res->follows_tail = &res->follows;
 	res->log_budget = LOG_LINES_PER_RESPONSE;
+	res->max_follow_depth = -1;
 	mc_buf_init(&res->items, 0);
 }
 
@@ -117,6 +119,8 @@ void mc_response_run(struct mc_response *res, mc_parse_fn cb)
 	res->invalid_utf8 = (long)invalid;
 	res->raw = NULL;
 	cb(res);
+	res->memory_charged = mc_page_arena_charged();
+	res->over_memory = mc_page_arena_over();
 }
 
 void mc_response_release(struct mc_response *res)
@@ -150,6 +154,7 @@ const char *mc_response_keep(struct mc_response *res, const char *s, size_t len)
 {
 	char *p = mc_strndup(s, len);
 
+	mc_page_arena_charge(len + 1);
 	mc_response_defer(res, free, p);
 	return p;
 }
@@ -270,7 +275,7 @@ json_t *mc_response_json(struct mc_response *res)
 	if (res->json_tried)
 		return res->json;
 	res->json_tried = true;
-	if (!res->body || res->body_len == 0)
+	if (!res->body || res->body_len == 0 || mc_page_arena_over())
 		return NULL;
 	res->json = json_loadb(res->body, res->body_len, JSON_DECODE_ANY, &err);
 	if (!res->json) {
@@ -288,7 +293,7 @@ static xmlXPathObjectPtr xpath_eval(struct mc_response *res, xmlNodePtr ctx, con
 {
 	xmlXPathObjectPtr obj;
 
-	if (!expr || !mc_response_doc(res) || !res->xpath)
+	if (!expr || mc_page_arena_over() || !mc_response_doc(res) || !res->xpath)
 		return NULL;
 	res->xpath->node = ctx ? ctx : xmlDocGetRootElement(res->doc);
 	obj = mc_xpath_cache_eval(expr, res->xpath, res->index);
@@ -377,6 +382,7 @@ struct mc_nodes mc_xpath_nodes(struct mc_response *res, xmlNodePtr ctx, const ch
 	if (obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
 		nodes.count = (size_t)obj->nodesetval->nodeNr;
 		nodes.nodes = mc_malloc(nodes.count * sizeof *nodes.nodes);
+		mc_page_arena_charge(nodes.count * sizeof *nodes.nodes);
 		memcpy(nodes.nodes, obj->nodesetval->nodeTab, nodes.count * sizeof *nodes.nodes);
 		mc_response_defer(res, free, nodes.nodes);
 	}
@@ -446,6 +452,7 @@ const char *mc_urljoin(struct mc_response *res, const char *href)
 	u = mc_url_normalize_with(href, base_url(res));
 	if (!u)
 		return NULL;
+	mc_page_arena_charge(strlen(u) + 1);
 	mc_response_defer(res, free, u);
 	return u;
 }
@@ -459,6 +466,7 @@ const char *mc_regex(struct mc_response *res, const char *pattern, const char *s
 	m = mc_regex_capture(pattern, subject, group);
 	if (!m)
 		return NULL;
+	mc_page_arena_charge(strlen(m) + 1);
 	mc_response_defer(res, free, m);
 	return m;
 }
@@ -538,8 +546,18 @@ void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
 	char why[256];
 	char *url;
 
-	if (!href || !cb)
+	if (!href || !cb || mc_page_arena_over())
 		return;
+	/* What the engine would drop anyway is not built: a page of 400,000
+	 * links costs its parse, not 400,000 requests. */
+	if (res->max_follow_depth >= 0 && res->depth + 1 > res->max_follow_depth) {
+		res->depth_cut++;
+		return;
+	}
+	if (res->follow_count >= MC_FOLLOWS_PER_PAGE_MAX) {
+		res->links_capped++;
+		return;
+	}
 	url = mc_url_normalize_with(href, base_url(res));
 	if (!url) {
 		res->bad_links++;
@@ -554,6 +572,7 @@ void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
 		return;
 	}
 	f = mc_calloc(1, sizeof *f);
+	mc_page_arena_charge(sizeof *f + strlen(url) + 1);
 	f->url = url;
 	f->cb = cb;
 	f->spec = spec;
@@ -572,8 +591,12 @@ int mc_follow_all(struct mc_response *res, const char *xpath, mc_parse_fn cb)
 	struct mc_nodes n = mc_xpath_nodes(res, NULL, xpath);
 	int count = 0;
 
-	for (size_t i = 0; i < n.count; i++) {
+	/* Each link's text is freed at once rather than kept in the page
+	 * arena until the callback returns: a page of many links holds one. */
+	for (size_t i = 0; i < n.count && !mc_page_arena_over(); i++) {
+		bool was_active = mc_page_arena_pause();
 		xmlChar *s = xmlXPathCastNodeToString(n.nodes[i]);
+		mc_page_arena_resume(was_active);
 		if (s && *s) {
 			mc_follow(res, (const char *)s, cb, NULL);
 			count++;

@@ -79,6 +79,16 @@ struct mc_response {
 	struct mc_drop_count drops[MC_DROP_REASONS_MAX];
 	int drop_kinds;
 	long log_budget;             /* cap on log lines per response */
+	/* Bytes charged to the page's memory budget while it was read, and
+	 * whether it went over MC_PAGE_MEMORY_MAX (page_arena.h): then the
+	 * engine drops its items and links. */
+	size_t memory_charged;
+	bool over_memory;
+	/* Links deeper than this are not even built (-1: no limit; the
+	 * engine's filters still apply to the rest), and are counted. */
+	int max_follow_depth;
+	long depth_cut;    /* links dropped for max_follow_depth */
+	long links_capped; /* links past MC_FOLLOWS_PER_PAGE_MAX, dropped */
 };
 
 /* Initialise an empty response owned by the caller (region NULL). */

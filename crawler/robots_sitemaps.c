@@ -6,23 +6,57 @@
  * and robots.txt Sitemap: lines lead to more sitemaps, urlsets to pages
  * (through the sitemap filter) for the spider's sitemap callback.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crawler/engine_internal.h"
+#include "crawler/address.h"
 #include "base/log.h"
 #include "crawler/regex_cache.h"
 #include "crawler/robots.h"
 #include "crawler/sitemap.h"
 #include "crawler/url.h"
 
+/* A sitemap a cap dropped: counted, and the first of the run named. */
+static void sitemap_capped(struct engine *e, const char *url, const char *why)
+{
+	e->stats->sitemaps_capped++;
+	if (!e->sitemap_cap_said)
+		mc_warn("%s: sitemaps_capped (%s; the rest are counted, not named)", url, why);
+	e->sitemap_cap_said = true;
+}
+
 /* Queue a sitemap (or robots.txt to read Sitemap: lines from).  Takes `url`. */
 void mc_engine_add_sitemap(struct engine *e, char *url, int depth)
 {
 	struct mc_request *r;
+	char why[128];
 
+	if (e->o->policy.max_depth >= 0 && depth > e->o->policy.max_depth) {
+		e->stats->depth_limited++;
+		free(url);
+		return;
+	}
+	if (depth > MC_SITEMAP_DEPTH_MAX || e->sitemaps_queued >= MC_SITEMAPS_MAX) {
+		if (depth > MC_SITEMAP_DEPTH_MAX)
+			snprintf(why, sizeof why, "sitemaps nested deeper than %d are not read",
+				 MC_SITEMAP_DEPTH_MAX);
+		else
+			snprintf(why, sizeof why, "at most %d sitemaps a run are read", MC_SITEMAPS_MAX);
+		sitemap_capped(e, url, why);
+		free(url);
+		return;
+	}
 	if (mc_engine_offsite(e, url)) {
 		e->stats->offsite++;
+		free(url);
+		return;
+	}
+	char host[256];
+	if (mc_url_host(url, host, sizeof host) && mc_host_is_private_literal(host) &&
+	    !mc_engine_private_allowed(e, url)) {
+		mc_engine_private_refused(e, url, host);
 		free(url);
 		return;
 	}
@@ -31,6 +65,7 @@ void mc_engine_add_sitemap(struct engine *e, char *url, int depth)
 		free(url);
 		return;
 	}
+	e->sitemaps_queued++;
 	r = mc_request_new(url, NULL, NULL, NULL);
 	r->is_sitemap = true;
 	r->depth = depth;
@@ -64,7 +99,13 @@ void mc_engine_sitemap_done(struct engine *e, struct mc_request *r, const char *
 		return;
 	}
 	struct mc_rcstr *referer = mc_rcstr_new(r->url);
-	for (size_t i = 0; i < sm.count; i++) {
+	size_t locs = sm.count < MC_SITEMAP_LOCS_MAX ? sm.count : MC_SITEMAP_LOCS_MAX;
+	if (locs < sm.count) {
+		e->stats->sitemap_urls_capped += (long)(sm.count - locs);
+		mc_warn("%s: sitemap_urls_capped (%zu locs, only the first %d are read)", r->url, sm.count,
+			MC_SITEMAP_LOCS_MAX);
+	}
+	for (size_t i = 0; i < locs; i++) {
 		char *u = mc_url_normalize(sm.locs[i], r->url);
 		if (!u) {
 			e->stats->bad_links++;
@@ -80,6 +121,15 @@ void mc_engine_sitemap_done(struct engine *e, struct mc_request *r, const char *
 			continue;
 		}
 		free(m);
+		if (e->stats->sitemap_urls >= MC_SITEMAP_URLS_MAX) {
+			if (!e->sitemap_urls_cap_said)
+				mc_warn("%s: sitemap_urls_capped (at most %d page URLs a run are taken from "
+					"sitemaps; the rest are counted)", r->url, MC_SITEMAP_URLS_MAX);
+			e->sitemap_urls_cap_said = true;
+			e->stats->sitemap_urls_capped++;
+			free(u);
+			continue;
+		}
 		e->stats->sitemap_urls++;
 		mc_engine_add_request(e, u, cb, NULL, NULL, referer, r->depth + 1, 0, false, 0);
 	}

@@ -22,6 +22,19 @@
 #include "crawler/regex_cache.h"
 #include "crawler/url.h"
 
+/* Whether libcurl may take a proxy from the environment (then the address
+ * a transfer connects to can be the proxy's, not the site's). */
+static bool env_proxy(void)
+{
+	static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+					    "ALL_PROXY", NULL};
+
+	for (const char *const *n = names; *n; n++)
+		if (getenv(*n) && **n && getenv(*n)[0])
+			return true;
+	return false;
+}
+
 static char **domain_list(const struct mc_crawl_opts *o)
 {
 	size_t n = 0, i = 0;
@@ -93,6 +106,7 @@ static void seed(struct engine *e)
 			continue;
 		}
 		mc_request_spec_from(so, &spec, why, sizeof why);
+		mc_engine_allow_private_origin(e, url);
 		mc_engine_add_request(e, url, cb, so ? so->data : NULL, spec, NULL, 0, so ? so->priority : 0,
 				      true, 0);
 	}
@@ -104,6 +118,7 @@ static void seed(struct engine *e)
 			e->stats->bad_links++;
 			continue;
 		}
+		mc_engine_allow_private_origin(e, url);
 		mc_engine_add_sitemap(e, url, 0);
 	}
 }
@@ -252,6 +267,9 @@ static void engine_release(struct engine *e)
 	for (char **d = e->domain_list; d && *d; d++)
 		free(*d);
 	free(e->domain_list);
+	for (size_t i = 0; i < e->n_private_origins; i++)
+		free(e->private_origins[i]);
+	free(e->private_origins);
 	mc_regex_cache_clear();
 	mc_page_arena_release();
 }
@@ -273,6 +291,7 @@ enum mc_run_status mc_crawl_run(const struct mc_crawl_opts *o, struct mc_crawl_r
 	e.rng = (unsigned int)time(NULL) ^ (unsigned int)getpid();
 	e.delayed.by_time = true;
 	e.domain_list = domain_list(o);
+	e.env_proxy = env_proxy();
 	e.domains = (const char *const *)e.domain_list;
 	mc_host_table_init(&e.hosts);
 	e.seen = mc_seen_new();

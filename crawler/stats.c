@@ -155,7 +155,11 @@ json_t *mc_stats_json(const struct mc_stats *s)
 	json_object_set_new(o, "redirects", json_integer(s->redirects));
 	json_object_set_new(o, "sitemaps", json_integer(s->sitemaps));
 	json_object_set_new(o, "sitemap_urls", json_integer(s->sitemap_urls));
+	json_object_set_new(o, "sitemaps_capped", json_integer(s->sitemaps_capped));
+	json_object_set_new(o, "sitemap_urls_capped", json_integer(s->sitemap_urls_capped));
 	json_object_set_new(o, "bad_links", json_integer(s->bad_links));
+	json_object_set_new(o, "links_capped", json_integer(s->links_capped));
+	json_object_set_new(o, "private_refused", json_integer(s->private_refused));
 	json_object_set_new(o, "bytes", json_integer(s->bytes));
 	json_object_set_new(o, "items", json_integer(s->items));
 	json_object_set_new(o, "items_dropped", named_json(&s->dropped));
@@ -212,10 +216,15 @@ void mc_stats_print(const struct mc_stats *s, FILE *out)
 		s->robots_denied);
 	fprintf(out, "  %-18s%ld offsite, %ld duplicate, %ld too deep, %ld invalid\n", "links skipped",
 		s->offsite, s->duplicates, s->depth_limited, s->bad_links);
+	if (s->private_refused)
+		fprintf(out, "  %-18s%ld\n", "private refused", s->private_refused);
+	if (s->links_capped)
+		fprintf(out, "  %-18s%ld past the cap per page\n", "links dropped", s->links_capped);
 	fprintf(out, "  %-18s%ld\n", "redirects", s->redirects);
 	if (s->sitemaps)
-		fprintf(out, "  %-18s%ld read, %ld page URLs\n", "sitemaps", s->sitemaps,
-			s->sitemap_urls);
+		fprintf(out, "  %-18s%ld read, %ld page URLs, %ld sitemaps and %ld URLs past the caps\n",
+			"sitemaps", s->sitemaps, s->sitemap_urls, s->sitemaps_capped,
+			s->sitemap_urls_capped);
 	fprintf(out, "  %-18s%ld\n", "bytes", s->bytes);
 	fprintf(out, "  %-18s%ld\n", "items", s->items);
 	print_named(out, "items dropped", &s->dropped);

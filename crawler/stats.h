@@ -66,7 +66,11 @@ struct mc_stats {
 	long redirects;
 	long sitemaps;          /* sitemaps (and indexes) read */
 	long sitemap_urls;      /* page URLs taken from sitemaps */
+	long sitemaps_capped;   /* sitemaps not fetched: nested too deep, or past the cap a run */
+	long sitemap_urls_capped; /* locs not read: past the cap a sitemap or a run */
 	long bad_links;
+	long private_refused;   /* requests refused: a private address not allowed explicitly */
+	long links_capped;      /* links past MC_FOLLOWS_PER_PAGE_MAX of one page, dropped */
 	long bytes;             /* body bytes received (decoded) */
 	long items;
 	long invalid_utf8;      /* replaced byte sequences */

@@ -19,18 +19,23 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/sha256.h"
+#include "crawler/address.h"
 #include "crawler/replay.h"
 
 #define ROBOTS_MAX_BYTES MC_ROBOTS_MAX_BYTES
 
 struct transfer {
 	struct transfer *prev, *next; /* the engine's in-flight list */
+	struct engine *e;
 	CURL *easy;
 	struct mc_request *req;
 	struct mc_buf body;
 	struct mc_buf headers;
 	long max_bytes;
 	bool too_large;
+	char private_addr[64];  /* the private address it was refused at, or "" */
+	size_t header_bytes;    /* every header and trailer line received, redirects included */
+	bool headers_too_large; /* over MC_HEADER_BYTES_MAX: aborted */
 	double started;
 	char error[CURL_ERROR_SIZE]; /* libcurl's detail of a failure ("SSL certificate problem: ...") */
 	/* A request with a spec: its own header list and cookies (owned); NULL
@@ -65,6 +70,14 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
 	struct transfer *t = userp;
 	size_t len = size * n;
 
+	/* Headers and trailers (libcurl hands both here) are capped per
+	 * transfer: a server that never ends them must not grow memory until
+	 * --timeout.  Returning less than was given aborts the transfer. */
+	t->header_bytes += len;
+	if (t->header_bytes > MC_HEADER_BYTES_MAX) {
+		t->headers_too_large = true;
+		return 0;
+	}
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
 		mc_buf_reset(&t->headers); /* a new response (redirect, 100) */
 	while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
@@ -74,6 +87,32 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
 		mc_buf_addc(&t->headers, '\n');
 	}
 	return size * n;
+}
+
+/*
+ * Connected, before the request is sent (for each request, robots.txt
+ * redirects libcurl follows included): a private, loopback or link-local
+ * address the URL is not allowed to reach aborts the transfer, so a name
+ * that resolves to one is refused as its literal address is by the
+ * frontier.  Through a proxy the address is the proxy's: nothing to judge.
+ */
+static int on_connected(void *userp, char *primary_ip, char *local_ip, int primary_port,
+			int local_port)
+{
+	struct transfer *t = userp;
+	struct engine *e = t->e;
+	char *url = NULL;
+
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (t->proxy || (e->env_proxy && !e->proxies.n) || !mc_address_is_private(primary_ip))
+		return CURL_PREREQFUNC_OK;
+	curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &url);
+	if (mc_engine_private_allowed(e, url ? url : t->req->url))
+		return CURL_PREREQFUNC_OK;
+	snprintf(t->private_addr, sizeof t->private_addr, "%s", primary_ip);
+	return CURL_PREREQFUNC_ABORT;
 }
 
 /* Free a transfer and what it owns, except its request and easy handle. */
@@ -100,6 +139,8 @@ static CURL *make_easy(struct engine *e, struct transfer *t)
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_connected);
+	curl_easy_setopt(c, CURLOPT_PREREQDATA, t);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -220,6 +261,7 @@ void mc_engine_start_transfer(struct engine *e, struct mc_request *r, struct mc_
 		return;
 	}
 	t = mc_calloc(1, sizeof *t);
+	t->e = e;
 	t->req = r;
 	t->proxy = px;
 	t->max_bytes = r->is_robots ? ROBOTS_MAX_BYTES : e->o->policy.max_bytes;
@@ -368,8 +410,31 @@ void mc_engine_transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 		}
 	}
 
+	if (t->private_addr[0]) {
+		/* Policy, like an offsite link: counted, not a lost page.  A
+		 * robots.txt that redirects there is as none (allow all). */
+		const char *what = mc_engine_label(r, label);
+		char *url = NULL;
+		curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &url);
+		mc_engine_private_refused(e, url ? url : what, t->private_addr);
+		mc_stats_error(e->stats, what, "private_address", 0, MC_END_REFUSED);
+		if (r->is_robots) {
+			r->host->robots = mc_robots_allow_all();
+			r->host->robots_state = MC_ROBOTS_READY;
+		}
+		mc_request_free(r);
+		goto out;
+	}
 	if (rc != CURLE_OK) {
-		const char *cause = mc_engine_curl_cause(rc, t->too_large, &retryable);
+		const char *cause = t->headers_too_large ?
+					    "headers_too_large" :
+					    mc_engine_curl_cause(rc, t->too_large, &retryable);
+		if (t->headers_too_large) {
+			retryable = false;
+			snprintf(t->error, sizeof t->error,
+				 "the response's header and trailer lines passed %d KiB, the cap per response",
+				 MC_HEADER_BYTES_MAX / 1024);
+		}
 		if (retryable)
 			mc_engine_retry_or_fail(e, r, cause, 0, -1, NULL);
 		else {

@@ -505,6 +505,49 @@ out:
 	return next;
 }
 
+/* /fault/endless-trailers: a short, valid chunked HTML body, then trailer
+ * fields that never end (the last chunk, then "X-Trailer-N: ..." lines). */
+static enum mc_httpd_next fault_endless_trailers(struct mc_httpd_conn *c, struct mc_httpd_req *req,
+						 const char *arg)
+{
+	static const char body[] = "<!DOCTYPE html>\n<html><head><title>mc-fault: endless-trailers</title>"
+				   "</head>\n<body><p class=\"mc-fault\">endless-trailers</p></body></html>\n";
+	struct mc_httpd_resp r;
+	enum mc_httpd_next next = MC_HTTPD_CLOSE;
+	char line[128], *block;
+	size_t len = 0;
+
+	(void)arg;
+	mc_httpd_resp_init(&r, 200);
+	mc_httpd_resp_set(&r, "Content-Type", "text/html");
+	mc_httpd_resp_set(&r, "Transfer-Encoding", "chunked");
+	mc_httpd_resp_set(&r, "Trailer", "X-Trailer");
+	if (mc_httpd_send_head(c, req, &r, -1, -1) < 0)
+		goto out;
+	if (req->head) {
+		if (mc_httpd_flush(c, 0) == 0)
+			next = MC_HTTPD_KEEP;
+		goto out;
+	}
+	snprintf(line, sizeof line, "%zx\r\n", sizeof body - 1);
+	if (mc_httpd_write(c, line, strlen(line)) < 0 || mc_httpd_write(c, body, sizeof body - 1) < 0 ||
+	    mc_httpd_write(c, "\r\n0\r\n", 5) < 0)
+		goto out;
+	block = mc_httpd_xmalloc(BLOCK);
+	for (unsigned long i = 0; len + sizeof line < BLOCK; i++) {
+		int n = snprintf(line, sizeof line, "X-Trailer-%lu: %064lu\r\n", i, i);
+		memcpy(block + len, line, (size_t)n);
+		len += (size_t)n;
+	}
+	/* Ends when a send fails: the client closed, or the server stops. */
+	while (mc_httpd_write(c, block, len) == 0)
+		continue;
+	free(block);
+out:
+	mc_httpd_resp_release(&r);
+	return next;
+}
+
 /* /fault/wrong-charset: windows-1252 bytes declared as UTF-8.  The five
  * bytes E9 E8 FB E9 80 are each invalid UTF-8 on their own. */
 static enum mc_httpd_next fault_wrong_charset(struct mc_httpd_conn *c, struct mc_httpd_req *req,
@@ -694,6 +737,7 @@ static const struct {
 	{"redirect-loop", 1, fault_redirect_loop},
 	{"redirect", 0, fault_redirect},
 	{"endless", 0, fault_endless},
+	{"endless-trailers", 0, fault_endless_trailers},
 	{"wrong-charset", 0, fault_wrong_charset},
 	{"invalid-utf8", 0, fault_invalid_utf8},
 	{"long-line", 1, fault_long_line},

@@ -452,6 +452,34 @@ static void test_arena(void)
 	CHECK(mc_page_arena_owns(big), "arena: a block bigger than a chunk");
 	int stack;
 	CHECK(!mc_page_arena_owns(&stack), "arena: does not own other memory");
+	/* A freed small block is handed out again (XPath temporaries cost
+	 * what is alive at once); a freed large one is not. */
+	size_t before = mc_page_arena_charged();
+	for (int i = 0; i < 100000; i++) {
+		char *t = mc_page_arena_alloc(100);
+		t[99] = 'y';
+		mc_page_arena_free(t);
+	}
+	CHECK(mc_page_arena_charged() - before <= 128, "arena: a small block freed 100,000 times is carved once");
+	char *s1 = mc_page_arena_alloc(48);
+	mc_page_arena_free(s1);
+	CHECK(mc_page_arena_alloc(40) == s1, "arena: a freed block serves the next alloc of its size class");
+	char *l1 = mc_page_arena_alloc(4096);
+	mc_page_arena_free(l1);
+	CHECK(mc_page_arena_alloc(4096) != l1, "arena: a freed large block stays until the end");
+	CHECK(!mc_page_arena_over(), "budget: under the cap");
+	bool was = mc_page_arena_pause();
+	mc_page_arena_charge(MC_PAGE_MEMORY_MAX);
+	CHECK(!mc_page_arena_over(), "budget: nothing charged while paused");
+	mc_page_arena_resume(was);
+	mc_page_arena_charge(MC_PAGE_MEMORY_MAX - mc_page_arena_charged());
+	CHECK(!mc_page_arena_over(), "budget: at the cap is not over it");
+	mc_page_arena_charge(1);
+	CHECK(mc_page_arena_over(), "budget: over the cap");
+	mc_page_arena_end();
+	CHECK(mc_page_arena_over(), "budget: still reported after end");
+	mc_page_arena_begin();
+	CHECK(!mc_page_arena_over() && mc_page_arena_charged() == 0, "budget: a new page starts at zero");
 	mc_page_arena_end();
 	CHECK(!mc_page_arena_active(), "arena: inactive after end");
 	mc_page_arena_release();
