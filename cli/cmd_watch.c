@@ -205,49 +205,64 @@ out:
 	return rc;
 }
 
-static int watch_list(int argc, char **argv)
+/* The options of list, remove and schedule: --db, --help and, when
+ * `fmt` is given, --format.  Returns -1 to go on, else the exit status. */
+static int db_options(int argc, char **argv, const char **conninfo, enum mc_report_format *fmt)
 {
-	static const struct option longopts[] = {
+	static const struct option with_format[] = {
 		MC_OPT_DB,
 		{"format", required_argument, NULL, 'f'},
 		MC_OPT_HELP,
 		MC_OPT_END,
 	};
-	enum mc_report_format fmt = MC_REPORT_TABLE;
-	const char *conninfo = NULL;
-	struct mc_err err = {""};
-	PGresult *res;
-	PGconn *conn;
-	int c, rc = MC_EXIT_FAIL;
+	static const struct option without[] = {MC_OPT_DB, MC_OPT_HELP, MC_OPT_END};
+	const struct option *opts = fmt ? with_format : without;
 
 	optind = 1;
-	for (;;) {
-		c = getopt_long(argc, argv, "h", longopts, NULL);
-		if (c == -1)
-			break;
+	for (int c = getopt_long(argc, argv, "h", opts, NULL); c != -1;
+	     c = getopt_long(argc, argv, "h", opts, NULL)) {
 		switch (c) {
-		case 'd': conninfo = optarg; break;
+		case 'd': *conninfo = optarg; break;
 		case 'f':
-			if (mc_report_parse_format(optarg, &fmt) != 0)
+			if (mc_report_parse_format(optarg, fmt) != 0)
 				return usage_error("unknown format '%s' (table, csv or json)", optarg);
 			break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
 		default: return mc_usage_hint("watch");
 		}
 	}
+	return -1;
+}
+
+/* Prints the rows `query` returns in `fmt`; the exit status. */
+static int print_rows(PGconn *conn, PGresult *(*query)(PGconn *, struct mc_err *),
+		      enum mc_report_format fmt, struct mc_err *err)
+{
+	PGresult *res = mc_report_session(conn, err) == 0 ? query(conn, err) : NULL;
+
+	if (!res)
+		return MC_EXIT_FAIL;
+	mc_report_write(res, fmt, 0, stdout);
+	PQclear(res);
+	return fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
+}
+
+static int watch_list(int argc, char **argv)
+{
+	enum mc_report_format fmt = MC_REPORT_TABLE;
+	const char *conninfo = NULL;
+	struct mc_err err = {""};
+	PGconn *conn;
+	int rc = db_options(argc, argv, &conninfo, &fmt);
+
+	if (rc >= 0)
+		return rc;
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	conn = mc_cli_db_open(conninfo, true);
 	if (!conn)
 		return MC_EXIT_FAIL;
-	if (mc_report_session(conn, &err) == 0) {
-		res = mc_watch_list(conn, &err);
-		if (res) {
-			mc_report_write(res, fmt, 0, stdout);
-			PQclear(res);
-			rc = fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
-		}
-	}
+	rc = print_rows(conn, mc_watch_list, fmt, &err);
 	if (err.msg[0])
 		fprintf(stderr, "marketcrawl watch: %s\n", err.msg);
 	PQfinish(conn);
@@ -256,23 +271,14 @@ static int watch_list(int argc, char **argv)
 
 static int watch_remove(int argc, char **argv)
 {
-	static const struct option longopts[] = {MC_OPT_DB, MC_OPT_HELP, MC_OPT_END};
 	const char *conninfo = NULL;
 	struct mc_err err = {""};
 	PGconn *conn;
-	int c, rc = MC_EXIT_OK;
+	int rc = db_options(argc, argv, &conninfo, NULL);
 
-	optind = 1;
-	for (;;) {
-		c = getopt_long(argc, argv, "h", longopts, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'd': conninfo = optarg; break;
-		case 'h': usage(stdout); return MC_EXIT_OK;
-		default: return mc_usage_hint("watch");
-		}
-	}
+	if (rc >= 0)
+		return rc;
+	rc = MC_EXIT_OK;
 	if (optind == argc)
 		return usage_error("%s", "watch remove wants the ids of the watches (watch list)");
 	for (int i = optind; i < argc; i++) {
@@ -303,34 +309,15 @@ static int watch_remove(int argc, char **argv)
 
 static int watch_schedule(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		MC_OPT_DB,
-		{"format", required_argument, NULL, 'f'},
-		MC_OPT_HELP,
-		MC_OPT_END,
-	};
 	enum mc_report_format fmt = MC_REPORT_TABLE;
 	const char *conninfo = NULL, *interval = NULL;
 	struct mc_err err = {""};
-	PGresult *res;
 	PGconn *conn;
-	int c, rc = MC_EXIT_FAIL;
+	int rc = db_options(argc, argv, &conninfo, &fmt);
 
-	optind = 1;
-	for (;;) {
-		c = getopt_long(argc, argv, "h", longopts, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'd': conninfo = optarg; break;
-		case 'f':
-			if (mc_report_parse_format(optarg, &fmt) != 0)
-				return usage_error("unknown format '%s' (table, csv or json)", optarg);
-			break;
-		case 'h': usage(stdout); return MC_EXIT_OK;
-		default: return mc_usage_hint("watch");
-		}
-	}
+	if (rc >= 0)
+		return rc;
+	rc = MC_EXIT_FAIL;
 	if (argc - optind != 0 && argc - optind != 2)
 		return usage_error("%s", "watch schedule wants SPIDER INTERVAL (or SPIDER default),"
 					 " or nothing to list");
@@ -345,13 +332,8 @@ static int watch_schedule(int argc, char **argv)
 			       interval ? interval : "2 days (the default)");
 			rc = MC_EXIT_OK;
 		}
-	} else if (mc_report_session(conn, &err) == 0) {
-		res = mc_watch_schedules(conn, &err);
-		if (res) {
-			mc_report_write(res, fmt, 0, stdout);
-			PQclear(res);
-			rc = fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAIL;
-		}
+	} else {
+		rc = print_rows(conn, mc_watch_schedules, fmt, &err);
 	}
 	if (err.msg[0])
 		fprintf(stderr, "marketcrawl watch: %s\n", err.msg);
@@ -359,16 +341,32 @@ static int watch_schedule(int argc, char **argv)
 	return rc;
 }
 
+/* Runs subcommand `fn` on argv[1...], named "marketcrawl watch SUB" in
+ * getopt's messages. */
+static int subcommand(int (*fn)(int, char **), int argc, char **argv)
+{
+	char name[64];
+
+	snprintf(name, sizeof name, "marketcrawl watch %s", argv[1]);
+	argv[1] = name;
+	return fn(argc - 1, argv + 1);
+}
+
 int mc_cmd_watch(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
-		return watch_add(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return watch_list(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "remove") == 0)
-		return watch_remove(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "schedule") == 0)
-		return watch_schedule(argc - 1, argv + 1);
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} subs[] = {
+		{"add", watch_add},
+		{"list", watch_list},
+		{"remove", watch_remove},
+		{"schedule", watch_schedule},
+	};
+
+	for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subcommand(subs[i].fn, argc, argv);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return MC_EXIT_OK;

@@ -6,14 +6,16 @@
 # report cut by its row limit says so on stderr.
 . "$(dirname "$0")/../lib.sh"
 
-for cmd in load etl report metrics db crawl run fetch parse check-spider new-spider; do
-	mc "$cmd" --bogus >"$T/out" 2>"$T/err"
+for cmd in load etl report metrics db crawl run fetch parse check-spider new-spider \
+	alerts fx "watch add" "watch list" "watch remove" "watch schedule"; do
+	# shellcheck disable=SC2086 # "watch add": a command and its subcommand
+	mc $cmd --bogus >"$T/out" 2>"$T/err"
 	rc=$?
 	check_eq "$rc:$(wc -l <"$T/err"):$(wc -c <"$T/out")" "2:2:0" \
 		"$cmd --bogus: usage error, two lines on stderr, nothing on stdout"
 	check_eq "$(head -n 1 "$T/err")" "marketcrawl $cmd: unrecognized option '--bogus'" \
 		"... the first names the command and the option"
-	check_eq "$(tail -n 1 "$T/err")" "Try 'marketcrawl $cmd --help' for the options." \
+	check_eq "$(tail -n 1 "$T/err")" "Try 'marketcrawl ${cmd%% *} --help' for the options." \
 		"... the second points at --help"
 done
 for cmd in crawl run fetch parse; do
