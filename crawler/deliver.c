@@ -58,15 +58,7 @@ static void drop_over_memory(struct engine *e, struct mc_response *res)
 	mc_buf_reset(&res->items);
 	res->items_ok = 0;
 	res->drop_kinds = 0;
-	while (res->follows) {
-		struct mc_followed *f = res->follows;
-		res->follows = f->next;
-		free(f->url);
-		free(f->data);
-		mc_request_spec_free(f->spec);
-		free(f);
-	}
-	res->follows_tail = &res->follows;
+	mc_response_drop_follows(res);
 }
 
 /* Apply what a parse callback produced, then free the response. */

@@ -123,9 +123,8 @@ void mc_response_run(struct mc_response *res, mc_parse_fn cb)
 	res->over_memory = mc_page_arena_over();
 }
 
-void mc_response_release(struct mc_response *res)
+void mc_response_drop_follows(struct mc_response *res)
 {
-	mc_response_release_parse(res);
 	while (res->follows) {
 		struct mc_followed *f = res->follows;
 		res->follows = f->next;
@@ -134,6 +133,13 @@ void mc_response_release(struct mc_response *res)
 		mc_request_spec_free(f->spec);
 		free(f);
 	}
+	res->follows_tail = &res->follows;
+}
+
+void mc_response_release(struct mc_response *res)
+{
+	mc_response_release_parse(res);
+	mc_response_drop_follows(res);
 	mc_buf_release(&res->items);
 	free(res->url);
 	free(res->data);

@@ -93,6 +93,8 @@ struct mc_response {
 
 /* Initialise an empty response owned by the caller (region NULL). */
 void mc_response_init(struct mc_response *res, const struct mc_spider *spider);
+/* Frees the links the callback asked for, leaving none. */
+void mc_response_drop_follows(struct mc_response *res);
 /* Free the arena, document and follow list; keep nothing.  Items and
  * follows must have been taken by the engine before. */
 void mc_response_release(struct mc_response *res);
