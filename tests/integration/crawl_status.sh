@@ -184,7 +184,7 @@ check "schemaorg without --start-url: no file, no directory" test ! -e "$T/nosta
 
 # ---- the scope of each bundled spider ------------------------------------------------
 check_eq "$(mc spiders | awk '$1 != "steam" { print $1 " " $3 }' | sort | tr '\n' ' ')" \
-	"books_toscrape full demo full epic full gog partial playstation partial schemaorg partial xbox partial " \
+	"books_toscrape full demo full demo_plain full epic full gog partial playstation partial schemaorg partial xbox partial " \
 	"marketcrawl spiders: the scope column"
 # Each marketplace spider's saved start page, served at its start URL's path.
 mkdir -p "$T/scopes/en" "$T/scopes/api/graphql/v1"
