@@ -37,6 +37,8 @@ void mc_response_init(struct mc_response *res, const struct mc_spider *spider)
 	res->follows_tail = &res->follows;
 	res->log_budget = LOG_LINES_PER_RESPONSE;
 	res->max_follow_depth = -1;
+	res->memory_max = MC_PAGE_MEMORY_MAX;
+	res->follows_max = MC_FOLLOWS_PER_PAGE_MAX;
 	mc_buf_init(&res->items, 0);
 }
 
@@ -100,7 +102,7 @@ void mc_response_run(struct mc_response *res, mc_parse_fn cb)
 	char charset[64];
 	size_t invalid = 0;
 
-	mc_page_arena_begin();
+	mc_page_arena_begin(res->memory_max);
 	/* A JSON body is never sniffed for <meta charset>: a results_html
 	 * string inside it must not decide how the whole body is read. */
 	if (is_json_media(res->content_type) && !strcasestr(res->content_type, "charset="))
@@ -576,7 +578,7 @@ void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
 		res->depth_cut++;
 		return;
 	}
-	if (res->follow_count >= MC_FOLLOWS_PER_PAGE_MAX) {
+	if (res->follow_count >= res->follows_max) {
 		res->links_capped++;
 		return;
 	}

@@ -35,7 +35,8 @@ struct transfer {
 	bool too_large;
 	char private_addr[64];  /* the private address it was refused at, or "" */
 	size_t header_bytes;    /* every header and trailer line received, redirects included */
-	bool headers_too_large; /* over MC_HEADER_BYTES_MAX: aborted */
+	size_t max_header_bytes; /* the run's caps.header_bytes */
+	bool headers_too_large; /* over max_header_bytes: aborted */
 	double started;
 	char error[CURL_ERROR_SIZE]; /* libcurl's detail of a failure ("SSL certificate problem: ...") */
 	/* A request with a spec: its own header list and cookies (owned); NULL
@@ -74,7 +75,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
 	 * transfer: a server that never ends them must not grow memory until
 	 * --timeout.  Returning less than was given aborts the transfer. */
 	t->header_bytes += len;
-	if (t->header_bytes > MC_HEADER_BYTES_MAX) {
+	if (t->header_bytes > t->max_header_bytes) {
 		t->headers_too_large = true;
 		return 0;
 	}
@@ -265,6 +266,7 @@ void mc_engine_start_transfer(struct engine *e, struct mc_request *r, struct mc_
 	t->req = r;
 	t->proxy = px;
 	t->max_bytes = r->is_robots ? ROBOTS_MAX_BYTES : e->o->policy.max_bytes;
+	t->max_header_bytes = (size_t)e->o->policy.caps.header_bytes;
 	t->started = mc_now();
 	mc_buf_init(&t->body, 0);
 	mc_buf_init(&t->headers, 64 * 1024);
@@ -431,9 +433,14 @@ void mc_engine_transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 					    mc_engine_curl_cause(rc, t->too_large, &retryable);
 		if (t->headers_too_large) {
 			retryable = false;
-			snprintf(t->error, sizeof t->error,
-				 "the response's header and trailer lines passed %d KiB, the cap per response",
-				 MC_HEADER_BYTES_MAX / 1024);
+			if (t->max_header_bytes % 1024 == 0)
+				snprintf(t->error, sizeof t->error,
+					 "the response's header and trailer lines passed %zu KiB, the cap per "
+					 "response", t->max_header_bytes / 1024);
+			else
+				snprintf(t->error, sizeof t->error,
+					 "the response's header and trailer lines passed %zu bytes, the cap "
+					 "per response", t->max_header_bytes);
 		}
 		if (retryable)
 			mc_engine_retry_or_fail(e, r, cause, 0, -1, NULL);

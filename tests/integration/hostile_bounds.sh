@@ -43,11 +43,11 @@ rss_below() { # LABEL MIB
 	rss=$(st .stats.peak_rss_kib)
 	check "$1: peak memory bounded ($rss KiB < $2 MiB)" test "$rss" -gt 0 -a "$rss" -lt "$(($2 * 1024))"
 }
-page_lost() { # LABEL PATH
+page_lost() { # LABEL PATH [MIB]: the page at PATH dropped over its budget (MIB, default 256)
 	check_eq "$RC $(st .status) $(st .stats.failed)" '8 "partial" 1' "$1: the run ends (partial, exit 8), one page lost"
 	check_eq "$(st .stats.errors)" '{"page_memory":1}' "$1: counted as errors.page_memory"
 	check_eq "$ITEMS" "p1 p2 p3 " "$1: every normal page's item is present"
-	check_eq "$(grep -c "$U$2: page_memory (reading the page needed more than 256 MiB, the cap per page;" "$T/crawl.err")" 1 \
+	check_eq "$(grep -c "$U$2: page_memory (reading the page needed more than ${3:-256} MiB, the cap per page;" "$T/crawl.err")" 1 \
 		"$1: one clear message names the URL and the cap"
 }
 
@@ -74,6 +74,10 @@ awk 'BEGIN { printf "<html><body>"; for (i = 0; i < 400000; i++) printf "<a href
 fault_crawl /dense.html -- --max-depth 1
 page_lost "400,000 links" /dense.html
 rss_below "400,000 links" $((256 + 32))
+# The budget is an option: lowered, the same page is cut sooner.
+fault_crawl /dense.html -- --max-depth 1 --max-page-memory 64
+page_lost "--max-page-memory 64" /dense.html 64
+rss_below "--max-page-memory 64" $((64 + 32))
 
 # --- a link-dense page: at most MC_FOLLOWS_PER_PAGE_MAX (20,000) links a page ---------------
 # 50,000 links (offsite, so the engine drops the 20,000 it takes unfetched).
@@ -91,6 +95,13 @@ check_eq "$ITEMS" "p1 p2 p3 " "50,000 links: every normal page's item is present
 fault_crawl /links.html -- --max-depth 1
 check_eq "$(st '[.stats.links_capped, .stats.depth_limited, .stats.offsite]')" '[0,50000,0]' \
 	"--max-depth 1: the 50,000 links at depth 2 are dropped as too deep before anything is built"
+fault_crawl /links.html -- --max-links-per-page 10
+check_eq "$(st '[.stats.links_capped, .stats.offsite]')" '[49990,10]' \
+	"--max-links-per-page 10: 10 links taken, 49,990 counted as links_capped"
+check_eq "$(grep -c "$U/links.html: links_capped (49990 link(s) past the first 10 of the page dropped, the cap per page)" "$T/crawl.err")" 1 \
+	"--max-links-per-page 10: the message names the run's cap"
+check_eq "$RC $(jq -r .partial_reason <<<"$RUN")" '8 49990 links past the cap of 10 a page dropped' \
+	"--max-links-per-page 10: the partial reason names the run's cap"
 
 # --- sitemap indexes nested without end: MC_SITEMAP_DEPTH_MAX (3), --max-depth ----------
 # s0.xml lists s1.xml, which lists s2.xml, ... up to s9.xml.
@@ -111,6 +122,14 @@ check_eq "$RC $(jq -r .partial_reason <<<"$RUN")" '8 the sitemap caps dropped 1 
 fault_crawl -- --sitemap "$U/s0.xml" --max-depth 1
 check_eq "$(st '[.stats.sitemaps, .stats.sitemaps_capped]')" '[2,0]' "--max-depth 1 applies to sitemaps: s0 and s1 read"
 check_eq "$(grep -c '^GET /s[2-9].xml ' "$T/access.log")" 0 "--max-depth 1: no deeper sitemap requested"
+fault_crawl -- --sitemap "$U/s0.xml" --max-sitemap-depth 1
+check_eq "$(st '[.stats.sitemaps, .stats.sitemaps_capped]')" '[2,1]' "--max-sitemap-depth 1: s0 and s1 read, s2 capped"
+check_eq "$(grep -c "$U/s2.xml: sitemaps_capped (sitemaps nested deeper than 1 are not read;" "$T/crawl.err")" 1 \
+	"--max-sitemap-depth 1: the message names the run's cap"
+fault_crawl -- --sitemap "$U/s0.xml" --max-sitemaps 3
+check_eq "$(st '[.stats.sitemaps, .stats.sitemaps_capped]')" '[3,1]' "--max-sitemaps 3: s0 to s2 read, s3 capped"
+check_eq "$(grep -c "$U/s3.xml: sitemaps_capped (at most 3 sitemaps a run are read;" "$T/crawl.err")" 1 \
+	"--max-sitemaps 3: the message names the run's cap"
 
 # --- a sitemap of 50,010 URLs: at most MC_SITEMAP_LOCS_MAX (50,000) read ------------------------
 awk 'BEGIN { printf "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">";
@@ -120,6 +139,36 @@ check_eq "$(st '[.stats.sitemap_urls, .stats.sitemap_urls_capped, .stats.offsite
 	"50,010 locs: the first 50,000 read, 10 counted as sitemap_urls_capped"
 check_eq "$(grep -c "$U/big.xml: sitemap_urls_capped (50010 locs, only the first 50000 are read)" "$T/crawl.err")" 1 \
 	"50,010 locs: one message names the sitemap and the cap"
+fault_crawl -- --sitemap "$U/big.xml" --max-sitemap-locs 5
+check_eq "$(st '[.stats.sitemap_urls, .stats.sitemap_urls_capped]')" '[5,50005]' "--max-sitemap-locs 5: 5 locs read"
+check_eq "$(grep -c "$U/big.xml: sitemap_urls_capped (50010 locs, only the first 5 are read)" "$T/crawl.err")" 1 \
+	"--max-sitemap-locs 5: the message names the run's cap"
+fault_crawl -- --sitemap "$U/big.xml" --max-sitemap-urls 7
+check_eq "$(st '[.stats.sitemap_urls, .stats.sitemap_urls_capped]')" '[7,50003]' \
+	"--max-sitemap-urls 7: 7 URLs taken, the rest of the 50,000 read and the 10 past the locs cap counted"
+check_eq "$(grep -c "$U/big.xml: sitemap_urls_capped (at most 7 page URLs a run are taken from sitemaps;" "$T/crawl.err")" 1 \
+	"--max-sitemap-urls 7: the message names the run's cap"
+
+# --- headers: --max-header-bytes lowers MC_HEADER_BYTES_MAX -------------------------------
+# A page with 2 KB of headers: far under the default, over a cap of 1000 bytes.
+printf '<html><head>%s</head></html>' "$(ld p4 "Game p4")" > "$site/p/4.html"
+printf 'X-Padding: %s\n' "$(head -c 2000 /dev/zero | tr '\0' x)" > "$site/p/4.html.headers"
+fault_crawl /p/4.html
+check_eq "$RC $(st .stats.errors)" '0 {}' "2 KB of headers: under the default cap"
+fault_crawl /p/4.html -- --max-header-bytes 1000
+check_eq "$(st .stats.errors)" '{"headers_too_large":1}' "--max-header-bytes 1000: the page with 2 KB of headers fails"
+check_eq "$ITEMS" "p1 p2 p3 " "--max-header-bytes 1000: the normal pages are read"
+check_eq "$(grep -c "$U/p/4.html: headers_too_large (the response's header and trailer lines passed 1000 bytes, the cap per response)" "$T/crawl.err")" 1 \
+	"--max-header-bytes 1000: the message names the run's cap in bytes"
+rm -f "$site/p/4.html" "$site/p/4.html.headers"
+
+# --- a cap's value out of range is a usage error ------------------------------------------
+for bad in "--max-links-per-page 0" "--max-page-memory 1x" "--max-sitemap-depth -1" "--max-header-bytes 99999999999"; do
+	set -- $bad
+	"$MC_BIN" crawl schemaorg --start-url "$U/" "$1" "$2" >/dev/null 2>"$T/bad.err"
+	check_eq "$? $(head -n 1 "$T/bad.err" | sed 's/ from .*//')" "2 marketcrawl crawl: --${1#--} needs a whole number" \
+		"$bad: refused (exit 2) with a message naming the option"
+done
 
 # --- private addresses: only the start URLs' origins, allowed domains, or --allow-private -----
 # A second server on another loopback port, and a page linking (and

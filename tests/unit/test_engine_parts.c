@@ -435,7 +435,7 @@ static void test_stats_errors(void)
 
 static void test_arena(void)
 {
-	mc_page_arena_begin();
+	mc_page_arena_begin(MC_PAGE_MEMORY_MAX);
 	bool on = mc_page_arena_active();
 	if (!on) {
 		NOTE("page arena disabled in this build (sanitizer): skipping arena checks");
@@ -480,8 +480,12 @@ static void test_arena(void)
 	CHECK(mc_page_arena_over(), "budget: over the cap");
 	mc_page_arena_end();
 	CHECK(mc_page_arena_over(), "budget: still reported after end");
-	mc_page_arena_begin();
+	mc_page_arena_begin(MC_PAGE_MEMORY_MAX);
 	CHECK(!mc_page_arena_over() && mc_page_arena_charged() == 0, "budget: a new page starts at zero");
+	mc_page_arena_end();
+	mc_page_arena_begin(4096);
+	mc_page_arena_charge(4097);
+	CHECK(mc_page_arena_over(), "budget: a page's own budget (--max-page-memory) is the one kept");
 	mc_page_arena_end();
 	CHECK(!mc_page_arena_active(), "arena: inactive after end");
 	mc_page_arena_release();
@@ -502,7 +506,7 @@ static void test_bounded_parse(void)
 		mc_buf_printf(&page, "<a href=\"/l/%d\">x</a>", i);
 	mc_buf_adds(&page, "</body></html>");
 
-	mc_page_arena_begin();
+	mc_page_arena_begin(MC_PAGE_MEMORY_MAX);
 	doc = mc_html_parse(page.data, page.len, "http://shop.test/");
 	size_t whole = mc_page_arena_charged();
 	CHECK(doc && xmlDocGetRootElement(doc), "bounded parse: a page within its budget is parsed");
@@ -512,7 +516,7 @@ static void test_bounded_parse(void)
 	xmlResetLastError();
 	mc_page_arena_end();
 
-	mc_page_arena_begin();
+	mc_page_arena_begin(MC_PAGE_MEMORY_MAX);
 	mc_page_arena_charge(MC_PAGE_MEMORY_MAX - 16 * 1024 * 1024);
 	doc = mc_html_parse(page.data, page.len, "http://shop.test/");
 	size_t past = mc_page_arena_charged() - MC_PAGE_MEMORY_MAX;
