@@ -21,6 +21,7 @@
 #include "base/sha256.h"
 #include "crawler/address.h"
 #include "crawler/replay.h"
+#include "crawler/url.h"
 
 #define ROBOTS_MAX_BYTES MC_ROBOTS_MAX_BYTES
 
@@ -95,7 +96,10 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
  * redirects libcurl follows included): a private, loopback or link-local
  * address the URL is not allowed to reach aborts the transfer, so a name
  * that resolves to one is refused as its literal address is by the
- * frontier.  Through a proxy the address is the proxy's: nothing to judge.
+ * frontier.  Through a proxy the connected address is the proxy's, and
+ * the name is resolved by the proxy: only a literal address in the URL
+ * can be judged (the frontier did for the URLs it queued; this catches the
+ * redirects libcurl follows itself).
  */
 static int on_connected(void *userp, char *primary_ip, char *local_ip, int primary_port,
 			int local_port)
@@ -103,16 +107,23 @@ static int on_connected(void *userp, char *primary_ip, char *local_ip, int prima
 	struct transfer *t = userp;
 	struct engine *e = t->e;
 	char *url = NULL;
+	char host[sizeof t->private_addr]; /* an address literal fits; a longer host is a name */
+	const char *addr = primary_ip;
 
 	(void)local_ip;
 	(void)primary_port;
 	(void)local_port;
-	if (t->proxy || (e->env_proxy && !e->proxies.n) || !mc_address_is_private(primary_ip))
-		return CURL_PREREQFUNC_OK;
 	curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &url);
+	if (t->proxy || (e->env_proxy && !e->proxies.n)) {
+		if (!url || !mc_url_host(url, host, sizeof host) || !mc_host_is_private_literal(host))
+			return CURL_PREREQFUNC_OK;
+		addr = host;
+	} else if (!mc_address_is_private(primary_ip)) {
+		return CURL_PREREQFUNC_OK;
+	}
 	if (mc_engine_private_allowed(e, url ? url : t->req->url))
 		return CURL_PREREQFUNC_OK;
-	snprintf(t->private_addr, sizeof t->private_addr, "%s", primary_ip);
+	snprintf(t->private_addr, sizeof t->private_addr, "%s", addr);
 	return CURL_PREREQFUNC_ABORT;
 }
 

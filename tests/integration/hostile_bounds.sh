@@ -3,7 +3,8 @@
 # after a valid chunked body, a page whose reading by the spider would
 # need gigabytes, a page whose tree alone is over the cap, a page of
 # 50,000 links, sitemap indexes nested without end, and links and
-# redirects to private and loopback addresses.  Each
+# redirects to private and loopback addresses (directly and through a
+# proxy).  Each cap is also tried lowered by its option.  Each
 # case ends within its cap with a clear message naming the URL, is counted,
 # and the rest of the run (three normal product pages) survives.
 . "$(dirname "$0")/../lib.sh"
@@ -220,3 +221,15 @@ check_eq "$(grep -c '' "$T/access2.log")" 0 "robots.txt redirect to another loop
 check_eq "$(st .stats.errors)" '{"private_address":3}' \
 	"robots.txt redirect: counted in errors.private_address (with the name's robots.txt and page)"
 check_eq "$ITEMS" "p1 " "robots.txt redirect refused: counted as no robots.txt, the start server is crawled"
+# Through a proxy the connected address is the proxy's and the proxy
+# resolves names, so only literal addresses are judged: the links to
+# 127.0.0.1:P2 and the robots.txt redirect libcurl follows there are
+# refused before the proxy is asked; the name (localhost:P2) is the
+# proxy's to refuse.  The start server is its own proxy here.
+private_crawl private.html --proxy "$U"
+check_eq "$(grep -c "proxied Host=127.0.0.1:$P2" "$T/access.log")" 0 \
+	"through a proxy: no request for a private literal address reaches the proxy, the robots.txt redirect included"
+check_eq "$(st '.stats.errors.private_address')" 2 \
+	"through a proxy: the robots.txt redirects (of both hosts: the proxy serves the same file) counted in errors.private_address"
+check_eq "$(grep -c "proxied Host=localhost:$P2" "$T/access.log")" 2 \
+	"through a proxy: a name is not resolved here (its robots.txt and page go to the proxy)"
