@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,7 +27,9 @@ enum {
 	OPT_MAX_DROP_RATIO, OPT_NO_HEALTH, OPT_LOG_LEVEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FAST,
 	OPT_STOP_GRACE, OPT_DB, OPT_HELP, OPT_SITEMAP, OPT_SITEMAP_FILTER, OPT_CA_FILE, OPT_MAX_TIME,
 	OPT_ORIGIN, OPT_REGION, OPT_PROXY, OPT_PROXY_LIST, OPT_NO_PROXY, OPT_PER_PROXY,
-	OPT_PROXY_DELAY, OPT_HOST_RULE,
+	OPT_PROXY_DELAY, OPT_HOST_RULE, OPT_MAX_PAGE_MEMORY, OPT_MAX_LINKS_PER_PAGE,
+	OPT_MAX_HEADER_BYTES, OPT_MAX_SITEMAP_DEPTH, OPT_MAX_SITEMAPS, OPT_MAX_SITEMAP_LOCS,
+	OPT_MAX_SITEMAP_URLS,
 };
 
 static const struct option long_opts[] = {
@@ -77,9 +80,19 @@ static const struct option long_opts[] = {
 	{"per-proxy", required_argument, NULL, OPT_PER_PROXY},
 	{"proxy-delay", required_argument, NULL, OPT_PROXY_DELAY},
 	{"host-rule", required_argument, NULL, OPT_HOST_RULE},
+	{"max-page-memory", required_argument, NULL, OPT_MAX_PAGE_MEMORY},
+	{"max-links-per-page", required_argument, NULL, OPT_MAX_LINKS_PER_PAGE},
+	{"max-header-bytes", required_argument, NULL, OPT_MAX_HEADER_BYTES},
+	{"max-sitemap-depth", required_argument, NULL, OPT_MAX_SITEMAP_DEPTH},
+	{"max-sitemaps", required_argument, NULL, OPT_MAX_SITEMAPS},
+	{"max-sitemap-locs", required_argument, NULL, OPT_MAX_SITEMAP_LOCS},
+	{"max-sitemap-urls", required_argument, NULL, OPT_MAX_SITEMAP_URLS},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
+
+/* --max-page-memory in MiB: at most 1 TiB. */
+#define PAGE_MEMORY_MAX_MIB (1024L * 1024)
 
 /* Options are remembered as (id, value) and replayed in mc_crawl_cli_apply. */
 struct given {
@@ -155,7 +168,18 @@ void mc_crawl_cli_help(FILE *out)
 	      "                          parser threads = cores + 1 (only for your own servers)\n"
 	      "  --stop-grace MS         after SIGINT/SIGTERM wait this long for transfers (10000)\n"
 	      "  --progress | --no-progress   live progress line (default: when stderr is a tty)\n"
-	      "  --log-level LEVEL       error | warn | info | debug (default info)\n",
+	      "  --log-level LEVEL       error | warn | info | debug (default info)\n"
+	      "caps on what a server sends (docs/crawling.md; far above what real sites need):\n"
+	      "  --max-page-memory MIB   memory to read one page: its tree, what the spider\n"
+	      "                          keeps (default 256); past it the page is dropped\n"
+	      "  --max-links-per-page N  links one page may add to the frontier (default 20000)\n"
+	      "  --max-header-bytes N    header and trailer bytes of one response (default\n"
+	      "                          262144)\n"
+	      "  --max-sitemap-depth N   sitemap index nesting read; 0: only the sitemaps\n"
+	      "                          given (default 3)\n"
+	      "  --max-sitemaps N        sitemaps fetched in a run (default 10000)\n"
+	      "  --max-sitemap-locs N    locs read from one sitemap (default 50000)\n"
+	      "  --max-sitemap-urls N    page URLs taken from sitemaps in a run (default 1000000)\n",
 	      out);
 }
 
@@ -199,6 +223,22 @@ static char *origin(const char *prog, const char *v)
 	if (!o)
 		fprintf(stderr, "%s: --origin needs http(s)://HOST[:PORT], not '%s'\n", prog, v);
 	return o;
+}
+
+/* A cap's value: a whole number from `min` to `max`. */
+static int in_range(const char *prog, const char *opt, const char *v, long min, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (end == v || *end || errno || n < min || n > max) {
+		fprintf(stderr, "%s: --%s needs a whole number from %ld to %ld, not '%s'\n", prog, opt,
+			min, max, v);
+		return -1;
+	}
+	return 0;
 }
 
 static int ratio(const char *prog, const char *opt, const char *v)
@@ -339,6 +379,22 @@ int mc_crawl_cli_parse(struct mc_crawl_cli *c, int argc, char **argv)
 			if (ratio(prog, name, optarg) != 0)
 				return -1;
 			break;
+		case OPT_MAX_PAGE_MEMORY:
+			if (in_range(prog, name, optarg, 1, PAGE_MEMORY_MAX_MIB) != 0)
+				return -1;
+			break;
+		case OPT_MAX_SITEMAP_DEPTH:
+			if (in_range(prog, name, optarg, 0, INT_MAX) != 0)
+				return -1;
+			break;
+		case OPT_MAX_LINKS_PER_PAGE:
+		case OPT_MAX_HEADER_BYTES:
+		case OPT_MAX_SITEMAPS:
+		case OPT_MAX_SITEMAP_LOCS:
+		case OPT_MAX_SITEMAP_URLS:
+			if (in_range(prog, name, optarg, 1, INT_MAX) != 0)
+				return -1;
+			break;
 		case OPT_CA_FILE:
 			if (access(optarg, R_OK) != 0) {
 				fprintf(stderr, "%s: --ca-file: cannot read '%s': %s\n", prog, optarg,
@@ -443,6 +499,15 @@ int mc_crawl_cli_apply(struct mc_crawl_cli *c, const struct mc_spider *spider, c
 		case OPT_NO_PROXY: o->policy.no_proxy = v; break;
 		case OPT_PER_PROXY: o->policy.per_proxy = (int)strtol(v, NULL, 10); break;
 		case OPT_PROXY_DELAY: o->policy.proxy_delay_ms = (int)strtol(v, NULL, 10); break;
+		case OPT_MAX_PAGE_MEMORY:
+			o->policy.caps.page_memory = (size_t)strtol(v, NULL, 10) * 1024 * 1024;
+			break;
+		case OPT_MAX_LINKS_PER_PAGE: o->policy.caps.follows_per_page = (int)strtol(v, NULL, 10); break;
+		case OPT_MAX_HEADER_BYTES: o->policy.caps.header_bytes = strtol(v, NULL, 10); break;
+		case OPT_MAX_SITEMAP_DEPTH: o->policy.caps.sitemap_depth = (int)strtol(v, NULL, 10); break;
+		case OPT_MAX_SITEMAPS: o->policy.caps.sitemaps = strtol(v, NULL, 10); break;
+		case OPT_MAX_SITEMAP_LOCS: o->policy.caps.sitemap_locs = strtol(v, NULL, 10); break;
+		case OPT_MAX_SITEMAP_URLS: o->policy.caps.sitemap_urls = strtol(v, NULL, 10); break;
 		default: break;
 		}
 	}

@@ -53,7 +53,7 @@ static void drop_over_memory(struct engine *e, struct mc_response *res)
 {
 	mc_warn("%s: page_memory (reading the page needed more than %zu MiB, the cap per page; "
 		"its %ld item(s) and %d link(s) are dropped)",
-		res->url, MC_PAGE_MEMORY_MAX / (1024 * 1024), res->items_ok, res->follow_count);
+		res->url, res->memory_max / (1024 * 1024), res->items_ok, res->follow_count);
 	mc_stats_error(e->stats, res->url, "page_memory", 0, MC_END_FAILED);
 	mc_buf_reset(&res->items);
 	res->items_ok = 0;
@@ -81,7 +81,7 @@ static void finish_response(struct engine *e, struct mc_response *res)
 	if (res->links_capped) {
 		s->links_capped += res->links_capped;
 		mc_warn("%s: links_capped (%ld link(s) past the first %d of the page dropped, the cap per page)",
-			res->url, res->links_capped, MC_FOLLOWS_PER_PAGE_MAX);
+			res->url, res->links_capped, res->follows_max);
 	}
 	for (int i = 0; i < res->drop_kinds; i++)
 		mc_named_add(&s->dropped, res->drops[i].reason, res->drops[i].count);
@@ -126,6 +126,8 @@ void mc_engine_deliver(struct engine *e, struct mc_request *r, long status, cons
 	res->depth = r->depth;
 	/* `marketcrawl parse` prints every link with the filters' verdict. */
 	res->max_follow_depth = e->o->out.follows_out ? -1 : e->o->policy.max_depth;
+	res->memory_max = e->o->policy.caps.page_memory;
+	res->follows_max = e->o->policy.caps.follows_per_page;
 	res->data = r->data;
 	r->data = NULL;
 	res->headers = headers;

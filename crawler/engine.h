@@ -28,10 +28,11 @@ struct mc_replay;
 
 /*
  * Caps that hold whatever a server sends (docs/crawling.md, "Caps on what
- * a server sends").  Not options: they are far above what a real site
- * needs, and only stop a hostile or broken one.
+ * a server sends"): their defaults, far above what a real site needs, so
+ * they only stop a hostile or broken one.  A run's own are in struct
+ * mc_crawl_caps (the crawl options --max-page-memory and the like).
  */
-/* Header and trailer lines of one transfer (redirects libcurl follows
+/* Header and trailer bytes of one transfer (redirects libcurl follows
  * included); past it the transfer fails as headers_too_large. */
 #define MC_HEADER_BYTES_MAX (256 * 1024)
 /* Links one page may add to the frontier (mc_follow, mc_follow_all);
@@ -48,6 +49,18 @@ struct mc_replay;
 #define MC_SITEMAPS_MAX 10000
 #define MC_SITEMAP_LOCS_MAX 50000
 #define MC_SITEMAP_URLS_MAX 1000000
+
+/* A run's caps on what a server sends; mc_crawl_opts_defaults sets the
+ * defaults above (and MC_PAGE_MEMORY_MAX, page_arena.h). */
+struct mc_crawl_caps {
+	size_t page_memory;   /* bytes to read one page (page_arena.h) */
+	long header_bytes;    /* header and trailer bytes of one transfer */
+	int follows_per_page; /* links one page may add */
+	int sitemap_depth;    /* deepest sitemap read (0: only those given) */
+	long sitemaps;        /* sitemaps fetched in a run */
+	long sitemap_locs;    /* locs read from one sitemap */
+	long sitemap_urls;    /* page URLs taken from sitemaps in a run */
+};
 
 /*
  * How a run behaves: politeness, limits, timeouts, robots.txt, proxies,
@@ -95,6 +108,7 @@ struct mc_crawl_policy {
 	int n_retry_codes;
 	double min_item_ratio; /* suspect when items < ratio × previous run */
 	double max_drop_ratio; /* suspect when dropped/(items+dropped) > this */
+	struct mc_crawl_caps caps;
 };
 
 /* Where a run's results go.  All borrowed. */

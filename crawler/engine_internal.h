@@ -77,9 +77,9 @@ struct engine {
 	int parsing;         /* responses on the parser pool */
 	long queued;         /* requests in host queues */
 	long pages_started;  /* first attempts of page requests */
-	long sitemaps_queued; /* sitemap requests made, against MC_SITEMAPS_MAX */
+	long sitemaps_queued; /* sitemap requests made, against caps.sitemaps */
 	bool sitemap_cap_said; /* the first sitemap a cap dropped was named */
-	bool sitemap_urls_cap_said; /* MC_SITEMAP_URLS_MAX was said */
+	bool sitemap_urls_cap_said; /* caps.sitemap_urls was said */
 	/* Origins of the start and sitemap URLs: they may be private
 	 * addresses (owned strings). */
 	char **private_origins;

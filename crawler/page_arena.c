@@ -48,15 +48,17 @@ static _Thread_local struct chunk *chunks; /* newest first */
 static _Thread_local bool in_page; /* between begin and end */
 static _Thread_local bool paused;
 static _Thread_local size_t charged; /* bytes charged to the page */
+static _Thread_local size_t budget = MC_PAGE_MEMORY_MAX; /* the page's */
 /* Freed small blocks by size class (16, 32, ... SMALL_MAX bytes), linked
  * through their first bytes. */
 static _Thread_local void *free_lists[CLASSES];
 
-void mc_page_arena_begin(void)
+void mc_page_arena_begin(size_t page_budget)
 {
 	in_page = true;
 	paused = false;
 	charged = 0;
+	budget = page_budget;
 }
 
 bool mc_page_arena_active(void)
@@ -90,7 +92,7 @@ size_t mc_page_arena_charged(void)
 
 bool mc_page_arena_over(void)
 {
-	return charged > MC_PAGE_MEMORY_MAX;
+	return charged > budget;
 }
 
 static struct chunk *new_chunk(size_t size)

@@ -12,10 +12,10 @@
  * It also keeps the page's memory budget: the library allocations made
  * between begin and end (arena or not, so the sanitizer build counts
  * too) and every string the response keeps for the spider are charged to
- * the page, and a page charged more than MC_PAGE_MEMORY_MAX is cut: the
+ * the page, and a page charged more than its budget (MC_PAGE_MEMORY_MAX
+ * unless the run says otherwise) is cut: the HTML parse stops, the
  * selector helpers return nothing from then on and the engine drops the
- * page
- * (docs/crawling.md, "Caps on what a server sends").  In the arena the
+ * page (docs/crawling.md, "Caps on what a server sends").  In the arena the
  * charge is the bytes carved from its chunks (what it holds); without it
  * (the sanitizer build), the usable size of every block allocated, frees
  * giving nothing back: a stricter figure, so the cap holds there too.
@@ -26,13 +26,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The memory budget of one page: library allocations and kept strings
- * while the page is read (decoded, parsed, run by its callback). */
+/* The default memory budget of one page: library allocations and kept
+ * strings while the page is read (decoded, parsed, run by its callback). */
 #define MC_PAGE_MEMORY_MAX ((size_t)256 * 1024 * 1024)
 
 /* Start routing library allocations of this thread into its arena, and
- * start the page's budget at zero. */
-void mc_page_arena_begin(void);
+ * start the page's charge at zero against a budget of `budget` bytes. */
+void mc_page_arena_begin(size_t budget);
 /* Stop, and release everything allocated since begin (memory for the
  * next page is kept, at most 4 MiB). */
 void mc_page_arena_end(void);
@@ -55,8 +55,8 @@ void mc_page_arena_charge(size_t n);
 /* Bytes charged to the page since begin (kept after end, until the next
  * begin, so the caller can still report them). */
 size_t mc_page_arena_charged(void);
-/* Whether the page went over MC_PAGE_MEMORY_MAX (still true after end,
- * until the next begin). */
+/* Whether the page went over its budget (still true after end, until
+ * the next begin). */
 bool mc_page_arena_over(void);
 /* Whether `p` lies in memory of this thread's arena (active or not). */
 bool mc_page_arena_owns(const void *p);

@@ -12,12 +12,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 
 #include "base/alloc.h"
 #include "crawler/charset.h"
 #include "crawler/engine.h"
+#include "crawler/html_parse.h"
 #include "base/log.h"
 #include "crawler/url.h"
 #include "crawler/page_arena.h"
@@ -37,6 +37,8 @@ void mc_response_init(struct mc_response *res, const struct mc_spider *spider)
 	res->follows_tail = &res->follows;
 	res->log_budget = LOG_LINES_PER_RESPONSE;
 	res->max_follow_depth = -1;
+	res->memory_max = MC_PAGE_MEMORY_MAX;
+	res->follows_max = MC_FOLLOWS_PER_PAGE_MAX;
 	mc_buf_init(&res->items, 0);
 }
 
@@ -100,7 +102,7 @@ void mc_response_run(struct mc_response *res, mc_parse_fn cb)
 	char charset[64];
 	size_t invalid = 0;
 
-	mc_page_arena_begin();
+	mc_page_arena_begin(res->memory_max);
 	/* A JSON body is never sniffed for <meta charset>: a results_html
 	 * string inside it must not decide how the whole body is read. */
 	if (is_json_media(res->content_type) && !strcasestr(res->content_type, "charset="))
@@ -257,16 +259,32 @@ xmlDocPtr mc_response_doc(struct mc_response *res)
 	if (res->doc_tried)
 		return res->doc;
 	res->doc_tried = true;
-	if (!res->body || res->body_len == 0 || res->body_len > (size_t)INT32_MAX)
+	if (!res->body || mc_page_arena_over())
 		return NULL;
-	res->doc = htmlReadMemory(res->body, (int)res->body_len, res->url, "UTF-8",
-				  HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-					  HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
+	res->doc = mc_html_parse(res->body, res->body_len, res->url);
 	if (res->doc) {
 		res->xpath = xmlXPathNewContext(res->doc);
 		res->index = mc_xpath_index_new(res->doc);
 	}
 	return res->doc;
+}
+
+static void free_doc(void *doc)
+{
+	xmlFreeDoc(doc);
+}
+
+xmlDocPtr mc_response_html(struct mc_response *res, const char *html, size_t len)
+{
+	xmlDocPtr doc;
+
+	if (!html || mc_page_arena_over())
+		return NULL;
+	doc = mc_html_parse(html, len, res->url);
+	/* A document in the page arena goes with it (mc_response_release_parse). */
+	if (doc && !mc_page_arena_owns(doc))
+		mc_response_defer(res, free_doc, doc);
+	return doc;
 }
 
 static void decref(void *p)
@@ -560,7 +578,7 @@ void mc_follow(struct mc_response *res, const char *href, mc_parse_fn cb,
 		res->depth_cut++;
 		return;
 	}
-	if (res->follow_count >= MC_FOLLOWS_PER_PAGE_MAX) {
+	if (res->follow_count >= res->follows_max) {
 		res->links_capped++;
 		return;
 	}

@@ -80,15 +80,19 @@ struct mc_response {
 	int drop_kinds;
 	long log_budget;             /* cap on log lines per response */
 	/* Bytes charged to the page's memory budget while it was read, and
-	 * whether it went over MC_PAGE_MEMORY_MAX (page_arena.h): then the
+	 * whether it went over memory_max (page_arena.h): then the
 	 * engine drops its items and links. */
 	size_t memory_charged;
 	bool over_memory;
+	/* The run's caps (engine.h): the page's memory budget and the links
+	 * it may add (mc_response_init sets the defaults). */
+	size_t memory_max;
+	int follows_max;
 	/* Links deeper than this are not even built (-1: no limit; the
 	 * engine's filters still apply to the rest), and are counted. */
 	int max_follow_depth;
 	long depth_cut;    /* links dropped for max_follow_depth */
-	long links_capped; /* links past MC_FOLLOWS_PER_PAGE_MAX, dropped */
+	long links_capped; /* links past follows_max, dropped */
 };
 
 /* Initialise an empty response owned by the caller (region NULL). */

@@ -30,6 +30,7 @@ static void sitemap_capped(struct engine *e, const char *url, const char *why)
 /* Queue a sitemap (or robots.txt to read Sitemap: lines from).  Takes `url`. */
 void mc_engine_add_sitemap(struct engine *e, char *url, int depth)
 {
+	const struct mc_crawl_caps *caps = &e->o->policy.caps;
 	struct mc_request *r;
 	char why[128];
 
@@ -38,12 +39,12 @@ void mc_engine_add_sitemap(struct engine *e, char *url, int depth)
 		free(url);
 		return;
 	}
-	if (depth > MC_SITEMAP_DEPTH_MAX || e->sitemaps_queued >= MC_SITEMAPS_MAX) {
-		if (depth > MC_SITEMAP_DEPTH_MAX)
+	if (depth > caps->sitemap_depth || e->sitemaps_queued >= caps->sitemaps) {
+		if (depth > caps->sitemap_depth)
 			snprintf(why, sizeof why, "sitemaps nested deeper than %d are not read",
-				 MC_SITEMAP_DEPTH_MAX);
+				 caps->sitemap_depth);
 		else
-			snprintf(why, sizeof why, "at most %d sitemaps a run are read", MC_SITEMAPS_MAX);
+			snprintf(why, sizeof why, "at most %ld sitemaps a run are read", caps->sitemaps);
 		sitemap_capped(e, url, why);
 		free(url);
 		return;
@@ -99,11 +100,12 @@ void mc_engine_sitemap_done(struct engine *e, struct mc_request *r, const char *
 		return;
 	}
 	struct mc_rcstr *referer = mc_rcstr_new(r->url);
-	size_t locs = sm.count < MC_SITEMAP_LOCS_MAX ? sm.count : MC_SITEMAP_LOCS_MAX;
+	size_t locs_max = (size_t)e->o->policy.caps.sitemap_locs;
+	size_t locs = sm.count < locs_max ? sm.count : locs_max;
 	if (locs < sm.count) {
 		e->stats->sitemap_urls_capped += (long)(sm.count - locs);
-		mc_warn("%s: sitemap_urls_capped (%zu locs, only the first %d are read)", r->url, sm.count,
-			MC_SITEMAP_LOCS_MAX);
+		mc_warn("%s: sitemap_urls_capped (%zu locs, only the first %zu are read)", r->url, sm.count,
+			locs_max);
 	}
 	for (size_t i = 0; i < locs; i++) {
 		char *u = mc_url_normalize(sm.locs[i], r->url);
@@ -121,10 +123,10 @@ void mc_engine_sitemap_done(struct engine *e, struct mc_request *r, const char *
 			continue;
 		}
 		free(m);
-		if (e->stats->sitemap_urls >= MC_SITEMAP_URLS_MAX) {
+		if (e->stats->sitemap_urls >= e->o->policy.caps.sitemap_urls) {
 			if (!e->sitemap_urls_cap_said)
-				mc_warn("%s: sitemap_urls_capped (at most %d page URLs a run are taken from "
-					"sitemaps; the rest are counted)", r->url, MC_SITEMAP_URLS_MAX);
+				mc_warn("%s: sitemap_urls_capped (at most %ld page URLs a run are taken from "
+					"sitemaps; the rest are counted)", r->url, e->o->policy.caps.sitemap_urls);
 			e->sitemap_urls_cap_said = true;
 			e->stats->sitemap_urls_capped++;
 			free(u);

@@ -432,6 +432,13 @@ void mc_crawl_opts_defaults(struct mc_crawl_opts *o, const struct mc_spider *spi
 	o->policy.max_drop_ratio = 0.2;
 	o->policy.per_proxy = 4;
 	o->policy.proxy_delay_ms = 0;
+	o->policy.caps.page_memory = MC_PAGE_MEMORY_MAX;
+	o->policy.caps.header_bytes = MC_HEADER_BYTES_MAX;
+	o->policy.caps.follows_per_page = MC_FOLLOWS_PER_PAGE_MAX;
+	o->policy.caps.sitemap_depth = MC_SITEMAP_DEPTH_MAX;
+	o->policy.caps.sitemaps = MC_SITEMAPS_MAX;
+	o->policy.caps.sitemap_locs = MC_SITEMAP_LOCS_MAX;
+	o->policy.caps.sitemap_urls = MC_SITEMAP_URLS_MAX;
 }
 
 void mc_crawl_opts_replay(struct mc_crawl_opts *o, const struct mc_spider *spider,

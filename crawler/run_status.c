@@ -151,7 +151,7 @@ static void partial_reasons(const struct engine *e, struct mc_crawl_result *r)
 	/* What the caps on what a server sends left out (docs/crawling.md). */
 	if (s->links_capped > 0)
 		mc_engine_add_reason(r, "%ld link%s past the cap of %d a page dropped", s->links_capped,
-				     plural(s->links_capped), MC_FOLLOWS_PER_PAGE_MAX);
+				     plural(s->links_capped), o->policy.caps.follows_per_page);
 	if (s->sitemaps_capped > 0 || s->sitemap_urls_capped > 0)
 		mc_engine_add_reason(r, "the sitemap caps dropped %ld sitemap%s and %ld URL%s",
 				     s->sitemaps_capped, plural(s->sitemaps_capped),

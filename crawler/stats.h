@@ -70,7 +70,7 @@ struct mc_stats {
 	long sitemap_urls_capped; /* locs not read: past the cap a sitemap or a run */
 	long bad_links;
 	long private_refused;   /* requests refused: a private address not allowed explicitly */
-	long links_capped;      /* links past MC_FOLLOWS_PER_PAGE_MAX of one page, dropped */
+	long links_capped;      /* links past the cap of one page (caps.follows_per_page), dropped */
 	long bytes;             /* body bytes received (decoded) */
 	long items;
 	long invalid_utf8;      /* replaced byte sequences */

@@ -21,6 +21,7 @@
 #include "base/sha256.h"
 #include "crawler/address.h"
 #include "crawler/replay.h"
+#include "crawler/url.h"
 
 #define ROBOTS_MAX_BYTES MC_ROBOTS_MAX_BYTES
 
@@ -35,7 +36,8 @@ struct transfer {
 	bool too_large;
 	char private_addr[64];  /* the private address it was refused at, or "" */
 	size_t header_bytes;    /* every header and trailer line received, redirects included */
-	bool headers_too_large; /* over MC_HEADER_BYTES_MAX: aborted */
+	size_t max_header_bytes; /* the run's caps.header_bytes */
+	bool headers_too_large; /* over max_header_bytes: aborted */
 	double started;
 	char error[CURL_ERROR_SIZE]; /* libcurl's detail of a failure ("SSL certificate problem: ...") */
 	/* A request with a spec: its own header list and cookies (owned); NULL
@@ -74,7 +76,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
 	 * transfer: a server that never ends them must not grow memory until
 	 * --timeout.  Returning less than was given aborts the transfer. */
 	t->header_bytes += len;
-	if (t->header_bytes > MC_HEADER_BYTES_MAX) {
+	if (t->header_bytes > t->max_header_bytes) {
 		t->headers_too_large = true;
 		return 0;
 	}
@@ -94,7 +96,10 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
  * redirects libcurl follows included): a private, loopback or link-local
  * address the URL is not allowed to reach aborts the transfer, so a name
  * that resolves to one is refused as its literal address is by the
- * frontier.  Through a proxy the address is the proxy's: nothing to judge.
+ * frontier.  Through a proxy the connected address is the proxy's, and
+ * the name is resolved by the proxy: only a literal address in the URL
+ * can be judged (the frontier did for the URLs it queued; this catches the
+ * redirects libcurl follows itself).
  */
 static int on_connected(void *userp, char *primary_ip, char *local_ip, int primary_port,
 			int local_port)
@@ -102,16 +107,23 @@ static int on_connected(void *userp, char *primary_ip, char *local_ip, int prima
 	struct transfer *t = userp;
 	struct engine *e = t->e;
 	char *url = NULL;
+	char host[sizeof t->private_addr]; /* an address literal fits; a longer host is a name */
+	const char *addr = primary_ip;
 
 	(void)local_ip;
 	(void)primary_port;
 	(void)local_port;
-	if (t->proxy || (e->env_proxy && !e->proxies.n) || !mc_address_is_private(primary_ip))
-		return CURL_PREREQFUNC_OK;
 	curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &url);
+	if (t->proxy || (e->env_proxy && !e->proxies.n)) {
+		if (!url || !mc_url_host(url, host, sizeof host) || !mc_host_is_private_literal(host))
+			return CURL_PREREQFUNC_OK;
+		addr = host;
+	} else if (!mc_address_is_private(primary_ip)) {
+		return CURL_PREREQFUNC_OK;
+	}
 	if (mc_engine_private_allowed(e, url ? url : t->req->url))
 		return CURL_PREREQFUNC_OK;
-	snprintf(t->private_addr, sizeof t->private_addr, "%s", primary_ip);
+	snprintf(t->private_addr, sizeof t->private_addr, "%s", addr);
 	return CURL_PREREQFUNC_ABORT;
 }
 
@@ -265,6 +277,7 @@ void mc_engine_start_transfer(struct engine *e, struct mc_request *r, struct mc_
 	t->req = r;
 	t->proxy = px;
 	t->max_bytes = r->is_robots ? ROBOTS_MAX_BYTES : e->o->policy.max_bytes;
+	t->max_header_bytes = (size_t)e->o->policy.caps.header_bytes;
 	t->started = mc_now();
 	mc_buf_init(&t->body, 0);
 	mc_buf_init(&t->headers, 64 * 1024);
@@ -431,9 +444,14 @@ void mc_engine_transfer_done(struct engine *e, CURL *easy, CURLcode rc)
 					    mc_engine_curl_cause(rc, t->too_large, &retryable);
 		if (t->headers_too_large) {
 			retryable = false;
-			snprintf(t->error, sizeof t->error,
-				 "the response's header and trailer lines passed %d KiB, the cap per response",
-				 MC_HEADER_BYTES_MAX / 1024);
+			if (t->max_header_bytes % 1024 == 0)
+				snprintf(t->error, sizeof t->error,
+					 "the response's header and trailer lines passed %zu KiB, the cap per "
+					 "response", t->max_header_bytes / 1024);
+			else
+				snprintf(t->error, sizeof t->error,
+					 "the response's header and trailer lines passed %zu bytes, the cap "
+					 "per response", t->max_header_bytes);
 		}
 		if (retryable)
 			mc_engine_retry_or_fail(e, r, cause, 0, -1, NULL);

@@ -33,8 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
-
 #include "marketcrawl/spider.h"
 
 /* XPath predicate: the element's class list contains the token `c`. */
@@ -475,31 +473,14 @@ static void follow_next_results(struct mc_response *res, json_t *root, size_t ro
 	mc_follow(res, url, parse_page, NULL);
 }
 
-/*
- * `results_html` parsed as a document of its own (the helpers' XPath then
- * runs on it through context nodes taken from it, with relative paths
- * only: an absolute path would search the response's document).  The
- * caller frees it with xmlFreeDoc; NULL when empty.
- */
-static htmlDocPtr parse_fragment(struct mc_response *res, json_t *html)
-{
-	size_t len = json_string_length(html);
-
-	if (len == 0 || len > (size_t)INT32_MAX)
-		return NULL;
-	return htmlReadMemory(json_string_value(html), (int)len, mc_response_url(res), "UTF-8",
-			      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				      HTML_PARSE_RECOVER | HTML_PARSE_COMPACT);
-}
-
 /* The search results JSON: every row of results_html, then the next page. */
 static void parse_results_json(struct mc_response *res)
 {
 	json_t *root = mc_response_json(res);
 	json_t *html = json_object_get(root, "results_html");
 	const char *success = mc_json_str(res, root, "success");
-	htmlDocPtr frag = NULL;
-	xmlNodePtr page = NULL;
+	xmlDocPtr frag;
+	xmlNodePtr page;
 	struct mc_nodes rows = {0, NULL};
 
 	if (!root)
@@ -507,18 +488,18 @@ static void parse_results_json(struct mc_response *res)
 	if (!success || strcmp(success, "1") != 0 || !json_is_string(html)) {
 		mc_response_log(res, "search results with success=%s and %s results_html",
 				success ? success : "(none)", json_is_string(html) ? "a" : "no");
-		goto out;
+		return;
 	}
-	frag = parse_fragment(res, html);
+	/* A document of its own, owned by the response: the helpers' XPath runs
+	 * on it through context nodes taken from it, with relative paths only
+	 * (an absolute path would search the response's document). */
+	frag = mc_response_html(res, json_string_value(html), json_string_length(html));
 	page = frag ? xmlDocGetRootElement(frag) : NULL;
 	if (page)
 		rows = mc_xpath_nodes(res, page, ".//a[" CLASS("search_result_row") "]");
 	for (size_t i = 0; i < rows.count; i++)
 		parse_row(res, rows.nodes[i], page);
 	follow_next_results(res, root, rows.count);
-out:
-	if (frag)
-		xmlFreeDoc(frag);
 }
 
 /*

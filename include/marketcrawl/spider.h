@@ -193,8 +193,19 @@ const char *mc_response_header(const struct mc_response *res, const char *name);
 const char *mc_response_body(const struct mc_response *res, size_t *len);
 /* The per-request data given to mc_follow, or NULL. */
 const char *mc_response_data(const struct mc_response *res);
-/* The parsed HTML document (parsed on first call), or NULL if unparsable. */
+/* The parsed HTML document (parsed on first call), or NULL if unparsable
+ * or over the page's memory budget (docs/crawling.md, "Caps on what a
+ * server sends"). */
 xmlDocPtr mc_response_doc(struct mc_response *res);
+/*
+ * `len` bytes of UTF-8 HTML (a fragment a JSON body carries) parsed as a
+ * document of its own, the way the page is and within the page's memory
+ * budget.  Owned by the response (freed when the callback returns), or
+ * NULL when empty, unparsable or over the budget.  Select in it through
+ * its nodes as context, with relative paths: an absolute path searches
+ * the response's own document.
+ */
+xmlDocPtr mc_response_html(struct mc_response *res, const char *html, size_t len);
 /*
  * The body parsed as JSON (on first call; any JSON value), a borrowed
  * reference owned by the response, or NULL when the body is not JSON

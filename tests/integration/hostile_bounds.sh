@@ -1,8 +1,10 @@
 # The crawler's caps on what a server sends (docs/crawling.md, "Caps on
 # what a server sends"), tried as an attacker would: endless trailers
 # after a valid chunked body, a page whose reading by the spider would
-# need gigabytes, a page of 400,000 links, sitemap indexes nested without
-# end, and links and redirects to private and loopback addresses.  Each
+# need gigabytes, a page whose tree alone is over the cap, a page of
+# 50,000 links, sitemap indexes nested without end, and links and
+# redirects to private and loopback addresses (directly and through a
+# proxy).  Each cap is also tried lowered by its option.  Each
 # case ends within its cap with a clear message naming the URL, is counted,
 # and the rest of the run (three normal product pages) survives.
 . "$(dirname "$0")/../lib.sh"
@@ -42,11 +44,11 @@ rss_below() { # LABEL MIB
 	rss=$(st .stats.peak_rss_kib)
 	check "$1: peak memory bounded ($rss KiB < $2 MiB)" test "$rss" -gt 0 -a "$rss" -lt "$(($2 * 1024))"
 }
-page_lost() { # LABEL PATH
+page_lost() { # LABEL PATH [MIB]: the page at PATH dropped over its budget (MIB, default 256)
 	check_eq "$RC $(st .status) $(st .stats.failed)" '8 "partial" 1' "$1: the run ends (partial, exit 8), one page lost"
 	check_eq "$(st .stats.errors)" '{"page_memory":1}' "$1: counted as errors.page_memory"
 	check_eq "$ITEMS" "p1 p2 p3 " "$1: every normal page's item is present"
-	check_eq "$(grep -c "$U$2: page_memory (reading the page needed more than 256 MiB, the cap per page;" "$T/crawl.err")" 1 \
+	check_eq "$(grep -c "$U$2: page_memory (reading the page needed more than ${3:-256} MiB, the cap per page;" "$T/crawl.err")" 1 \
 		"$1: one clear message names the URL and the cap"
 }
 
@@ -61,6 +63,22 @@ print('<html><body><div itemscope itemtype=\"https://schema.org/Product\">' + '<
 fault_crawl /nested.html
 page_lost "nested microdata" /nested.html
 rss_below "nested microdata" 384
+
+# --- a page whose tree alone needs more than the cap: the parse stops at it -------------
+# 400,000 links in 9.9 MB (under --max-bytes): libxml2's tree of it needs
+# about 300 MiB.  The parse stops as the page goes over its budget, so the
+# run's peak is the cap plus what the process holds outside the page (its
+# bodies and libraries: 32 MiB allowed).  Before the parse was bounded it
+# went on to the whole tree (390 MiB peak).
+awk 'BEGIN { printf "<html><body>"; for (i = 0; i < 400000; i++) printf "<a href=\"/l/%d\">x</a>", i;
+	printf "</body></html>" }' > "$site/dense.html"
+fault_crawl /dense.html -- --max-depth 1
+page_lost "400,000 links" /dense.html
+rss_below "400,000 links" $((256 + 32))
+# The budget is an option: lowered, the same page is cut sooner.
+fault_crawl /dense.html -- --max-depth 1 --max-page-memory 64
+page_lost "--max-page-memory 64" /dense.html 64
+rss_below "--max-page-memory 64" $((64 + 32))
 
 # --- a link-dense page: at most MC_FOLLOWS_PER_PAGE_MAX (20,000) links a page ---------------
 # 50,000 links (offsite, so the engine drops the 20,000 it takes unfetched).
@@ -78,6 +96,13 @@ check_eq "$ITEMS" "p1 p2 p3 " "50,000 links: every normal page's item is present
 fault_crawl /links.html -- --max-depth 1
 check_eq "$(st '[.stats.links_capped, .stats.depth_limited, .stats.offsite]')" '[0,50000,0]' \
 	"--max-depth 1: the 50,000 links at depth 2 are dropped as too deep before anything is built"
+fault_crawl /links.html -- --max-links-per-page 10
+check_eq "$(st '[.stats.links_capped, .stats.offsite]')" '[49990,10]' \
+	"--max-links-per-page 10: 10 links taken, 49,990 counted as links_capped"
+check_eq "$(grep -c "$U/links.html: links_capped (49990 link(s) past the first 10 of the page dropped, the cap per page)" "$T/crawl.err")" 1 \
+	"--max-links-per-page 10: the message names the run's cap"
+check_eq "$RC $(jq -r .partial_reason <<<"$RUN")" '8 49990 links past the cap of 10 a page dropped' \
+	"--max-links-per-page 10: the partial reason names the run's cap"
 
 # --- sitemap indexes nested without end: MC_SITEMAP_DEPTH_MAX (3), --max-depth ----------
 # s0.xml lists s1.xml, which lists s2.xml, ... up to s9.xml.
@@ -98,6 +123,14 @@ check_eq "$RC $(jq -r .partial_reason <<<"$RUN")" '8 the sitemap caps dropped 1 
 fault_crawl -- --sitemap "$U/s0.xml" --max-depth 1
 check_eq "$(st '[.stats.sitemaps, .stats.sitemaps_capped]')" '[2,0]' "--max-depth 1 applies to sitemaps: s0 and s1 read"
 check_eq "$(grep -c '^GET /s[2-9].xml ' "$T/access.log")" 0 "--max-depth 1: no deeper sitemap requested"
+fault_crawl -- --sitemap "$U/s0.xml" --max-sitemap-depth 1
+check_eq "$(st '[.stats.sitemaps, .stats.sitemaps_capped]')" '[2,1]' "--max-sitemap-depth 1: s0 and s1 read, s2 capped"
+check_eq "$(grep -c "$U/s2.xml: sitemaps_capped (sitemaps nested deeper than 1 are not read;" "$T/crawl.err")" 1 \
+	"--max-sitemap-depth 1: the message names the run's cap"
+fault_crawl -- --sitemap "$U/s0.xml" --max-sitemaps 3
+check_eq "$(st '[.stats.sitemaps, .stats.sitemaps_capped]')" '[3,1]' "--max-sitemaps 3: s0 to s2 read, s3 capped"
+check_eq "$(grep -c "$U/s3.xml: sitemaps_capped (at most 3 sitemaps a run are read;" "$T/crawl.err")" 1 \
+	"--max-sitemaps 3: the message names the run's cap"
 
 # --- a sitemap of 50,010 URLs: at most MC_SITEMAP_LOCS_MAX (50,000) read ------------------------
 awk 'BEGIN { printf "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">";
@@ -107,6 +140,36 @@ check_eq "$(st '[.stats.sitemap_urls, .stats.sitemap_urls_capped, .stats.offsite
 	"50,010 locs: the first 50,000 read, 10 counted as sitemap_urls_capped"
 check_eq "$(grep -c "$U/big.xml: sitemap_urls_capped (50010 locs, only the first 50000 are read)" "$T/crawl.err")" 1 \
 	"50,010 locs: one message names the sitemap and the cap"
+fault_crawl -- --sitemap "$U/big.xml" --max-sitemap-locs 5
+check_eq "$(st '[.stats.sitemap_urls, .stats.sitemap_urls_capped]')" '[5,50005]' "--max-sitemap-locs 5: 5 locs read"
+check_eq "$(grep -c "$U/big.xml: sitemap_urls_capped (50010 locs, only the first 5 are read)" "$T/crawl.err")" 1 \
+	"--max-sitemap-locs 5: the message names the run's cap"
+fault_crawl -- --sitemap "$U/big.xml" --max-sitemap-urls 7
+check_eq "$(st '[.stats.sitemap_urls, .stats.sitemap_urls_capped]')" '[7,50003]' \
+	"--max-sitemap-urls 7: 7 URLs taken, the rest of the 50,000 read and the 10 past the locs cap counted"
+check_eq "$(grep -c "$U/big.xml: sitemap_urls_capped (at most 7 page URLs a run are taken from sitemaps;" "$T/crawl.err")" 1 \
+	"--max-sitemap-urls 7: the message names the run's cap"
+
+# --- headers: --max-header-bytes lowers MC_HEADER_BYTES_MAX -------------------------------
+# A page with 2 KB of headers: far under the default, over a cap of 1000 bytes.
+printf '<html><head>%s</head></html>' "$(ld p4 "Game p4")" > "$site/p/4.html"
+printf 'X-Padding: %s\n' "$(head -c 2000 /dev/zero | tr '\0' x)" > "$site/p/4.html.headers"
+fault_crawl /p/4.html
+check_eq "$RC $(st .stats.errors)" '0 {}' "2 KB of headers: under the default cap"
+fault_crawl /p/4.html -- --max-header-bytes 1000
+check_eq "$(st .stats.errors)" '{"headers_too_large":1}' "--max-header-bytes 1000: the page with 2 KB of headers fails"
+check_eq "$ITEMS" "p1 p2 p3 " "--max-header-bytes 1000: the normal pages are read"
+check_eq "$(grep -c "$U/p/4.html: headers_too_large (the response's header and trailer lines passed 1000 bytes, the cap per response)" "$T/crawl.err")" 1 \
+	"--max-header-bytes 1000: the message names the run's cap in bytes"
+rm -f "$site/p/4.html" "$site/p/4.html.headers"
+
+# --- a cap's value out of range is a usage error ------------------------------------------
+for bad in "--max-links-per-page 0" "--max-page-memory 1x" "--max-sitemap-depth -1" "--max-header-bytes 99999999999"; do
+	set -- $bad
+	"$MC_BIN" crawl schemaorg --start-url "$U/" "$1" "$2" >/dev/null 2>"$T/bad.err"
+	check_eq "$? $(head -n 1 "$T/bad.err" | sed 's/ from .*//')" "2 marketcrawl crawl: --${1#--} needs a whole number" \
+		"$bad: refused (exit 2) with a message naming the option"
+done
 
 # --- private addresses: only the start URLs' origins, allowed domains, or --allow-private -----
 # A second server on another loopback port, and a page linking (and
@@ -158,3 +221,15 @@ check_eq "$(grep -c '' "$T/access2.log")" 0 "robots.txt redirect to another loop
 check_eq "$(st .stats.errors)" '{"private_address":3}' \
 	"robots.txt redirect: counted in errors.private_address (with the name's robots.txt and page)"
 check_eq "$ITEMS" "p1 " "robots.txt redirect refused: counted as no robots.txt, the start server is crawled"
+# Through a proxy the connected address is the proxy's and the proxy
+# resolves names, so only literal addresses are judged: the links to
+# 127.0.0.1:P2 and the robots.txt redirect libcurl follows there are
+# refused before the proxy is asked; the name (localhost:P2) is the
+# proxy's to refuse.  The start server is its own proxy here.
+private_crawl private.html --proxy "$U"
+check_eq "$(grep -c "proxied Host=127.0.0.1:$P2" "$T/access.log")" 0 \
+	"through a proxy: no request for a private literal address reaches the proxy, the robots.txt redirect included"
+check_eq "$(st '.stats.errors.private_address')" 2 \
+	"through a proxy: the robots.txt redirects (of both hosts: the proxy serves the same file) counted in errors.private_address"
+check_eq "$(grep -c "proxied Host=localhost:$P2" "$T/access.log")" 2 \
+	"through a proxy: a name is not resolved here (its robots.txt and page go to the proxy)"

@@ -4,7 +4,8 @@
  * item builder's validation and serialisation, the XPath/regex/JSON
  * helpers on a parsed page, the staging writer's atomic rename, the
  * spider-health rule, the retry-code parser, the page arena, the
- * compiled-XPath cache across pages and how the statistics sort requests
+ * compiled-XPath cache across pages, the HTML parse that stops at the
+ * page's memory budget, and how the statistics sort requests
  * that did not reach the spider (what the run status is decided from).  The library allocation hooks are
  * installed as main() does, so pages are parsed in the page arena.
  */
@@ -17,6 +18,7 @@
 
 #include "crawler/engine.h"
 #include "crawler/health.h"
+#include "crawler/html_parse.h"
 #include "crawler/page_arena.h"
 #include "crawler/queue.h"
 #include "crawler/request.h"
@@ -433,7 +435,7 @@ static void test_stats_errors(void)
 
 static void test_arena(void)
 {
-	mc_page_arena_begin();
+	mc_page_arena_begin(MC_PAGE_MEMORY_MAX);
 	bool on = mc_page_arena_active();
 	if (!on) {
 		NOTE("page arena disabled in this build (sanitizer): skipping arena checks");
@@ -478,11 +480,54 @@ static void test_arena(void)
 	CHECK(mc_page_arena_over(), "budget: over the cap");
 	mc_page_arena_end();
 	CHECK(mc_page_arena_over(), "budget: still reported after end");
-	mc_page_arena_begin();
+	mc_page_arena_begin(MC_PAGE_MEMORY_MAX);
 	CHECK(!mc_page_arena_over() && mc_page_arena_charged() == 0, "budget: a new page starts at zero");
+	mc_page_arena_end();
+	mc_page_arena_begin(4096);
+	mc_page_arena_charge(4097);
+	CHECK(mc_page_arena_over(), "budget: a page's own budget (--max-page-memory) is the one kept");
 	mc_page_arena_end();
 	CHECK(!mc_page_arena_active(), "arena: inactive after end");
 	mc_page_arena_release();
+}
+
+/* The HTML parse stops once the page is over its budget, rather than
+ * building the whole tree first: a page of 100,000 links (about 90 MiB of
+ * tree) read when 16 MiB of the budget are left ends within a node of the
+ * cap, not 70 MiB past it. */
+static void test_bounded_parse(void)
+{
+	struct mc_buf page;
+	xmlDocPtr doc;
+
+	mc_buf_init(&page, 0);
+	mc_buf_adds(&page, "<html><body>");
+	for (int i = 0; i < 100000; i++)
+		mc_buf_printf(&page, "<a href=\"/l/%d\">x</a>", i);
+	mc_buf_adds(&page, "</body></html>");
+
+	mc_page_arena_begin(MC_PAGE_MEMORY_MAX);
+	doc = mc_html_parse(page.data, page.len, "http://shop.test/");
+	size_t whole = mc_page_arena_charged();
+	CHECK(doc && xmlDocGetRootElement(doc), "bounded parse: a page within its budget is parsed");
+	CHECK(!mc_page_arena_over(), "bounded parse: the page is within its budget");
+	if (doc && !mc_page_arena_owns(doc))
+		xmlFreeDoc(doc);
+	xmlResetLastError();
+	mc_page_arena_end();
+
+	mc_page_arena_begin(MC_PAGE_MEMORY_MAX);
+	mc_page_arena_charge(MC_PAGE_MEMORY_MAX - 16 * 1024 * 1024);
+	doc = mc_html_parse(page.data, page.len, "http://shop.test/");
+	size_t past = mc_page_arena_charged() - MC_PAGE_MEMORY_MAX;
+	CHECK(!doc && mc_page_arena_over(), "bounded parse: over the budget, no document");
+	CHECK(whole > 64 * 1024 * 1024 && past < 64 * 1024,
+	      "bounded parse: the parse stopped near the cap (%zu bytes past it, the whole tree needs %zu)",
+	      past, whole);
+	xmlResetLastError();
+	mc_page_arena_end();
+	CHECK(!mc_html_parse("", 0, NULL), "bounded parse: an empty page has no document");
+	mc_buf_release(&page);
 }
 
 int main(void)
@@ -498,5 +543,6 @@ int main(void)
 	test_retry_codes();
 	test_stats_errors();
 	test_arena();
+	test_bounded_parse();
 	return tl_exit_status();
 }
