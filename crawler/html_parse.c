@@ -88,6 +88,8 @@ xmlDocPtr mc_html_parse(const char *buf, size_t len, const char *url, bool *fast
 			*fast = true;
 		return doc;
 	}
+	if (mc_page_arena_over())
+		return NULL; /* the builder stopped at the budget: no second try */
 	ctxt = htmlNewParserCtxt();
 	if (!ctxt)
 		return NULL;
