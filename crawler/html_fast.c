@@ -10,8 +10,8 @@
  * - comments and a DOCTYPE only where a page has them, written plainly;
  *   no processing instruction, no `<!` other than those two;
  * - tags written plainly: `<name attr=value ...>`, `<name ... />`,
- *   `</name>`, names under 100 characters (a repeated attribute is
- *   dropped, as libxml2 drops it);
+ *   `</name>`, names under 100 characters, no prefix on an element name (a
+ *   repeated attribute is dropped, as libxml2 drops it);
  * - character references libxml2 decodes to a character (`&amp;`,
  *   `&#233;`, `&#xE9;`) or leaves as written (`&unknown;`, a bare `&`);
  * - libxml2's recovery only where its rule is short: the html, head and
@@ -524,8 +524,9 @@ static bool start_tag(struct builder *b)
 	int id;
 
 	b->p++;
-	if (!read_name(b, name, &len) || (id = mc_html_element(name, len)) == MC_HTML_UNSUPPORTED)
-		return false;
+	if (!read_name(b, name, &len) || memchr(name, ':', len) ||
+	    (id = mc_html_element(name, len)) == MC_HTML_UNSUPPORTED)
+		return false; /* libxml2 splits a prefixed element name (`<o:p>`) */
 	while (b->depth && mc_html_closes(id, top_id(b)))
 		pop(b);
 	if (!imply(b, id) || (id == MC_EL_HTML && b->depth > 0) ||

@@ -112,6 +112,7 @@ static const struct {
 	{"<p>x</p >y</p foo>", 0},
 	{"<p>unterminated tag <b", 0},
 	{"<xmp><p>x</p></xmp>", 0},
+	{"<p>Word <o:p>prefixed</o:p></p>", 0},
 	{"<p>x</p>\n<!DOCTYPE html>", 0},
 	{"<!DOCTYPE html [ <!ENTITY x 'y'> ]><p>x", 0},
 	{"<p>x\xef\xbf\xbe</p>", 0},
