@@ -405,7 +405,8 @@ static bool reference(struct builder *b, struct bytes *out)
 			q++;
 		if (q < b->end && *q >= 0x80)
 			return false;
-		if (q < b->end && *q == ';' && (cp = mc_html_entity((const char *)name, (size_t)(q - name)))) {
+		cp = q < b->end && *q == ';' ? mc_html_entity((const char *)name, (size_t)(q - name)) : 0;
+		if (cp) {
 			put_utf8(out, cp);
 			b->p = q + 1;
 			return true;
@@ -616,11 +617,10 @@ static void raw_text(struct builder *b)
 	size_t len = strlen(name);
 	const unsigned char *s = b->p, *q = s;
 
-	while ((q = memchr(q, '<', (size_t)(b->end - q))) != NULL) {
+	for (q = memchr(q, '<', (size_t)(b->end - q)); q; q = memchr(q + 1, '<', (size_t)(b->end - q - 1))) {
 		if ((size_t)(b->end - q) >= len + 2 && q[1] == '/' &&
 		    strncasecmp((const char *)q + 2, name, len) == 0)
 			break;
-		q++;
 	}
 	b->p = q ? q : b->end;
 	if (b->p > s)
@@ -631,10 +631,10 @@ static void raw_text(struct builder *b)
  * htmlParseComment; a `--!>` before it ends it there, which is declined). */
 static bool comment(struct builder *b)
 {
-	const unsigned char *s = b->p + 4, *e;
-	const unsigned char *bang;
+	const unsigned char *s = b->p + 4;
+	const unsigned char *e = memmem(s, (size_t)(b->end - s), "-->", 3), *bang;
 
-	if (s > b->end || !(e = memmem(s, (size_t)(b->end - s), "-->", 3)))
+	if (!e)
 		return false;
 	bang = memmem(s, (size_t)(e - s) + 3, "--!>", 4);
 	if (bang && bang < e)
@@ -656,7 +656,8 @@ static bool text(struct builder *b)
 	int top = top_id(b);
 
 	b->p = lt ? lt : b->end;
-	if ((amp = memchr(s, '&', (size_t)(b->p - s))) != NULL)
+	amp = memchr(s, '&', (size_t)(b->p - s));
+	if (amp)
 		b->p = amp;
 	if (b->depth == 0 || top == MC_EL_HTML || top == MC_EL_HEAD) {
 		if (b->p - s >= TEXT_CHUNK || (b->p < b->end && *b->p == '&'))
@@ -788,16 +789,21 @@ static bool doctype(struct builder *b)
 	if (keyword(b, "SYSTEM")) {
 		b->p += 6;
 		skip_blanks(b);
-		if (!(has_system = literal(b, false, &system_id)))
+		has_system = literal(b, false, &system_id);
+		if (!has_system)
 			return false;
 	} else if (keyword(b, "PUBLIC")) {
 		b->p += 6;
 		skip_blanks(b);
-		if (!(has_public = literal(b, true, &public_id)))
+		has_public = literal(b, true, &public_id);
+		if (!has_public)
 			return false;
 		skip_blanks(b);
-		if ((at(b, 0) == '"' || at(b, 0) == '\'') && !(has_system = literal(b, false, &system_id)))
-			return false;
+		if (at(b, 0) == '"' || at(b, 0) == '\'') {
+			has_system = literal(b, false, &system_id);
+			if (!has_system)
+				return false;
+		}
 	}
 	skip_blanks(b);
 	if (at(b, 0) != '>' || name_end == 1)

@@ -83,7 +83,8 @@ xmlDocPtr mc_html_parse(const char *buf, size_t len, const char *url, bool *fast
 		*fast = false;
 	if (!buf || len == 0 || len > (size_t)INT32_MAX)
 		return NULL;
-	if ((doc = mc_html_fast_parse(buf, len, url)) != NULL) {
+	doc = mc_html_fast_parse(buf, len, url);
+	if (doc) {
 		if (fast)
 			*fast = true;
 		return doc;

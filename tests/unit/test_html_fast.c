@@ -141,11 +141,13 @@ static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *s = NULL;
-	long n;
+	long n = -1;
 
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+	if (fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	if (n >= 0 && fseek(f, 0, SEEK_SET) == 0) {
 		s = malloc((size_t)n + 1);
 		if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
 			free(s);
