@@ -610,12 +610,14 @@ static bool end_tag(struct builder *b)
 }
 
 /* Script or style content at p, up to `</` and the element's name in any
- * case (libxml2's htmlParseScript in recovery mode), as one CDATA node. */
+ * case (libxml2's htmlParseScript in recovery mode), as one CDATA node,
+ * which content after an ignored end tag joins (libxml2's SAX2 merges). */
 static void raw_text(struct builder *b)
 {
 	const char *name = (const char *)b->open[b->depth - 1].node->name;
 	size_t len = strlen(name);
 	const unsigned char *s = b->p, *q = s;
+	xmlNodePtr last;
 
 	for (q = memchr(q, '<', (size_t)(b->end - q)); q; q = memchr(q + 1, '<', (size_t)(b->end - q - 1))) {
 		if ((size_t)(b->end - q) >= len + 2 && q[1] == '/' &&
@@ -623,7 +625,12 @@ static void raw_text(struct builder *b)
 			break;
 	}
 	b->p = q ? q : b->end;
-	if (b->p > s)
+	if (b->p == s)
+		return;
+	last = b->open[b->depth - 1].node->last;
+	if (last && last->type == XML_CDATA_SECTION_NODE) /* after an ignored end tag */
+		xmlTextConcat(last, (const xmlChar *)s, (int)(b->p - s));
+	else
 		add_child(b, xmlNewCDataBlock(b->doc, (const xmlChar *)s, (int)(b->p - s)));
 }
 

@@ -72,6 +72,7 @@ static const struct {
 	{"<p id=a>1</p><p id=a>dup</p><a name=n>x</a><b name=n>y</b><i xml:id=z>w</i>", 1},
 	{"<script>if (a < b && c > d) document.write('</div>'); </scripts></script><p>x", 1},
 	{"<script></foo>x</script><style>p{}</STYLE><script src=a.js></script>", 1},
+	{"<script>a</scriptx>b</scripts >c</script><style>d</p>e</style>", 1},
 	{"<p>text<!-- a comment -->more<!---->end<!-- a -- b --></p>", 1},
 	{"<p>Caf\xc3\xa9 \xe2\x82\xac 12,99 \xf0\x9f\x8e\xae</p>", 1},
 	{"<p>line\r\nbreaks\rkept</p>", 1},
