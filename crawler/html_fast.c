@@ -610,9 +610,11 @@ static bool end_tag(struct builder *b)
 }
 
 /* Script or style content at p, up to `</` and the element's name in any
- * case (libxml2's htmlParseScript in recovery mode), as one CDATA node,
- * which content after an ignored end tag joins (libxml2's SAX2 merges). */
-static void raw_text(struct builder *b)
+ * case (libxml2's htmlParseScript in recovery mode), as one CDATA node.
+ * Content after an ignored end tag would join the node before it
+ * (libxml2's SAX2 merges them): declined, as joining one node at a time
+ * could cost the square of the page. */
+static bool raw_text(struct builder *b)
 {
 	const char *name = (const char *)b->open[b->depth - 1].node->name;
 	size_t len = strlen(name);
@@ -626,12 +628,12 @@ static void raw_text(struct builder *b)
 	}
 	b->p = q ? q : b->end;
 	if (b->p == s)
-		return;
+		return true;
 	last = b->open[b->depth - 1].node->last;
-	if (last && last->type == XML_CDATA_SECTION_NODE) /* after an ignored end tag */
-		xmlTextConcat(last, (const xmlChar *)s, (int)(b->p - s));
-	else
-		add_child(b, xmlNewCDataBlock(b->doc, (const xmlChar *)s, (int)(b->p - s)));
+	if (last && last->type == XML_CDATA_SECTION_NODE)
+		return false;
+	add_child(b, xmlNewCDataBlock(b->doc, (const xmlChar *)s, (int)(b->p - s)));
+	return true;
 }
 
 /* A comment at p (`<!--`), ended by the first `-->` (libxml2's
@@ -715,8 +717,7 @@ static bool content(struct builder *b)
 		if (*b->p == '<' && at(b, 1) == '/') {
 			ok = end_tag(b);
 		} else if (top == MC_EL_SCRIPT || top == MC_EL_STYLE) {
-			raw_text(b);
-			ok = true;
+			ok = raw_text(b);
 		} else if (*b->p == '<') {
 			ok = markup(b);
 		} else if (*b->p == '&') {
