@@ -514,6 +514,29 @@ static bool repeated(const struct builder *b, const struct attribute *attrs, siz
 	return false;
 }
 
+/* libxml2 first closes open elements for the part of the name before a
+ * dot alone (htmlParseHTMLName_nonInvasive): `<p.x>` closes an open p as
+ * `<p>` would. */
+static bool close_for_prefix(struct builder *b, const char *name)
+{
+	char prefix[NAME_MAX_LEN + 1];
+	size_t n = 0;
+	int id;
+
+	while (name[n] && name[n] != '.')
+		n++;
+	if (name[n] == '\0')
+		return true;
+	memcpy(prefix, name, n);
+	prefix[n] = '\0';
+	id = mc_html_element(prefix, n);
+	if (id == MC_HTML_UNSUPPORTED)
+		return false;
+	while (b->depth && mc_html_closes(id, top_id(b)))
+		pop(b);
+	return true;
+}
+
 /* A start tag at p (`<` and a letter): libxml2's htmlParseStartTag and
  * htmlParseElementInternal. */
 static bool start_tag(struct builder *b)
@@ -526,7 +549,7 @@ static bool start_tag(struct builder *b)
 
 	b->p++;
 	if (!read_name(b, name, &len) || memchr(name, ':', len) ||
-	    (id = mc_html_element(name, len)) == MC_HTML_UNSUPPORTED)
+	    (id = mc_html_element(name, len)) == MC_HTML_UNSUPPORTED || !close_for_prefix(b, name))
 		return false; /* libxml2 splits a prefixed element name (`<o:p>`) */
 	while (b->depth && mc_html_closes(id, top_id(b)))
 		pop(b);

@@ -115,6 +115,7 @@ static const struct {
 	{"<p>unterminated tag <b", 0},
 	{"<xmp><p>x</p></xmp>", 0},
 	{"<p>Word <o:p>prefixed</o:p></p>", 0},
+	{"<p>a<p-x>b<p.y>c</p><ul><li>d<li_e>f<li.g>h</ul><td-x>i<tr.j>k", 1},
 	{"<p>x</p>\n<!DOCTYPE html>", 0},
 	{"<!DOCTYPE html [ <!ENTITY x 'y'> ]><p>x", 0},
 	{"<p>x\xef\xbf\xbe</p>", 0},
