@@ -169,9 +169,14 @@ scrapy_baseline() {
 	jq -r '[.marketplace, .external_id, .product_key, .title, .price, (.list_price // ""), .currency,
 		.availability, (.url | sub("^[a-z]+://[^/]+/scrapy-store"; "")), (.platforms | join(",")),
 		(.discount_pct // "" | tostring), .release_date] | @tsv' "$work/scrapy.jsonl" | sort >"$work/scrapy.tsv"
-	if [ "$got" != "$pages" ] || [ "$items" != "$n" ] ||
-		! tail -n +2 "$store/expected.tsv" | sort | cmp -s - "$work/scrapy.tsv"; then
-		echo "Scrapy baseline invalid: $got of $pages pages, $items of $n items, or items unlike the store's expected.tsv; its log:"
+	local why=
+	if [ "$got" != "$pages" ] || [ "$items" != "$n" ]; then
+		why="crawled $got of $pages pages, $items of $n items"
+	elif ! tail -n +2 "$store/expected.tsv" | sort | cmp -s - "$work/scrapy.tsv"; then
+		why="$(tail -n +2 "$store/expected.tsv" | sort | comm -13 - "$work/scrapy.tsv" | wc -l) items unlike the store's expected.tsv"
+	fi
+	if [ -n "$why" ]; then
+		echo "Scrapy baseline invalid: $why; the end of its log:"
 		tail -n 20 "$work/scrapy.log"
 		return 0
 	fi
