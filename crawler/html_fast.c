@@ -58,9 +58,17 @@ struct open_element {
 	int id; /* html_rules.h */
 };
 
+/* A name interned in the document's dictionary, cached by the builder. */
+struct cached_name {
+	const xmlChar *name;
+	size_t len;
+};
+
 struct builder {
 	const unsigned char *p, *end;
 	xmlDocPtr doc;
+	const xmlChar *element_names[MC_HTML_ELEMENTS]; /* by id, once interned */
+	struct cached_name attribute_names[64];         /* by a hash of the name */
 	struct open_element open[DEPTH_MAX];
 	int depth;
 	int html_level; /* libxml2's ctxt->html: 3 once a head opened, 10 once a body */
@@ -179,9 +187,11 @@ static bool plain_input(const unsigned char *s, size_t n)
 /*
  * Nodes are made as libxml2's constructors make them (xmlNewDocNode,
  * xmlNewDocTextLen, xmlNewNsProp: zeroed, then type, name, document and
- * content), through its allocator, without their per-call overhead.  Text
- * shorter than two pointers is stored in the node itself, as libxml2
- * stores it with HTML_PARSE_COMPACT (xmlFreeNode knows the form).
+ * content), through its allocator, without their per-call overhead.  Names
+ * are interned in the document's own dictionary, as libxml2's XML parser
+ * keeps them (xmlFreeNode knows the form), so a page's thousand `div`s
+ * share one string; text shorter than two pointers is stored in the node
+ * itself, as libxml2 stores it with HTML_PARSE_COMPACT.
  */
 static void *new_node(size_t size)
 {
@@ -200,13 +210,37 @@ static xmlChar *copy(const char *s, size_t n)
 	return c;
 }
 
-static xmlNodePtr new_element(xmlDocPtr doc, const char *name, size_t len)
+/* Element name `name` (`len` bytes, element `id`) in the dictionary. */
+static const xmlChar *element_name(struct builder *b, const char *name, size_t len, int id)
+{
+	if (id < 0)
+		return xmlDictLookup(b->doc->dict, (const xmlChar *)name, (int)len);
+	if (!b->element_names[id])
+		b->element_names[id] = xmlDictLookup(b->doc->dict, (const xmlChar *)name, (int)len);
+	return b->element_names[id];
+}
+
+/* Attribute name `name` (`len` bytes) in the dictionary. */
+static const xmlChar *attribute_name(struct builder *b, const char *name, size_t len)
+{
+	size_t n = sizeof b->attribute_names / sizeof b->attribute_names[0];
+	struct cached_name *c = &b->attribute_names[(len * 7 + (unsigned char)name[0] * 3 +
+						    (unsigned char)name[len - 1]) % n];
+
+	if (c->name && c->len == len && memcmp(c->name, name, len) == 0)
+		return c->name;
+	c->name = xmlDictLookup(b->doc->dict, (const xmlChar *)name, (int)len);
+	c->len = len;
+	return c->name;
+}
+
+static xmlNodePtr new_element(struct builder *b, const char *name, size_t len, int id)
 {
 	xmlNodePtr el = new_node(sizeof *el);
 
 	el->type = XML_ELEMENT_NODE;
-	el->name = copy(name, len);
-	el->doc = doc;
+	el->name = element_name(b, name, len, id);
+	el->doc = b->doc;
 	return el;
 }
 
@@ -268,7 +302,7 @@ static bool push(struct builder *b, const char *name, size_t len, int id)
 	if (b->depth == DEPTH_MAX || (b->depth == 0 && b->rooted))
 		return false;
 	flush_text(b);
-	el = new_element(b->doc, name, len);
+	el = new_element(b, name, len, id);
 	add_child(b, el);
 	b->open[b->depth++] = (struct open_element){el, id};
 	b->rooted = true;
@@ -422,6 +456,15 @@ static bool reference(struct builder *b, struct bytes *out)
 	return true;
 }
 
+/* Where the quoted value run at p stops: its quote, a `&` or the end. */
+static const unsigned char *value_end(const struct builder *b, unsigned quote)
+{
+	const unsigned char *q = memchr(b->p, (int)quote, (size_t)(b->end - b->p));
+	const unsigned char *amp = memchr(b->p, '&', (size_t)((q ? q : b->end) - b->p));
+
+	return amp ? amp : q ? q : b->end;
+}
+
 /* An attribute value at p into the scratch buffer (libxml2's
  * htmlParseAttValue): quoted, or unquoted up to a blank or `>`. */
 static bool attribute_value(struct builder *b)
@@ -435,9 +478,11 @@ static bool attribute_value(struct builder *b)
 	for (;;) {
 		const unsigned char *s = b->p;
 
-		while (b->p < b->end && *b->p != '&' &&
-		       (quote ? *b->p != quote : !is_blank(*b->p) && *b->p != '>'))
-			b->p++;
+		if (quote)
+			b->p = value_end(b, quote);
+		else
+			while (b->p < b->end && *b->p != '&' && !is_blank(*b->p) && *b->p != '>')
+				b->p++;
 		put(&b->scratch, s, (size_t)(b->p - s));
 		if (b->p >= b->end)
 			return false;
@@ -475,7 +520,7 @@ static xmlAttrPtr add_attribute(struct builder *b, xmlNodePtr el, xmlAttrPtr las
 	xmlAttrPtr attr = new_node(sizeof *attr);
 
 	attr->type = XML_ATTRIBUTE_NODE;
-	attr->name = copy(name, strlen(name));
+	attr->name = attribute_name(b, name, strlen(name));
 	attr->parent = el;
 	attr->doc = b->doc;
 	attr->prev = last;
@@ -876,6 +921,7 @@ xmlDocPtr mc_html_fast_parse(const char *buf, size_t len, const char *url)
 	if (len == 0 || !mc_html_rules_ready() || !plain_input(b.p, len))
 		return NULL;
 	b.doc = htmlNewDocNoDtD(NULL, NULL);
+	b.doc->dict = xmlDictCreate();
 	b.doc->properties = XML_DOC_HTML;
 	b.doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
 	if (url)

@@ -27,6 +27,7 @@ static const char *const names[] = {
 	"u", "ul", "var",
 };
 enum { KNOWN = sizeof names / sizeof names[0], SLOTS = 512 };
+_Static_assert(KNOWN == MC_HTML_ELEMENTS, "MC_HTML_ELEMENTS counts the names");
 
 /* Elements pages use that libxml2 does not know (HTML 5, SVG), answered
  * from the table too; each is checked against htmlTagLookup first. */

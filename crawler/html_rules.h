@@ -31,6 +31,9 @@ enum mc_html_el {
 	MC_EL_NAMED /* the first id of the other known elements */
 };
 
+/* The number of element ids (0 to MC_HTML_ELEMENTS - 1). */
+#define MC_HTML_ELEMENTS 92
+
 /* Whether the rules could be read from the installed libxml2: false
  * when it knows another set of elements than the one stated here, and
  * then the builder declines every page. */
