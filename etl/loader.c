@@ -71,10 +71,11 @@ enum { KEY_COLUMNS = 8, OBS_COLUMNS = 16 };
  * looked up when the loader is made (mc_loader_new fails if the binary
  * lacks one), so loader_sql() never returns NULL. */
 static const char *const statements[] = {
-	"analyze_keys", "analyze_settings", "classify", "collapse", "copy_conflicts",
+	"analyze_keys", "analyze_settings", "any_known", "classify", "collapse", "copy_conflicts",
 	"copy_keys", "copy_observations", "create_keys", "create_verdicts", "find_loaded",
 	"insert_file", "lock", "record_counts", "rejects", "reserve_ids", "run_loaded",
-	"seen_all", "seen_rest", "state_change", "state_new", "temp_buffers", "verdicts",
+	"seen_all", "seen_rest", "state_change", "state_new", "state_new_keys", "temp_buffers",
+	"verdicts",
 };
 
 /* The statement of sql/loader/NAME.sql without the file's opening comment
@@ -106,6 +107,7 @@ struct mc_loader {
 	uint64_t fp_pending;     /* noted by fp_add, not yet in fp (0: none) */
 	bool maybe_dup;
 	unsigned char *verdict;  /* 2 bits per line number; NULL when nothing is sent again */
+	size_t verdict_size;     /* bytes allocated at verdict */
 	long lines;              /* line numbers seen in the first pass */
 	long keys;               /* valid keys in mc_load_keys, duplicates collapsed */
 	struct file_counts {     /* of the valid lines, for the run's health (docs/model.md) */
@@ -210,9 +212,35 @@ static void verdict_set(struct mc_loader *l, long line_no, int v)
 	l->verdict[line_no / 4] |= (unsigned char)(v << (line_no % 4 * 2));
 }
 
+/* A fresh, empty map for line numbers up to `lines`. */
+static void verdict_reset(struct mc_loader *l, long lines)
+{
+	free(l->verdict);
+	l->verdict_size = (size_t)lines / 4 + 1;
+	l->verdict = mc_calloc(l->verdict_size, 1);
+}
+
+/* First pass: mark a valid line V_STORE, growing the map as lines come.
+ * When every valid line turns out to be stored, not late (all new, or all
+ * changed), this is the second pass's map and the verdicts are not read. */
+static void verdict_mark_valid(struct mc_loader *l, long line_no)
+{
+	size_t need = (size_t)line_no / 4 + 1;
+
+	if (need > l->verdict_size) {
+		size_t size = l->verdict_size ? l->verdict_size : 4096;
+		while (size < need)
+			size *= 2;
+		l->verdict = mc_realloc(l->verdict, size);
+		memset(l->verdict + l->verdict_size, 0, size - l->verdict_size);
+		l->verdict_size = size;
+	}
+	verdict_set(l, line_no, V_STORE);
+}
+
 static int verdict_of(const struct mc_loader *l, long line_no)
 {
-	if (line_no > l->lines)
+	if (line_no > l->lines || (size_t)line_no / 4 >= l->verdict_size)
 		return V_SKIP;
 	return l->verdict[line_no / 4] >> (line_no % 4 * 2) & 3;
 }
@@ -556,6 +584,7 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 		res->read++;
 		if (kind == MC_STAGING_OBS) {
 			put_key(&l->copy, line_no, &obs);
+			verdict_mark_valid(l, line_no);
 			fp_add(l, obs.marketplace, obs.external_id);
 			count_valid(&l->counts, &obs);
 		} else {
@@ -639,8 +668,7 @@ static int fetch_verdicts(struct mc_loader *l, struct mc_load_result *res)
 		return -1;
 	}
 	PQclear(r);
-	free(l->verdict);
-	l->verdict = mc_calloc((size_t)l->lines / 4 + 1, 1);
+	verdict_reset(l, l->lines);
 	for (n = PQgetCopyData(l->conn, &row, 0); n > 0; n = PQgetCopyData(l->conn, &row, 0)) {
 		char *tab;
 		long line_no = strtol(row, &tab, 10);
@@ -773,6 +801,42 @@ static int apply_verdicts(struct mc_loader *l, const char *file_id, const char *
 	return 0;
 }
 
+/* 1 when every valid key of the file is new (any_known.sql) and each
+ * listing is in it once, 0 when classify.sql must decide, -1 on error. */
+static int all_new(struct mc_loader *l, struct mc_load_result *res)
+{
+	PGresult *r;
+	int known;
+
+	if (l->keys == 0 || l->keys != l->counts.valid)
+		return 0;
+	r = query(l->conn, res, "change detection", loader_sql("any_known"), 0, NULL);
+	if (!r)
+		return -1;
+	known = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return !known;
+}
+
+/* Classify every key (classify.sql) and move listing_state on; the lines
+ * to send again are res->accepted and *conflicts.  0 or -1. */
+static int classify(struct mc_loader *l, struct file_state *fs, const char *base,
+		    long *conflicts, struct mc_load_result *res)
+{
+	PGresult *r = query(l->conn, res, "change detection", loader_sql("classify"), 0, NULL);
+	long new_n, change_n;
+
+	if (!r)
+		return -1;
+	new_n = (long)cell_ll(r, 0, 0);
+	change_n = (long)cell_ll(r, 0, 1);
+	res->late = (long)cell_ll(r, 0, 2);
+	*conflicts = (long)cell_ll(r, 0, 3);
+	PQclear(r);
+	res->accepted = new_n + change_n + res->late;
+	return apply_verdicts(l, fs->file_id, base, new_n, change_n, res->accepted, res);
+}
+
 /* Reserve ids, classify, and send the stored and conflicting lines (the
  * second pass).  0 or -1. */
 static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct file_state *fs,
@@ -781,7 +845,8 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 	char lines[24], base[24];
 	const char *p_lines[1] = {lines};
 	long long id_base;
-	long new_n, change_n, conflicts;
+	long conflicts = 0;
+	int fresh;
 	PGresult *r;
 
 	snprintf(lines, sizeof lines, "%ld", l->lines);
@@ -792,21 +857,23 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 	PQclear(r);
 	snprintf(base, sizeof base, "%lld", id_base);
 
-	r = query(l->conn, res, "change detection", loader_sql("classify"), 0, NULL);
-	if (!r)
+	fresh = all_new(l, res);
+	if (fresh < 0)
 		return -1;
-	new_n = (long)cell_ll(r, 0, 0);
-	change_n = (long)cell_ll(r, 0, 1);
-	res->late = (long)cell_ll(r, 0, 2);
-	conflicts = (long)cell_ll(r, 0, 3);
-	PQclear(r);
-	res->accepted = new_n + change_n + res->late;
-	if (apply_verdicts(l, fs->file_id, base, new_n, change_n, res->accepted, res) != 0)
+	if (fresh) {
+		if (simple1(l->conn, res, "recording new listings", loader_sql("state_new_keys"),
+			    base) != 0)
+			return -1;
+		res->accepted = l->keys;
+	} else if (classify(l, fs, base, &conflicts, res) != 0) {
 		return -1;
+	}
 	l->classified_at = seconds();
 	if (res->accepted + conflicts == 0)
 		return 0;
-	if (fetch_verdicts(l, res) != 0)
+	/* Every valid line stored, none late: the first pass's map says so. */
+	if ((res->accepted != l->counts.valid || res->late > 0 || conflicts > 0) &&
+	    fetch_verdicts(l, res) != 0)
 		return -1;
 	if (res->accepted > 0 && resend(l, rd, fs, V_STORE, id_base, res) != 0)
 		return -1;
@@ -1014,6 +1081,7 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	mc_line_reader_close(rd);
 	free(l->verdict);
 	l->verdict = NULL;
+	l->verdict_size = 0;
 	free(rd);
 	free(fs);
 	return out;
