@@ -48,6 +48,7 @@ struct mc_key_batch {
 		bool too_long;
 	} lines[MC_KEY_BATCH_LINES];
 	struct mc_buf longs;     /* the starts of too-long lines (their copies) */
+	size_t tag;              /* the caller's, untouched (the loader: where the batch ends) */
 
 	/* Out: the worker's, read by the caller once finished. */
 	struct mc_buf rows;      /* the key and reject rows, in line order */

@@ -540,16 +540,18 @@ static enum mc_load_outcome take_batch(struct mc_loader *l, const struct mc_key_
 }
 
 /* Take back the oldest batch in the pool (if any) and pass it on to the
- * COPY.  LOADED, REFUSED or FAILED (message set). */
+ * COPY; the reader may give back the pages of its lines.  LOADED, REFUSED
+ * or FAILED (message set). */
 static enum mc_load_outcome drain_one(struct mc_loader *l, struct mc_key_pool *pool,
-				      long *run_line_no, struct file_state *fs,
-				      struct mc_load_result *res)
+				      struct mc_line_reader *rd, long *run_line_no,
+				      struct file_state *fs, struct mc_load_result *res)
 {
 	struct mc_key_batch *b = mc_key_pool_take(pool);
 	enum mc_load_outcome out;
 
 	if (!b)
 		return MC_LOAD_LOADED;
+	mc_line_reader_hold(rd, b->tag);
 	out = take_batch(l, b, run_line_no, fs, res);
 	if (out == MC_LOAD_LOADED && l->copy.len >= COPY_FLUSH && flush_copy(l) != 0)
 		out = MC_LOAD_FAILED;
@@ -571,13 +573,15 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 	bool too_long;
 	long line_no = 1, run_line_no = 0;
 
+	/* The batches' lines are read by the workers until taken back. */
+	mc_line_reader_hold(rd, rd->pos);
 	while (out == MC_LOAD_LOADED && mc_line_reader_next(rd, &line, &n, &too_long) == 1) {
 		if (++line_no == INT32_MAX)
 			break;
 		while (!b) {
 			b = mc_key_pool_free_batch(pool);
 			if (!b)
-				out = drain_one(l, pool, &run_line_no, fs, res);
+				out = drain_one(l, pool, rd, &run_line_no, fs, res);
 			if (out != MC_LOAD_LOADED)
 				break;
 		}
@@ -585,16 +589,20 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 			break;
 		mc_key_batch_add(b, line_no, line, n, too_long);
 		if (b->n == MC_KEY_BATCH_LINES) {
+			b->tag = rd->pos;
 			mc_key_pool_submit(pool, b);
 			b = NULL;
 		}
 	}
-	if (out == MC_LOAD_LOADED && b && b->n > 0)
+	if (out == MC_LOAD_LOADED && b && b->n > 0) {
+		b->tag = rd->pos;
 		mc_key_pool_submit(pool, b);
+	}
 	/* Every batch in line order: an error in an earlier line is the one said. */
 	while (out == MC_LOAD_LOADED && mc_key_pool_pending(pool) > 0)
-		out = drain_one(l, pool, &run_line_no, fs, res);
+		out = drain_one(l, pool, rd, &run_line_no, fs, res);
 	mc_key_pool_stop(pool);
+	mc_line_reader_hold(rd, SIZE_MAX);
 	if (out != MC_LOAD_LOADED)
 		return out;
 	if (line_no == INT32_MAX) {
