@@ -145,7 +145,7 @@ int mc_cmd_load(int argc, char **argv)
 		case 'k': a.keep = true; break;
 		case 't':
 			if (threads_arg(optarg, &a.threads) != 0)
-				return MC_EXIT_USAGE;
+				return mc_usage_hint("load");
 			break;
 		case 'h': usage(stdout); return MC_EXIT_OK;
 		default: return mc_usage_hint("load");

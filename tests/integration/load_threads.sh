@@ -45,4 +45,5 @@ check_eq "$(sql "select string_agg(rows_read || '/' || rows_accepted || '/' || r
 
 mc load --threads 0 "$T/one.jsonl" >"$T/out" 2>"$T/err"
 check_eq "$?" 2 "--threads 0: usage error (exit 2)"
-check_eq "$(cat "$T/err")" "marketcrawl load: --threads needs a number from 1 to 16, not '0'" "--threads 0: said so"
+check_eq "$(cat "$T/err")" "marketcrawl load: --threads needs a number from 1 to 16, not '0'
+Try 'marketcrawl load --help' for the options." "--threads 0: said so, then the hint"
