@@ -42,6 +42,7 @@ struct mc_load_args {
 	const char *data_dir;      /* --data-dir; NULL: mc_data_dir's default */
 	const char *archive_dir;   /* --archive-dir; NULL: DATA_DIR/archive */
 	bool keep;                 /* --keep */
+	int threads;               /* --threads; 0: the loader's default */
 	const char *const *paths;  /* files and directories; none: DATA_DIR/staging */
 	int npaths;
 };

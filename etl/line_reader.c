@@ -2,6 +2,7 @@
  * Line reading over a memory mapping, with hashing (etl/line_reader.h):
  * the loader reads every staging file through this, once per pass.
  */
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 int mc_line_reader_open(struct mc_line_reader *r, int fd, size_t size)
 {
 	memset(r, 0, sizeof *r);
+	r->hold = SIZE_MAX;
 	if (size > 0) {
 		void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED)
@@ -52,7 +54,9 @@ static void advance(struct mc_line_reader *r, size_t upto, size_t keep)
 		mc_step_hasher_advance(r->hasher, upto);
 		r->passed = upto;
 	}
-	if (keep - r->released < RELEASE_STEP)
+	if (keep > r->hold)
+		keep = r->hold;
+	if (keep < r->released || keep - r->released < RELEASE_STEP)
 		return;
 	size_t hashed = mc_step_hasher_hashed(r->hasher);
 	if (hashed < keep)
@@ -89,6 +93,11 @@ int mc_line_reader_next(struct mc_line_reader *r, const char **line, size_t *n, 
 	*line = p;
 	*n = len;
 	return 1;
+}
+
+void mc_line_reader_hold(struct mc_line_reader *r, size_t from)
+{
+	r->hold = from;
 }
 
 /* Nothing to do meanwhile: hash a step at a time, giving pages back. */

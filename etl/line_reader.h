@@ -33,6 +33,7 @@ struct mc_line_reader {
 	size_t pos;        /* start of the next line */
 	size_t passed;     /* bytes handed to the hasher */
 	size_t released;   /* bytes whose pages were given back */
+	size_t hold;       /* bytes from here on are never given back (mc_line_reader_hold) */
 	struct mc_step_hasher *hasher;  /* owned */
 	char longbuf[2 * MC_STAGING_RAW_KEEP]; /* the start of a too-long line */
 };
@@ -53,6 +54,12 @@ void mc_line_reader_rewind(struct mc_line_reader *r);
  * MC_STAGING_MAX_LINE; then only its start is returned), 0 at the end.
  * `*line` stays valid until the next call. */
 int mc_line_reader_next(struct mc_line_reader *r, const char **line, size_t *n, bool *too_long);
+
+/* Keep the pages from byte `from` on mapped in (SIZE_MAX: none, the
+ * default): lines handed out earlier but still to be read by other
+ * threads (etl/key_pool.h) must not be given back, or their pages come
+ * back for good when read. */
+void mc_line_reader_hold(struct mc_line_reader *r, size_t from);
 
 /* Hash the rest of the file without splitting it into lines. */
 void mc_line_reader_skip_rest(struct mc_line_reader *r);

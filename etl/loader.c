@@ -5,14 +5,19 @@
  *   1. first pass: every line is validated (staging/staging_line.c) and only
  *      its key, observed_at and state digest (etl/state_digest.c) - or,
  *      for a bad line, the reject - are COPYed (binary format,
- *      etl/copy_binary.c) into the session temp table mc_load_keys, while
- *      another thread hashes the file (etl/line_reader.c);
+ *      etl/copy_binary.c) into the session temp table mc_load_keys, the
+ *      lines parsed in batches on a pool of threads (etl/key_pool.c) and
+ *      taken back in line order, while another thread hashes the file
+ *      (etl/line_reader.c);
  *   2. holding the loader's transaction advisory lock (loaders never
  *      interleave their change detection; ids grow in commit order), the
  *      hash is looked up in stg.loaded_file and set-based SQL classifies
  *      every key against stg.listing_state, records the unchanged ones and
  *      moves listing_state on; the verdicts of the lines to store come
- *      back as a 2-bit map;
+ *      back as a 2-bit map (unless every valid line is stored, none late:
+ *      then the first pass's map of valid lines is it).  A file none of
+ *      whose keys is known yet skips the classification: its keys go into
+ *      listing_state as they are;
  *   3. second pass, only when something is to be stored: the file is read
  *      again and those lines are COPYed straight into stg.observation (and,
  *      rarely, conflicting lines into stg.rejected_line); the file must
@@ -52,6 +57,7 @@
 #include "etl/copy_binary.h"
 #include "etl/copy_sender.h"
 #include "etl/copy_text.h"
+#include "etl/key_pool.h"
 #include "etl/line_reader.h"
 #include "etl/load_archive.h"
 
@@ -62,19 +68,19 @@
  * sql/loader/verdicts.sql). */
 enum { V_SKIP, V_STORE, V_STORE_LATE, V_CONFLICT };
 
-/* mc_load_keys (sql/loader/create_keys.sql), filled by the first pass in
- * COPY binary format, and the columns of sql/loader/copy_observations.sql
- * (the second pass, binary too). */
-enum { KEY_COLUMNS = 8, OBS_COLUMNS = 16 };
+/* The columns of sql/loader/copy_observations.sql (the second pass, COPY
+ * binary format; the first pass's are etl/key_pool.c's). */
+enum { OBS_COLUMNS = 16 };
 
 /* The loader's statements: sql/loader/NAME.sql, embedded.  Every one is
  * looked up when the loader is made (mc_loader_new fails if the binary
  * lacks one), so loader_sql() never returns NULL. */
 static const char *const statements[] = {
-	"analyze_keys", "analyze_settings", "classify", "collapse", "copy_conflicts",
+	"analyze_keys", "analyze_settings", "any_known", "classify", "collapse", "copy_conflicts",
 	"copy_keys", "copy_observations", "create_keys", "create_verdicts", "find_loaded",
 	"insert_file", "lock", "record_counts", "rejects", "reserve_ids", "run_loaded",
-	"seen_all", "seen_rest", "state_change", "state_new", "temp_buffers", "verdicts",
+	"seen_all", "seen_rest", "state_change", "state_new", "state_new_keys", "temp_buffers",
+	"verdicts",
 };
 
 /* The statement of sql/loader/NAME.sql without the file's opening comment
@@ -106,31 +112,14 @@ struct mc_loader {
 	uint64_t fp_pending;     /* noted by fp_add, not yet in fp (0: none) */
 	bool maybe_dup;
 	unsigned char *verdict;  /* 2 bits per line number; NULL when nothing is sent again */
+	size_t verdict_size;     /* bytes allocated at verdict */
 	long lines;              /* line numbers seen in the first pass */
 	long keys;               /* valid keys in mc_load_keys, duplicates collapsed */
-	struct file_counts {     /* of the valid lines, for the run's health (docs/model.md) */
-		long valid, list_price, availability, product_key;
-		long long first_us, last_us; /* earliest and latest observed_at */
-	} counts;
+	struct mc_key_counts counts; /* of the valid lines, for the run's health (docs/model.md) */
 	double classified_at;    /* when the verdicts were in (seconds()) */
 };
 
 /* ---- fingerprints of listings (in-file duplicate hint) ----------------------- */
-
-static uint64_t fingerprint(struct mc_span a, struct mc_span b)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ a.n;
-
-	for (size_t i = 0; i < a.n; i++)
-		h = (h ^ (unsigned char)a.p[i]) * 0x100000001b3ULL;
-	h = (h ^ 0xff) * 0x100000001b3ULL;
-	for (size_t i = 0; i < b.n; i++)
-		h = (h ^ (unsigned char)b.p[i]) * 0x100000001b3ULL;
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 29;
-	return h ? h : 1;
-}
 
 static void fp_reset(struct mc_loader *l)
 {
@@ -182,13 +171,12 @@ static void fp_note(struct mc_loader *l, uint64_t h)
 		l->maybe_dup = true;
 }
 
-/* Note a listing one line late: its slot is fetched into the cache now and
- * written while the next line is parsed (the table outgrows the cache, and
- * waiting for memory here was a tenth of the first pass). */
-static void fp_add(struct mc_loader *l, struct mc_span a, struct mc_span b)
+/* Note a listing (its fingerprint, mc_key_fingerprint()) one line late: its
+ * slot is fetched into the cache now and written while the next is noted
+ * (the table outgrows the cache, and waiting for memory here was a tenth
+ * of the first pass). */
+static void fp_add(struct mc_loader *l, uint64_t h)
 {
-	uint64_t h = fingerprint(a, b);
-
 	__builtin_prefetch(&l->fp[h & (((size_t)1 << l->fp_bits) - 1)]);
 	if (l->fp_pending)
 		fp_note(l, l->fp_pending);
@@ -210,46 +198,40 @@ static void verdict_set(struct mc_loader *l, long line_no, int v)
 	l->verdict[line_no / 4] |= (unsigned char)(v << (line_no % 4 * 2));
 }
 
+/* A fresh, empty map for line numbers up to `lines`. */
+static void verdict_reset(struct mc_loader *l, long lines)
+{
+	free(l->verdict);
+	l->verdict_size = (size_t)lines / 4 + 1;
+	l->verdict = mc_calloc(l->verdict_size, 1);
+}
+
+/* First pass: mark a valid line V_STORE, growing the map as lines come.
+ * When every valid line turns out to be stored, not late (all new, or all
+ * changed), this is the second pass's map and the verdicts are not read. */
+static void verdict_mark_valid(struct mc_loader *l, long line_no)
+{
+	size_t need = (size_t)line_no / 4 + 1;
+
+	if (need > l->verdict_size) {
+		size_t size = l->verdict_size ? l->verdict_size : 4096;
+		while (size < need)
+			size *= 2;
+		l->verdict = mc_realloc(l->verdict, size);
+		memset(l->verdict + l->verdict_size, 0, size - l->verdict_size);
+		l->verdict_size = size;
+	}
+	verdict_set(l, line_no, V_STORE);
+}
+
 static int verdict_of(const struct mc_loader *l, long line_no)
 {
-	if (line_no > l->lines)
+	if (line_no > l->lines || (size_t)line_no / 4 >= l->verdict_size)
 		return V_SKIP;
 	return l->verdict[line_no / 4] >> (line_no % 4 * 2) & 3;
 }
 
 /* ---- COPY rows -------------------------------------------------------------------- */
-
-/* First pass: the key, observed_at and digest of a valid line. */
-static void put_key(struct mc_buf *b, long line_no, const struct mc_staging_obs *o)
-{
-	unsigned char digest[MC_STATE_DIGEST_LEN];
-
-	mc_state_digest(o, digest);
-	mc_copyb_row(b, KEY_COLUMNS);
-	mc_copyb_int4(b, (int32_t)line_no);
-	mc_copyb_null(b);
-	mc_copyb_null(b);
-	mc_copyb_bytes(b, o->marketplace.p, o->marketplace.n);
-	mc_copyb_bytes(b, o->region.p, o->region.n);
-	mc_copyb_bytes(b, o->external_id.p, o->external_id.n);
-	mc_copyb_timestamptz(b, o->observed_us);
-	mc_copyb_bytes(b, digest, sizeof digest);
-}
-
-/* First pass: a rejected line. */
-static void put_reject(struct mc_buf *b, long line_no, const char *reason, const char *line,
-		       size_t n)
-{
-	char raw[MC_STAGING_RAW_KEEP];
-	size_t raw_n = mc_staging_clean_raw(line, n, raw);
-
-	mc_copyb_row(b, KEY_COLUMNS);
-	mc_copyb_int4(b, (int32_t)line_no);
-	mc_copyb_bytes(b, reason, strlen(reason));
-	mc_copyb_bytes(b, raw, raw_n);
-	for (int i = 0; i < 5; i++)
-		mc_copyb_null(b);
-}
 
 /* Second pass: a stored observation (sql/loader/copy_observations.sql's
  * columns), in COPY binary format. */
@@ -435,6 +417,13 @@ struct mc_loader *mc_loader_new(PGconn *conn, const struct mc_load_options *opt,
 
 	l->conn = conn;
 	l->opt = *opt;
+	if (l->opt.threads <= 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		l->opt.threads = cpus < 1 ? 1 : cpus > MC_LOAD_THREADS_DEFAULT_MAX
+						? MC_LOAD_THREADS_DEFAULT_MAX : (int)cpus;
+	}
+	if (l->opt.threads > MC_LOAD_THREADS_MAX)
+		l->opt.threads = MC_LOAD_THREADS_MAX;
 	mc_staging_parser_init(&l->parser);
 	mc_buf_init(&l->copy, 0);
 	mc_buf_init(&l->run_line, 0);
@@ -504,66 +493,121 @@ static enum mc_load_outcome check_run(struct mc_loader *l, struct file_state *fs
 	return MC_LOAD_LOADED;
 }
 
-/* Count a valid line for the run's health and the file's time span. */
-static void count_valid(struct file_counts *c, const struct mc_staging_obs *o)
+/* Add a parsed batch's counts to the file's. */
+static void add_counts(struct mc_key_counts *to, const struct mc_key_counts *c)
 {
-	if (c->valid == 0 || o->observed_us < c->first_us)
-		c->first_us = o->observed_us;
-	if (c->valid == 0 || o->observed_us > c->last_us)
-		c->last_us = o->observed_us;
-	c->valid++;
-	c->list_price += o->list_price.p != NULL;
-	c->availability += !(o->availability.n == 7 && memcmp(o->availability.p, "unknown", 7) == 0);
-	c->product_key += o->product_key.p != NULL;
+	if (c->valid == 0)
+		return;
+	if (to->valid == 0 || c->first_us < to->first_us)
+		to->first_us = c->first_us;
+	if (to->valid == 0 || c->last_us > to->last_us)
+		to->last_us = c->last_us;
+	to->valid += c->valid;
+	to->list_price += c->list_price;
+	to->availability += c->availability;
+	to->product_key += c->product_key;
 }
 
-/* First pass: stream keys and rejects into COPY mc_load_keys.  Returns
- * MC_LOAD_LOADED when every line went out and the run record checks, else
- * REFUSED or FAILED (res->message set). */
+/* Take in a parsed batch, in line order: its rows go to the COPY, its
+ * valid lines to the map, its listings to the fingerprints.  *run_line_no
+ * is the run record's line once seen.  LOADED, or REFUSED (message set)
+ * when a line follows the run record. */
+static enum mc_load_outcome take_batch(struct mc_loader *l, const struct mc_key_batch *b,
+				       long *run_line_no, struct file_state *fs,
+				       struct mc_load_result *res)
+{
+	if (*run_line_no || b->after_run) {
+		set_msg(res, "%s: line %ld: the run record is not the last line (line %ld follows it)",
+			fs->path, *run_line_no ? *run_line_no : b->run_line_no,
+			*run_line_no ? b->first_line : b->after_run);
+		return MC_LOAD_REFUSED;
+	}
+	mc_buf_add(&l->copy, b->rows.data, b->rows.len);
+	for (size_t i = 0; i < b->n_fps; i++)
+		fp_add(l, b->fps[i]);
+	for (size_t i = 0; i < b->n; i++)
+		if (b->valid[i / 64] >> (i % 64) & 1)
+			verdict_mark_valid(l, b->first_line + (long)i);
+	add_counts(&l->counts, &b->counts);
+	res->read += b->read;
+	res->rejected += b->rejected;
+	if (b->run_line_no) {
+		*run_line_no = b->run_line_no;
+		mc_buf_reset(&l->run_line);
+		mc_buf_add(&l->run_line, b->run_line.data, b->run_line.len);
+	}
+	return MC_LOAD_LOADED;
+}
+
+/* Take back the oldest batch in the pool (if any) and pass it on to the
+ * COPY; the reader may give back the pages of its lines.  LOADED, REFUSED
+ * or FAILED (message set). */
+static enum mc_load_outcome drain_one(struct mc_loader *l, struct mc_key_pool *pool,
+				      struct mc_line_reader *rd, long *run_line_no,
+				      struct file_state *fs, struct mc_load_result *res)
+{
+	struct mc_key_batch *b = mc_key_pool_take(pool);
+	enum mc_load_outcome out;
+
+	if (!b)
+		return MC_LOAD_LOADED;
+	mc_line_reader_hold(rd, b->tag);
+	out = take_batch(l, b, run_line_no, fs, res);
+	if (out == MC_LOAD_LOADED && l->copy.len >= COPY_FLUSH && flush_copy(l) != 0)
+		out = MC_LOAD_FAILED;
+	return out;
+}
+
+/* First pass: stream keys and rejects into COPY mc_load_keys, the lines
+ * parsed in batches by l->opt.threads threads (etl/key_pool.h) and taken
+ * back in line order.  Returns MC_LOAD_LOADED when every line went out and
+ * the run record checks, else REFUSED or FAILED (res->message set). */
 static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader *rd,
 				      struct file_state *fs, struct mc_load_result *res)
 {
+	struct mc_key_pool *pool = mc_key_pool_start(l->opt.threads, fs->started_us);
+	struct mc_key_batch *b = NULL;
+	enum mc_load_outcome out = MC_LOAD_LOADED;
 	const char *line;
 	size_t n;
 	bool too_long;
 	long line_no = 1, run_line_no = 0;
 
-	while (mc_line_reader_next(rd, &line, &n, &too_long) == 1) {
-		struct mc_staging_obs obs;
-		enum mc_staging_kind kind;
-
-		if (++line_no == INT32_MAX) {
-			set_msg(res, "%s: more than %ld lines", fs->path, line_no - 1);
-			return MC_LOAD_REFUSED;
+	/* The batches' lines are read by the workers until taken back. */
+	mc_line_reader_hold(rd, rd->pos);
+	while (out == MC_LOAD_LOADED && mc_line_reader_next(rd, &line, &n, &too_long) == 1) {
+		if (++line_no == INT32_MAX)
+			break;
+		while (!b) {
+			b = mc_key_pool_free_batch(pool);
+			if (!b)
+				out = drain_one(l, pool, rd, &run_line_no, fs, res);
+			if (out != MC_LOAD_LOADED)
+				break;
 		}
-		if (run_line_no) {
-			set_msg(res, "%s: line %ld: the run record is not the last line (line %ld follows it)",
-				 fs->path, run_line_no, line_no);
-			return MC_LOAD_REFUSED;
+		if (out != MC_LOAD_LOADED)
+			break;
+		mc_key_batch_add(b, line_no, line, n, too_long);
+		if (b->n == MC_KEY_BATCH_LINES) {
+			b->tag = rd->pos;
+			mc_key_pool_submit(pool, b);
+			b = NULL;
 		}
-		kind = too_long ? MC_STAGING_REJECT : mc_staging_parse_line(&l->parser, line, n, &obs);
-		/* An observation belongs to its run: none is older than its start. */
-		if (kind == MC_STAGING_OBS && obs.observed_us < fs->started_us) {
-			kind = MC_STAGING_REJECT;
-			l->parser.reason = MC_STAGING_R_OBSERVED_BEFORE_RUN;
-		}
-		if (kind == MC_STAGING_RUN) {
-			run_line_no = line_no;
-			mc_buf_reset(&l->run_line);
-			mc_buf_add(&l->run_line, line, n);
-			continue;
-		}
-		res->read++;
-		if (kind == MC_STAGING_OBS) {
-			put_key(&l->copy, line_no, &obs);
-			fp_add(l, obs.marketplace, obs.external_id);
-			count_valid(&l->counts, &obs);
-		} else {
-			res->rejected++;
-			put_reject(&l->copy, line_no, too_long ? MC_STAGING_R_TOO_LONG_LINE : l->parser.reason, line, n);
-		}
-		if (l->copy.len >= COPY_FLUSH && flush_copy(l) != 0)
-			return MC_LOAD_FAILED;
+	}
+	if (out == MC_LOAD_LOADED && b && b->n > 0) {
+		b->tag = rd->pos;
+		mc_key_pool_submit(pool, b);
+	}
+	/* Every batch in line order: an error in an earlier line is the one said. */
+	while (out == MC_LOAD_LOADED && mc_key_pool_pending(pool) > 0)
+		out = drain_one(l, pool, rd, &run_line_no, fs, res);
+	mc_key_pool_stop(pool);
+	mc_line_reader_hold(rd, SIZE_MAX);
+	if (out != MC_LOAD_LOADED)
+		return out;
+	if (line_no == INT32_MAX) {
+		set_msg(res, "%s: more than %ld lines", fs->path, line_no - 1);
+		return MC_LOAD_REFUSED;
 	}
 	fp_flush(l);
 	l->lines = line_no;
@@ -639,8 +683,7 @@ static int fetch_verdicts(struct mc_loader *l, struct mc_load_result *res)
 		return -1;
 	}
 	PQclear(r);
-	free(l->verdict);
-	l->verdict = mc_calloc((size_t)l->lines / 4 + 1, 1);
+	verdict_reset(l, l->lines);
 	for (n = PQgetCopyData(l->conn, &row, 0); n > 0; n = PQgetCopyData(l->conn, &row, 0)) {
 		char *tab;
 		long line_no = strtol(row, &tab, 10);
@@ -773,6 +816,42 @@ static int apply_verdicts(struct mc_loader *l, const char *file_id, const char *
 	return 0;
 }
 
+/* 1 when every valid key of the file is new (any_known.sql) and each
+ * listing is in it once, 0 when classify.sql must decide, -1 on error. */
+static int all_new(struct mc_loader *l, struct mc_load_result *res)
+{
+	PGresult *r;
+	int known;
+
+	if (l->keys == 0 || l->keys != l->counts.valid)
+		return 0;
+	r = query(l->conn, res, "change detection", loader_sql("any_known"), 0, NULL);
+	if (!r)
+		return -1;
+	known = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return !known;
+}
+
+/* Classify every key (classify.sql) and move listing_state on; the lines
+ * to send again are res->accepted and *conflicts.  0 or -1. */
+static int classify(struct mc_loader *l, struct file_state *fs, const char *base,
+		    long *conflicts, struct mc_load_result *res)
+{
+	PGresult *r = query(l->conn, res, "change detection", loader_sql("classify"), 0, NULL);
+	long new_n, change_n;
+
+	if (!r)
+		return -1;
+	new_n = (long)cell_ll(r, 0, 0);
+	change_n = (long)cell_ll(r, 0, 1);
+	res->late = (long)cell_ll(r, 0, 2);
+	*conflicts = (long)cell_ll(r, 0, 3);
+	PQclear(r);
+	res->accepted = new_n + change_n + res->late;
+	return apply_verdicts(l, fs->file_id, base, new_n, change_n, res->accepted, res);
+}
+
 /* Reserve ids, classify, and send the stored and conflicting lines (the
  * second pass).  0 or -1. */
 static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct file_state *fs,
@@ -781,7 +860,8 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 	char lines[24], base[24];
 	const char *p_lines[1] = {lines};
 	long long id_base;
-	long new_n, change_n, conflicts;
+	long conflicts = 0;
+	int fresh;
 	PGresult *r;
 
 	snprintf(lines, sizeof lines, "%ld", l->lines);
@@ -792,21 +872,23 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 	PQclear(r);
 	snprintf(base, sizeof base, "%lld", id_base);
 
-	r = query(l->conn, res, "change detection", loader_sql("classify"), 0, NULL);
-	if (!r)
+	fresh = all_new(l, res);
+	if (fresh < 0)
 		return -1;
-	new_n = (long)cell_ll(r, 0, 0);
-	change_n = (long)cell_ll(r, 0, 1);
-	res->late = (long)cell_ll(r, 0, 2);
-	conflicts = (long)cell_ll(r, 0, 3);
-	PQclear(r);
-	res->accepted = new_n + change_n + res->late;
-	if (apply_verdicts(l, fs->file_id, base, new_n, change_n, res->accepted, res) != 0)
+	if (fresh) {
+		if (simple1(l->conn, res, "recording new listings", loader_sql("state_new_keys"),
+			    base) != 0)
+			return -1;
+		res->accepted = l->keys;
+	} else if (classify(l, fs, base, &conflicts, res) != 0) {
 		return -1;
+	}
 	l->classified_at = seconds();
 	if (res->accepted + conflicts == 0)
 		return 0;
-	if (fetch_verdicts(l, res) != 0)
+	/* Every valid line stored, none late: the first pass's map says so. */
+	if ((res->accepted != l->counts.valid || res->late > 0 || conflicts > 0) &&
+	    fetch_verdicts(l, res) != 0)
 		return -1;
 	if (res->accepted > 0 && resend(l, rd, fs, V_STORE, id_base, res) != 0)
 		return -1;
@@ -821,7 +903,7 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_read
 					struct file_state *fs, struct mc_load_result *res)
 {
 	char nums[10][24];
-	const struct file_counts *c = &l->counts;
+	const struct mc_key_counts *c = &l->counts;
 	enum mc_load_outcome out;
 
 	/* Serialise with other loaders, then look for the same content. */
@@ -1014,6 +1096,7 @@ enum mc_load_outcome mc_loader_load_file(struct mc_loader *l, const char *path,
 	mc_line_reader_close(rd);
 	free(l->verdict);
 	l->verdict = NULL;
+	l->verdict_size = 0;
 	free(rd);
 	free(fs);
 	return out;

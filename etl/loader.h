@@ -22,7 +22,12 @@ struct mc_loader;
 struct mc_load_options {
 	const char *archive_dir; /* loaded files go to ARCHIVE_DIR/<spider>/; borrowed */
 	bool keep;               /* leave loaded files where they are */
+	int threads;             /* parsing threads of the first pass; <= 0: one per
+				  * CPU, up to MC_LOAD_THREADS_DEFAULT_MAX */
 };
+
+#define MC_LOAD_THREADS_MAX 16
+#define MC_LOAD_THREADS_DEFAULT_MAX 4
 
 enum mc_load_outcome {
 	MC_LOAD_LOADED,    /* committed (possibly with rejected lines) */

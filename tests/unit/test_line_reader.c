@@ -8,6 +8,7 @@
  * its own with marks moved in odd steps.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -113,6 +114,21 @@ static void test_reader(void)
 	mc_line_reader_skip_rest(&r);
 	mc_line_reader_sha256(&r, got);
 	CHECK_STR(got, want, "hash of a file skipped whole");
+
+	/* Held: nothing from the hold on is given back, the rest still is. */
+	mc_line_reader_rewind(&r);
+	mc_line_reader_hold(&r, 0);
+	CHECK_INT(read_all(&r), LINES, "every line read under a hold");
+	CHECK_INT(r.released, 0, "no page given back under a hold at 0");
+	mc_line_reader_sha256(&r, got);
+	CHECK_STR(got, want, "the same hash under a hold");
+	mc_line_reader_rewind(&r);
+	mc_line_reader_hold(&r, size / 2);
+	read_all(&r);
+	CHECK(r.released > 0 && r.released <= size / 2,
+	      "pages before the hold given back, none after it (%zu of %zu)", r.released, size);
+	mc_line_reader_hold(&r, SIZE_MAX);
+	mc_line_reader_sha256(&r, got);
 	CHECK_INT(mc_line_reader_next(&r, &line, &n, &too_long), 0, "nothing left after skipping");
 	mc_line_reader_close(&r);
 
