@@ -70,6 +70,8 @@ static void finish_response(struct engine *e, struct mc_response *res)
 		drop_over_memory(e, res);
 	s->responses++;
 	s->invalid_utf8 += res->invalid_utf8;
+	s->html_fast += res->html_fast;
+	s->html_libxml2 += res->html_libxml2;
 	s->items += res->items_ok;
 	s->bad_links += res->bad_links;
 	s->depth_limited += res->depth_cut;

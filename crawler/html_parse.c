@@ -15,6 +15,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 
+#include "crawler/html_fast.h"
 #include "crawler/html_parse.h"
 #include "crawler/page_arena.h"
 
@@ -72,14 +73,24 @@ static void comment(void *ctx, const xmlChar *value)
 	stop_if_over(ctxt);
 }
 
-xmlDocPtr mc_html_parse(const char *buf, size_t len, const char *url)
+xmlDocPtr mc_html_parse(const char *buf, size_t len, const char *url, bool *fast)
 {
 	htmlParserCtxtPtr ctxt;
 	struct handlers h;
 	xmlDocPtr doc;
 
+	if (fast)
+		*fast = false;
 	if (!buf || len == 0 || len > (size_t)INT32_MAX)
 		return NULL;
+	doc = mc_html_fast_parse(buf, len, url);
+	if (doc) {
+		if (fast)
+			*fast = true;
+		return doc;
+	}
+	if (mc_page_arena_over())
+		return NULL; /* the builder stopped at the budget: no second try */
 	ctxt = htmlNewParserCtxt();
 	if (!ctxt)
 		return NULL;

@@ -11,8 +11,8 @@
  *
  * It also keeps the page's memory budget: the library allocations made
  * between begin and end (arena or not, so the sanitizer build counts
- * too) and every string the response keeps for the spider are charged to
- * the page, and a page charged more than its budget (MC_PAGE_MEMORY_MAX
+ * too), every string the response keeps for the spider and the page's
+ * XPath index (xpath_index.c) are charged to the page, and a page charged more than its budget (MC_PAGE_MEMORY_MAX
  * unless the run says otherwise) is cut: the HTML parse stops, the
  * selector helpers return nothing from then on and the engine drops the
  * page (docs/crawling.md, "Caps on what a server sends").  In the arena the

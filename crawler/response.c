@@ -261,7 +261,8 @@ xmlDocPtr mc_response_doc(struct mc_response *res)
 	res->doc_tried = true;
 	if (!res->body || mc_page_arena_over())
 		return NULL;
-	res->doc = mc_html_parse(res->body, res->body_len, res->url);
+	res->doc = mc_html_parse(res->body, res->body_len, res->url, &res->html_fast);
+	res->html_libxml2 = res->doc && !res->html_fast;
 	if (res->doc) {
 		res->xpath = xmlXPathNewContext(res->doc);
 		res->index = mc_xpath_index_new(res->doc);
@@ -280,7 +281,7 @@ xmlDocPtr mc_response_html(struct mc_response *res, const char *html, size_t len
 
 	if (!html || mc_page_arena_over())
 		return NULL;
-	doc = mc_html_parse(html, len, res->url);
+	doc = mc_html_parse(html, len, res->url, NULL);
 	/* A document in the page arena goes with it (mc_response_release_parse). */
 	if (doc && !mc_page_arena_owns(doc))
 		mc_response_defer(res, free_doc, doc);

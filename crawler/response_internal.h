@@ -59,6 +59,8 @@ struct mc_response {
 	size_t raw_len;
 	char *content_type;   /* Content-Type of the raw body, or NULL (owned) */
 	long invalid_utf8;    /* sequences replaced while decoding */
+	bool html_fast;       /* the page's tree came from the fast builder (html_fast.h) */
+	bool html_libxml2;    /* ...or from libxml2's parser, the builder having declined it */
 	char observed_at[32]; /* RFC 3339 UTC with milliseconds */
 	xmlDocPtr doc;        /* parsed lazily */
 	xmlXPathContextPtr xpath;

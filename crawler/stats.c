@@ -171,6 +171,8 @@ json_t *mc_stats_json(const struct mc_stats *s)
 	json_object_set_new(o, "not_made", json_integer(s->not_made));
 	json_object_set_new(o, "depth_limited_by_option", json_integer(s->depth_limited_by_option));
 	json_object_set_new(o, "invalid_utf8", json_integer(s->invalid_utf8));
+	json_object_set_new(o, "html_fast", json_integer(s->html_fast));
+	json_object_set_new(o, "html_libxml2", json_integer(s->html_libxml2));
 	if (s->nproxies) {
 		json_object_set_new(o, "proxy_failures", json_integer(s->proxy_failures));
 		json_object_set_new(o, "proxies", proxies_json(s));
@@ -234,6 +236,9 @@ void mc_stats_print(const struct mc_stats *s, FILE *out)
 			s->failed, s->gone, s->not_made);
 	if (s->invalid_utf8)
 		fprintf(out, "  %-18s%ld\n", "invalid utf-8", s->invalid_utf8);
+	if (s->html_fast || s->html_libxml2)
+		fprintf(out, "  %-18s%ld by the fast tree builder, %ld by libxml2\n", "html parsed",
+			s->html_fast, s->html_libxml2);
 	for (int i = 0; i < s->nproxies; i++)
 		fprintf(out, "  %-18s%s: %ld requests, %ld failed, benched %ld time%s\n",
 			i ? "" : "proxies", s->proxies[i].shown, s->proxies[i].requests,

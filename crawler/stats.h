@@ -74,6 +74,8 @@ struct mc_stats {
 	long bytes;             /* body bytes received (decoded) */
 	long items;
 	long invalid_utf8;      /* replaced byte sequences */
+	long html_fast;         /* HTML pages parsed by the fast tree builder (html_fast.h) */
+	long html_libxml2;      /* HTML pages it declined, parsed by libxml2 */
 	long max_delay_ms;      /* largest per-host delay used (Crawl-delay, autothrottle) */
 	struct mc_named dropped; /* items dropped, by reason */
 	struct mc_named errors;  /* requests that did not reach the spider, by cause */

@@ -5,7 +5,8 @@
  * the node set `//NAME` would select.  What XPath's `//NAME` reaches is
  * what this walk visits: the children of the document and of every
  * element, never a DTD; a name test without a prefix matches only
- * elements in no namespace, `*` every element.
+ * elements in no namespace, `*` every element.  Its memory is charged to
+ * the page's budget (page_arena.h), as the tree's is.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "base/alloc.h"
+#include "crawler/page_arena.h"
 #include "crawler/xpath_index.h"
 #include "crawler/xpath_rewrite.h"
 
@@ -83,6 +85,7 @@ static void grow_buckets(struct mc_xpath_index *idx)
 
 	idx->nbuckets = n ? 2 * n : 64;
 	idx->buckets = mc_calloc(idx->nbuckets, sizeof *idx->buckets);
+	mc_page_arena_charge(idx->nbuckets * sizeof *idx->buckets);
 	for (size_t i = 0; i < n; i++)
 		if (old[i].name)
 			*find(idx, old[i].name, old[i].hash) = old[i];
@@ -97,6 +100,7 @@ static void add(struct mc_xpath_index *idx, xmlNodePtr node)
 		idx->cap = idx->cap ? 2 * idx->cap : 256;
 		idx->nodes = mc_realloc(idx->nodes, idx->cap * sizeof *idx->nodes);
 		idx->next = mc_realloc(idx->next, idx->cap * sizeof *idx->next);
+		mc_page_arena_charge(idx->cap * (sizeof *idx->nodes + sizeof *idx->next));
 	}
 	idx->nodes[at] = node;
 	idx->next[at] = NONE;

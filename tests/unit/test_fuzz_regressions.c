@@ -19,6 +19,7 @@
 
 #include "../fuzz/fuzz_charset.c"
 #include "../fuzz/fuzz_fx_xml.c"
+#include "../fuzz/fuzz_html_fast.c"
 #include "../fuzz/fuzz_price.c"
 #include "../fuzz/fuzz_robots.c"
 #include "../fuzz/fuzz_sitemap.c"
@@ -35,7 +36,7 @@ struct target {
 
 static const struct target targets[] = {
 	{"charset", fuzz_charset_one},     {"fx_xml", fuzz_fx_xml_one},
-	{"price", fuzz_price_one},
+	{"html_fast", fuzz_html_fast_one},  {"price", fuzz_price_one},
 	{"robots", fuzz_robots_one},       {"sitemap", fuzz_sitemap_one},
 	{"spider", fuzz_spider_one},       {"staging_line", fuzz_staging_line_one},
 	{"url", fuzz_url_one},
