@@ -1,8 +1,10 @@
 /*
- * The bounded HTML parse (html_parse.h).  htmlReadMemory gives no way to
- * stop a parse, so the tree of a 10 MB page of tiny elements could take
- * the page's whole budget and as much again before the engine looked at
- * it.  Here the parse runs through its own parser context whose handlers
+ * The bounded HTML parse (html_parse.h).  The fast tree builder
+ * (html_fast.c) goes first and checks the budget itself.  For the pages it
+ * declines, libxml2: htmlReadMemory gives no way to stop a parse, so the
+ * tree of a 10 MB page of tiny elements could take the page's whole budget
+ * and as much again before the engine looked at it.  Here the parse runs
+ * through its own parser context whose handlers
  * are libxml2's default HTML SAX2 handlers, each wrapped to stop the
  * parser (xmlStopParser) once the page is over its budget: every node
  * the tree gains comes through one of them, so the tree stops growing
