@@ -94,7 +94,6 @@ static const struct {
 	{"<a href=\"?a=1&snr=1_4&x_y=2&a.b&c:d&_e&:f&\">&snr_x &a-b; &c.d</a>&tail", 1},
 	{"<p>bad \xff utf-8</p>", 0},
 	{"<p>control \x01 char</p>", 0},
-	{"<p>nul\0byte</p>", 0},
 	{"text before any element", 0},
 	{"<html>text in html</html>", 0},
 	{"<head>&amp;</head>", 0},
@@ -127,17 +126,15 @@ static void test_shapes(void)
 
 	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
 		const char *s = shapes[i].html;
-		size_t n = strlen(s);
-		int r;
+		int r = compare(s, strlen(s), why, sizeof why);
 
-		if (strcmp(s, "<p>nul") == 0 || strstr(s, "nul") == s + 3)
-			n = sizeof "<p>nul\0byte</p>" - 1;
-		r = compare(s, n, why, sizeof why);
 		if (r < 0)
 			NOTE("%s", why);
 		CHECK(r >= 0, "shape %zu: the same tree as libxml2 or declined", i);
 		CHECK_INT(r, shapes[i].taken, "shape %zu: %s", i, shapes[i].taken ? "taken" : "declined");
 	}
+	CHECK_INT(compare("<p>nul\0byte</p>", sizeof "<p>nul\0byte</p>" - 1, why, sizeof why), 0,
+		  "a NUL byte: declined");
 }
 
 static char *slurp(const char *path, size_t *len)
