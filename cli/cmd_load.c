@@ -223,11 +223,15 @@ int mc_load_command(const struct mc_load_args *a)
 			n_rej += res.rejected > 0;
 			rejects |= res.rejected > 0;
 			printf("loaded %s: %ld read, %ld accepted (%ld late), %ld unchanged, %ld rejected"
-			       " (file %lld; %.2f s first pass, %.2f s classify, %.2f s store)%s%s\n",
-			       files.v[i], res.read, res.accepted, res.late, res.unchanged, res.rejected,
-			       res.file_id, res.first_pass_s, res.classify_s, res.store_s,
-			       opt.keep ? "" : "; ",
-			       opt.keep ? "" : res.message);
+			       " (file %lld; ", files.v[i], res.read, res.accepted, res.late,
+			       res.unchanged, res.rejected, res.file_id);
+			if (res.one_pass)
+				printf("one pass: %.2f s reading ahead, %.2f s store)", res.first_pass_s,
+				       res.store_s);
+			else
+				printf("%.2f s first pass, %.2f s classify, %.2f s store)",
+				       res.first_pass_s, res.classify_s, res.store_s);
+			printf("%s%s\n", opt.keep ? "" : "; ", opt.keep ? "" : res.message);
 			break;
 		case MC_LOAD_DUPLICATE:
 			n_dup++;

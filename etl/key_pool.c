@@ -1,6 +1,6 @@
 /*
  * The first pass's per-line work, on a pool of threads (etl/key_pool.h):
- * validation, the key or reject row, the fingerprint and the counts of each
+ * validation, the rows (etl/copy_rows.h), the fingerprint and the counts of each
  * line of a batch.  A ring of batches, one mutex and two condition
  * variables; nothing else is shared.
  */
@@ -11,20 +11,18 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "etl/copy_binary.h"
+#include "etl/copy_rows.h"
 #include "etl/loader.h"
-#include "etl/state_digest.h"
 #include "staging/staging.h"
 
 #define MAX_THREADS MC_LOAD_THREADS_MAX
-
-/* mc_load_keys (sql/loader/create_keys.sql)'s columns. */
-enum { KEY_COLUMNS = 8 };
 
 enum { B_FREE, B_QUEUED, B_WORKING, B_DONE };
 
 struct mc_key_pool {
 	long long started_us;
+	bool one_pass;
+	struct mc_key_one_pass ids;      /* when one_pass */
 	int n_threads;
 	pthread_t threads[MAX_THREADS];
 	struct mc_staging_parser parser; /* inline parsing (no threads) */
@@ -51,38 +49,6 @@ uint64_t mc_key_fingerprint(const char *a, size_t an, const char *b, size_t bn)
 	return h ? h : 1;
 }
 
-/* The key, observed_at and digest of a valid line. */
-static void put_key(struct mc_buf *b, long line_no, const struct mc_staging_obs *o)
-{
-	unsigned char digest[MC_STATE_DIGEST_LEN];
-
-	mc_state_digest(o, digest);
-	mc_copyb_row(b, KEY_COLUMNS);
-	mc_copyb_int4(b, (int32_t)line_no);
-	mc_copyb_null(b);
-	mc_copyb_null(b);
-	mc_copyb_bytes(b, o->marketplace.p, o->marketplace.n);
-	mc_copyb_bytes(b, o->region.p, o->region.n);
-	mc_copyb_bytes(b, o->external_id.p, o->external_id.n);
-	mc_copyb_timestamptz(b, o->observed_us);
-	mc_copyb_bytes(b, digest, sizeof digest);
-}
-
-/* A rejected line. */
-static void put_reject(struct mc_buf *b, long line_no, const char *reason, const char *line,
-		       size_t n)
-{
-	char raw[MC_STAGING_RAW_KEEP];
-	size_t raw_n = mc_staging_clean_raw(line, n, raw);
-
-	mc_copyb_row(b, KEY_COLUMNS);
-	mc_copyb_int4(b, (int32_t)line_no);
-	mc_copyb_bytes(b, reason, strlen(reason));
-	mc_copyb_bytes(b, raw, raw_n);
-	for (int i = 0; i < 5; i++)
-		mc_copyb_null(b);
-}
-
 static void count_valid(struct mc_key_counts *c, const struct mc_staging_obs *o)
 {
 	if (c->valid == 0 || o->observed_us < c->first_us)
@@ -96,7 +62,7 @@ static void count_valid(struct mc_key_counts *c, const struct mc_staging_obs *o)
 }
 
 /* Parse every line of `b` (stopping at a line after the run record). */
-static void parse_batch(struct mc_staging_parser *parser, long long started_us,
+static void parse_batch(const struct mc_key_pool *p, struct mc_staging_parser *parser,
 			struct mc_key_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
@@ -112,7 +78,7 @@ static void parse_batch(struct mc_staging_parser *parser, long long started_us,
 		kind = ln->too_long ? MC_STAGING_REJECT
 				    : mc_staging_parse_line(parser, ln->p, ln->len, &obs);
 		/* An observation belongs to its run: none is older than its start. */
-		if (kind == MC_STAGING_OBS && obs.observed_us < started_us) {
+		if (kind == MC_STAGING_OBS && obs.observed_us < p->started_us) {
 			kind = MC_STAGING_REJECT;
 			parser->reason = MC_STAGING_R_OBSERVED_BEFORE_RUN;
 		}
@@ -122,17 +88,23 @@ static void parse_batch(struct mc_staging_parser *parser, long long started_us,
 			continue;
 		}
 		b->read++;
+		if (kind == MC_STAGING_OBS && p->one_pass) {
+			mc_row_observation(&b->rows, p->ids.id_base + line_no, p->ids.file_id, line_no,
+					   &obs, false);
+			mc_row_state(&b->states, p->ids.id_base + line_no, &obs);
+		} else if (kind == MC_STAGING_OBS) {
+			mc_row_key(&b->rows, line_no, &obs);
+		}
 		if (kind == MC_STAGING_OBS) {
-			put_key(&b->rows, line_no, &obs);
 			b->fps[b->n_fps++] = mc_key_fingerprint(obs.marketplace.p, obs.marketplace.n,
 								obs.external_id.p, obs.external_id.n);
 			count_valid(&b->counts, &obs);
 			b->valid[i / 64] |= (uint64_t)1 << (i % 64);
 		} else {
 			b->rejected++;
-			put_reject(&b->rows, line_no,
-				   ln->too_long ? MC_STAGING_R_TOO_LONG_LINE : parser->reason,
-				   ln->p, ln->len);
+			mc_row_reject(p->one_pass ? &b->rejects : &b->rows, line_no,
+				      ln->too_long ? MC_STAGING_R_TOO_LONG_LINE : parser->reason,
+				      ln->p, ln->len);
 		}
 	}
 }
@@ -153,7 +125,7 @@ static void *worker_main(void *arg)
 		p->claimed++;
 		b->state = B_WORKING;
 		pthread_mutex_unlock(&p->mu);
-		parse_batch(&parser, p->started_us, b);
+		parse_batch(p, &parser, b);
 		pthread_mutex_lock(&p->mu);
 		b->state = B_DONE;
 		pthread_cond_broadcast(&p->done);
@@ -163,13 +135,17 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct mc_key_pool *mc_key_pool_start(int threads, long long started_us)
+struct mc_key_pool *mc_key_pool_start(int threads, long long started_us,
+				      const struct mc_key_one_pass *one_pass)
 {
 	struct mc_key_pool *p = mc_calloc(1, sizeof *p);
 
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
 	p->started_us = started_us;
+	p->one_pass = one_pass != NULL;
+	if (one_pass)
+		p->ids = *one_pass;
 	mc_staging_parser_init(&p->parser);
 	/* Two batches per worker keep each busy while the caller fills and
 	 * takes back the others. */
@@ -178,6 +154,8 @@ struct mc_key_pool *mc_key_pool_start(int threads, long long started_us)
 	for (size_t i = 0; i < p->n_batches; i++) {
 		mc_buf_init(&p->batches[i].longs, 0);
 		mc_buf_init(&p->batches[i].rows, 0);
+		mc_buf_init(&p->batches[i].states, 0);
+		mc_buf_init(&p->batches[i].rejects, 0);
 		mc_buf_init(&p->batches[i].run_line, 0);
 	}
 	pthread_mutex_init(&p->mu, NULL);
@@ -204,6 +182,8 @@ void mc_key_pool_stop(struct mc_key_pool *p)
 	for (size_t i = 0; i < p->n_batches; i++) {
 		mc_buf_release(&p->batches[i].longs);
 		mc_buf_release(&p->batches[i].rows);
+		mc_buf_release(&p->batches[i].states);
+		mc_buf_release(&p->batches[i].rejects);
 		mc_buf_release(&p->batches[i].run_line);
 	}
 	free(p->batches);
@@ -225,6 +205,8 @@ struct mc_key_batch *mc_key_pool_free_batch(struct mc_key_pool *p)
 	b->n = 0;
 	mc_buf_reset(&b->longs);
 	mc_buf_reset(&b->rows);
+	mc_buf_reset(&b->states);
+	mc_buf_reset(&b->rejects);
 	b->read = b->rejected = 0;
 	memset(&b->counts, 0, sizeof b->counts);
 	b->n_fps = 0;
@@ -260,7 +242,7 @@ void mc_key_pool_submit(struct mc_key_pool *p, struct mc_key_batch *b)
 		if (b->lines[i].too_long)
 			b->lines[i].p = b->longs.data + b->lines[i].long_at;
 	if (p->n_threads == 0) {
-		parse_batch(&p->parser, p->started_us, b);
+		parse_batch(p, &p->parser, b);
 		b->state = B_DONE;
 		p->filled++;
 		return;

@@ -1,9 +1,11 @@
 /*
  * The loader's first pass in parallel: a pool of threads that validate
  * batches of a staging file's lines (staging/staging_line.c) and encode
- * each line's key row or reject row (COPY binary, etl/copy_binary.c) for
- * mc_load_keys.  One thread parsing a million JSON lines was what the
- * server waited for during the first pass (bench/results/loader-first-load.md).
+ * each line's rows (COPY binary, etl/copy_rows.c): a valid line's key row
+ * for mc_load_keys, or, when the file is loaded in one pass, its
+ * observation and listing state rows; a bad line's reject row.  One thread
+ * parsing a million JSON lines was what the server waited for during the
+ * first pass (bench/results/loader-first-load.md).
  *
  * The caller reads the lines (etl/line_reader.c: hashing and the release of
  * passed pages stay on its thread), fills batches in line order, submits
@@ -50,8 +52,11 @@ struct mc_key_batch {
 	struct mc_buf longs;     /* the starts of too-long lines (their copies) */
 	size_t tag;              /* the caller's, untouched (the loader: where the batch ends) */
 
-	/* Out: the worker's, read by the caller once finished. */
-	struct mc_buf rows;      /* the key and reject rows, in line order */
+	/* Out: the worker's, read by the caller once finished, rows in line
+	 * order.  Key rows: `rows` holds the key and reject rows.  One pass:
+	 * `rows` the observations, `states` their listing states, `rejects`
+	 * the reject rows. */
+	struct mc_buf rows, states, rejects;
 	long read, rejected;     /* lines read (run record aside), rejected */
 	struct mc_key_counts counts;
 	uint64_t fps[MC_KEY_BATCH_LINES]; /* listing fingerprints of the valid lines, in order */
@@ -68,10 +73,18 @@ struct mc_key_batch {
 
 struct mc_key_pool;
 
+/* A file loaded in one pass: line N, if valid, is observation id_base + N
+ * of file file_id (sql/loader/reserve_ids.sql). */
+struct mc_key_one_pass {
+	long long file_id, id_base;
+};
+
 /* Start `threads` workers (at most 16; <= 1: none, batches are parsed when
  * submitted) for a file whose header says it started at `started_us`
- * (no observation may be older).  Never NULL. */
-struct mc_key_pool *mc_key_pool_start(int threads, long long started_us);
+ * (no observation may be older), encoding key rows, or with `one_pass`
+ * (borrowed, copied) observation and state rows.  Never NULL. */
+struct mc_key_pool *mc_key_pool_start(int threads, long long started_us,
+				      const struct mc_key_one_pass *one_pass);
 
 /* Stop the workers (a batch in hand is finished, queued ones are dropped)
  * and free the pool and its batches.  NULL is fine. */

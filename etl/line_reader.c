@@ -111,6 +111,38 @@ void mc_line_reader_skip_rest(struct mc_line_reader *r)
 	r->pos = r->size;
 }
 
+long mc_line_reader_count_rest(struct mc_line_reader *r)
+{
+	long lines = 0;
+	size_t from = r->pos;
+
+	while (from < r->size) {
+		size_t upto = r->size - from > RELEASE_STEP ? from + RELEASE_STEP : r->size;
+		for (const char *p = r->map + from, *end = r->map + upto;
+		     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+			lines++;
+		mc_step_hasher_advance_wait(r->hasher, upto);
+		advance(r, upto, upto);
+		from = upto;
+	}
+	if (r->pos < r->size && r->map[r->size - 1] != '\n')
+		lines++; /* the last line, without its "\n" */
+	r->pos = r->size;
+	return lines;
+}
+
+size_t mc_line_reader_last(const struct mc_line_reader *r, const char **line)
+{
+	size_t end = r->size;
+
+	if (end > 0 && r->map[end - 1] == '\n')
+		end--;
+	const char *nl = end > 0 ? memrchr(r->map, '\n', end) : NULL;
+	size_t start = nl ? (size_t)(nl - r->map) + 1 : 0;
+	*line = r->map + start;
+	return end - start;
+}
+
 void mc_line_reader_sha256(struct mc_line_reader *r, char hex[65])
 {
 	advance(r, r->pos, r->released);

@@ -64,6 +64,14 @@ void mc_line_reader_hold(struct mc_line_reader *r, size_t from);
 /* Hash the rest of the file without splitting it into lines. */
 void mc_line_reader_skip_rest(struct mc_line_reader *r);
 
+/* Hash the rest of the file as mc_line_reader_skip_rest() does, counting
+ * its lines as mc_line_reader_next() would hand them out. */
+long mc_line_reader_count_rest(struct mc_line_reader *r);
+
+/* The file's last line without its "\n" (`*line` points into the mapping;
+ * its length is returned, whatever it is): the reader does not move. */
+size_t mc_line_reader_last(const struct mc_line_reader *r, const char **line);
+
 /* Finish the hash of everything passed: 64 hex digits plus NUL.  Waits
  * for the hashing thread to catch up.  Rewind before reading on. */
 void mc_line_reader_sha256(struct mc_line_reader *r, char hex[65]);

@@ -22,16 +22,24 @@
  *      again and those lines are COPYed straight into stg.observation (and,
  *      rarely, conflicting lines into stg.rejected_line); the file must
  *      hash as in the first pass.
- * Most lines of a re-crawl are unchanged: they cost one narrow row.  Any
- * failure rolls everything back; the file is archived only after COMMIT.
+ * Most lines of a re-crawl are unchanged: they cost one narrow row.  A file
+ * whose sampled keys are all new is tried in one pass instead (inside a
+ * savepoint, under the loader lock from the start): its lines go straight
+ * into stg.observation as they are parsed, their states and rejects to
+ * temporary files COPYed after them; a unique violation (a listing known
+ * after all, or twice in the file), or anything that would refuse the
+ * file, rolls back to the savepoint and the file goes the two-pass way.
+ * Any failure rolls everything back; the file is archived only after
+ * COMMIT.
  * The SQL of these steps is the files of sql/loader, run here by name.
  *
  * Memory is bounded whatever the file size: the mapped file's pages are
- * given back as they are passed, a COPY buffer is flushed every 256 KiB,
+ * given back as they are passed, a COPY buffer is flushed every 256 KiB
+ * (one pass's states and rejects wait in temporary files, not memory),
  * one copy of the run record is kept, the verdict map takes 2 bits per
  * line, and a table of listing fingerprints capped at 32 MiB only decides
- * whether the in-file duplicate collapse can be skipped (a false "maybe"
- * costs speed, never correctness).
+ * whether the in-file duplicate collapse can be skipped, or a one-pass
+ * attempt stopped early (a false "maybe" costs speed, never correctness).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +63,7 @@
 #include "etl/state_digest.h"
 
 #include "etl/copy_binary.h"
+#include "etl/copy_rows.h"
 #include "etl/copy_sender.h"
 #include "etl/copy_text.h"
 #include "etl/key_pool.h"
@@ -68,19 +77,15 @@
  * sql/loader/verdicts.sql). */
 enum { V_SKIP, V_STORE, V_STORE_LATE, V_CONFLICT };
 
-/* The columns of sql/loader/copy_observations.sql (the second pass, COPY
- * binary format; the first pass's are etl/key_pool.c's). */
-enum { OBS_COLUMNS = 16 };
-
 /* The loader's statements: sql/loader/NAME.sql, embedded.  Every one is
  * looked up when the loader is made (mc_loader_new fails if the binary
  * lacks one), so loader_sql() never returns NULL. */
 static const char *const statements[] = {
 	"analyze_keys", "analyze_settings", "any_known", "classify", "collapse", "copy_conflicts",
-	"copy_keys", "copy_observations", "create_keys", "create_verdicts", "find_loaded",
-	"insert_file", "lock", "record_counts", "rejects", "reserve_ids", "run_loaded",
-	"seen_all", "seen_rest", "state_change", "state_new", "state_new_keys", "temp_buffers",
-	"verdicts",
+	"copy_keys", "copy_observations", "copy_states", "create_keys", "create_verdicts",
+	"find_loaded", "insert_file", "lock", "record_counts", "rejects", "reserve_ids",
+	"run_loaded", "sample_known", "seen_all", "seen_rest", "state_change", "state_new",
+	"state_new_keys", "temp_buffers", "verdicts",
 };
 
 /* The statement of sql/loader/NAME.sql without the file's opening comment
@@ -110,7 +115,10 @@ struct mc_loader {
 	uint64_t *fp;            /* listing fingerprints (open addressing, 0 = empty) */
 	size_t fp_bits, fp_used;
 	uint64_t fp_pending;     /* noted by fp_add, not yet in fp (0: none) */
-	bool maybe_dup;
+	bool maybe_dup;          /* a listing may be in the file twice */
+	bool dup_seen;           /* ... because its fingerprint was seen twice */
+	FILE *states, *rejects;  /* one pass: the rows sent after the observations (temporary files) */
+	char sqlstate[6];        /* the server's error of the last COPY that failed, "" if none */
 	unsigned char *verdict;  /* 2 bits per line number; NULL when nothing is sent again */
 	size_t verdict_size;     /* bytes allocated at verdict */
 	long lines;              /* line numbers seen in the first pass */
@@ -129,6 +137,7 @@ static void fp_reset(struct mc_loader *l)
 	l->fp_used = 0;
 	l->fp_pending = 0;
 	l->maybe_dup = false;
+	l->dup_seen = false;
 }
 
 static bool fp_insert_slot(uint64_t *t, size_t bits, uint64_t h)
@@ -168,7 +177,7 @@ static void fp_note(struct mc_loader *l, uint64_t h)
 	if (fp_insert_slot(l->fp, l->fp_bits, h))
 		l->fp_used++;
 	else
-		l->maybe_dup = true;
+		l->maybe_dup = l->dup_seen = true;
 }
 
 /* Note a listing (its fingerprint, mc_key_fingerprint()) one line late: its
@@ -233,36 +242,6 @@ static int verdict_of(const struct mc_loader *l, long line_no)
 
 /* ---- COPY rows -------------------------------------------------------------------- */
 
-/* Second pass: a stored observation (sql/loader/copy_observations.sql's
- * columns), in COPY binary format. */
-static void put_observation(struct mc_buf *b, long long obs_id, long long file_id,
-			    long line_no, const struct mc_staging_obs *o, bool late)
-{
-	mc_copyb_row(b, OBS_COLUMNS);
-	mc_copyb_int8(b, obs_id);
-	mc_copyb_int8(b, file_id);
-	mc_copyb_int4(b, (int32_t)line_no);
-	mc_copyb_bytes(b, o->marketplace.p, o->marketplace.n);
-	mc_copyb_bytes(b, o->region.p, o->region.n);
-	mc_copyb_bytes(b, o->external_id.p, o->external_id.n);
-	mc_copyb_bytes(b, o->url.p, o->url.n);
-	mc_copyb_bytes(b, o->title.p, o->title.n);
-	mc_copyb_numeric(b, o->price.p, o->price.n);
-	if (o->list_price.p)
-		mc_copyb_numeric(b, o->list_price.p, o->list_price.n);
-	else
-		mc_copyb_null(b);
-	mc_copyb_bytes(b, o->currency.p, o->currency.n);
-	mc_copyb_bytes(b, o->availability.p, o->availability.n);
-	mc_copyb_timestamptz(b, o->observed_us);
-	if (o->product_key.p)
-		mc_copyb_bytes(b, o->product_key.p, o->product_key.n);
-	else
-		mc_copyb_null(b);
-	mc_copyb_jsonb(b, o->attrs.p, o->attrs.n);
-	mc_copyb_bool(b, late);
-}
-
 /* Second pass: a conflicting line (sql/loader/copy_conflicts.sql's columns). */
 static void put_conflict(struct mc_buf *b, const char *file_id, const char *path, long line_no,
 			 const char *line, size_t n)
@@ -319,15 +298,22 @@ static PGresult *query(PGconn *conn, struct mc_load_result *res, const char *wha
 	return NULL;
 }
 
-/* Run a statement whose result is not needed, with one parameter or none
- * (NULL).  0 or -1 (message set). */
-static int simple1(PGconn *conn, struct mc_load_result *res, const char *what, const char *sql,
-		   const char *param)
+/* Run a statement whose result is not needed, with `n` parameters.  0 or
+ * -1 (message set). */
+static int simple_n(PGconn *conn, struct mc_load_result *res, const char *what, const char *sql,
+		    int n, const char *const *params)
 {
-	PGresult *r = query(conn, res, what, sql, param ? 1 : 0, &param);
+	PGresult *r = query(conn, res, what, sql, n, params);
 
 	PQclear(r);
 	return r ? 0 : -1;
+}
+
+/* The same with one parameter or none (NULL). */
+static int simple1(PGconn *conn, struct mc_load_result *res, const char *what, const char *sql,
+		   const char *param)
+{
+	return simple_n(conn, res, what, sql, param ? 1 : 0, &param);
 }
 
 static int simple(PGconn *conn, struct mc_load_result *res, const char *what, const char *sql)
@@ -369,7 +355,8 @@ static int flush_copy(struct mc_loader *l)
  * End the COPY begun by copy_begin().  `complete` false (the rows are not
  * all there) makes the server fail it on purpose.  Returns 0 when the rows
  * are in, -1 when it was failed on purpose (the caller's message stands),
- * -2 when sending or the server failed (message set).
+ * -2 when sending or the server failed (message set; l->sqlstate says
+ * the server's error, if it sent one).
  */
 static int copy_end(struct mc_loader *l, bool complete, struct mc_load_result *res)
 {
@@ -389,8 +376,11 @@ static int copy_end(struct mc_loader *l, bool complete, struct mc_load_result *r
 		set_db_error(res, l->conn, NULL, "COPY");
 		rc = -2;
 	}
+	l->sqlstate[0] = '\0';
 	for (r = PQgetResult(l->conn); r; r = PQgetResult(l->conn)) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
+			const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+			snprintf(l->sqlstate, sizeof l->sqlstate, "%s", state ? state : "");
 			set_db_error(res, l->conn, r, "COPY");
 			rc = -2;
 		}
@@ -454,6 +444,10 @@ void mc_loader_free(struct mc_loader *l)
 	mc_buf_release(&l->run_line);
 	free(l->fp);
 	free(l->verdict);
+	if (l->states)
+		fclose(l->states);
+	if (l->rejects)
+		fclose(l->rejects);
 	free(l);
 }
 
@@ -508,12 +502,14 @@ static void add_counts(struct mc_key_counts *to, const struct mc_key_counts *c)
 	to->product_key += c->product_key;
 }
 
-/* Take in a parsed batch, in line order: its rows go to the COPY, its
- * valid lines to the map, its listings to the fingerprints.  *run_line_no
- * is the run record's line once seen.  LOADED, or REFUSED (message set)
- * when a line follows the run record. */
+/* Take in a parsed batch, in line order: its rows go to the COPY (in one
+ * pass, its states and rejects to their temporary files), its valid lines
+ * to the map, its listings to the fingerprints.  *run_line_no is the run
+ * record's line once seen.  LOADED, or REFUSED (message set) when a line
+ * follows the run record or, in one pass, a listing may be in the file
+ * twice (the file then goes the two-pass way). */
 static enum mc_load_outcome take_batch(struct mc_loader *l, const struct mc_key_batch *b,
-				       long *run_line_no, struct file_state *fs,
+				       bool one_pass, long *run_line_no, struct file_state *fs,
 				       struct mc_load_result *res)
 {
 	if (*run_line_no || b->after_run) {
@@ -523,8 +519,16 @@ static enum mc_load_outcome take_batch(struct mc_loader *l, const struct mc_key_
 		return MC_LOAD_REFUSED;
 	}
 	mc_buf_add(&l->copy, b->rows.data, b->rows.len);
+	if (one_pass) {
+		fwrite(b->states.data, 1, b->states.len, l->states);
+		fwrite(b->rejects.data, 1, b->rejects.len, l->rejects);
+	}
 	for (size_t i = 0; i < b->n_fps; i++)
 		fp_add(l, b->fps[i]);
+	if (one_pass && l->dup_seen) {
+		set_msg(res, "%s: a listing twice before line %ld", fs->path, b->first_line + (long)b->n);
+		return MC_LOAD_REFUSED;
+	}
 	for (size_t i = 0; i < b->n; i++)
 		if (b->valid[i / 64] >> (i % 64) & 1)
 			verdict_mark_valid(l, b->first_line + (long)i);
@@ -543,7 +547,7 @@ static enum mc_load_outcome take_batch(struct mc_loader *l, const struct mc_key_
  * COPY; the reader may give back the pages of its lines.  LOADED, REFUSED
  * or FAILED (message set). */
 static enum mc_load_outcome drain_one(struct mc_loader *l, struct mc_key_pool *pool,
-				      struct mc_line_reader *rd, long *run_line_no,
+				      bool one_pass, struct mc_line_reader *rd, long *run_line_no,
 				      struct file_state *fs, struct mc_load_result *res)
 {
 	struct mc_key_batch *b = mc_key_pool_take(pool);
@@ -552,20 +556,24 @@ static enum mc_load_outcome drain_one(struct mc_loader *l, struct mc_key_pool *p
 	if (!b)
 		return MC_LOAD_LOADED;
 	mc_line_reader_hold(rd, b->tag);
-	out = take_batch(l, b, run_line_no, fs, res);
+	out = take_batch(l, b, one_pass, run_line_no, fs, res);
 	if (out == MC_LOAD_LOADED && l->copy.len >= COPY_FLUSH && flush_copy(l) != 0)
 		out = MC_LOAD_FAILED;
 	return out;
 }
 
-/* First pass: stream keys and rejects into COPY mc_load_keys, the lines
+/* First pass: stream every line's rows into the COPY begun, the lines
  * parsed in batches by l->opt.threads threads (etl/key_pool.h) and taken
- * back in line order.  Returns MC_LOAD_LOADED when every line went out and
- * the run record checks, else REFUSED or FAILED (res->message set). */
-static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader *rd,
-				      struct file_state *fs, struct mc_load_result *res)
+ * back in line order: keys and rejects for mc_load_keys, or with
+ * `one_pass` observations for stg.observation (their states and the
+ * rejects to l->states and l->rejects).  Returns MC_LOAD_LOADED when every
+ * line went out and the run record checks, else REFUSED or FAILED
+ * (res->message set). */
+static enum mc_load_outcome send_lines(struct mc_loader *l, struct mc_line_reader *rd,
+				       struct file_state *fs, const struct mc_key_one_pass *one_pass,
+				       struct mc_load_result *res)
 {
-	struct mc_key_pool *pool = mc_key_pool_start(l->opt.threads, fs->started_us);
+	struct mc_key_pool *pool = mc_key_pool_start(l->opt.threads, fs->started_us, one_pass);
 	struct mc_key_batch *b = NULL;
 	enum mc_load_outcome out = MC_LOAD_LOADED;
 	const char *line;
@@ -581,7 +589,7 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 		while (!b) {
 			b = mc_key_pool_free_batch(pool);
 			if (!b)
-				out = drain_one(l, pool, rd, &run_line_no, fs, res);
+				out = drain_one(l, pool, one_pass != NULL, rd, &run_line_no, fs, res);
 			if (out != MC_LOAD_LOADED)
 				break;
 		}
@@ -600,7 +608,7 @@ static enum mc_load_outcome send_keys(struct mc_loader *l, struct mc_line_reader
 	}
 	/* Every batch in line order: an error in an earlier line is the one said. */
 	while (out == MC_LOAD_LOADED && mc_key_pool_pending(pool) > 0)
-		out = drain_one(l, pool, rd, &run_line_no, fs, res);
+		out = drain_one(l, pool, one_pass != NULL, rd, &run_line_no, fs, res);
 	mc_key_pool_stop(pool);
 	mc_line_reader_hold(rd, SIZE_MAX);
 	if (out != MC_LOAD_LOADED)
@@ -651,7 +659,7 @@ static int resend(struct mc_loader *l, struct mc_line_reader *rd, struct file_st
 			rc = -1;
 			break;
 		} else {
-			put_observation(&l->copy, id_base + line_no, res->file_id, line_no, &obs,
+			mc_row_observation(&l->copy, id_base + line_no, res->file_id, line_no, &obs,
 					v == V_STORE_LATE);
 		}
 		if (l->copy.len >= COPY_FLUSH)
@@ -852,24 +860,36 @@ static int classify(struct mc_loader *l, struct file_state *fs, const char *base
 	return apply_verdicts(l, fs->file_id, base, new_n, change_n, res->accepted, res);
 }
 
+/* Reserve observation ids for line numbers up to `lines`: line N, if
+ * stored, becomes *base + N.  0 or -1. */
+static int reserve_ids(struct mc_loader *l, long lines, long long *base,
+		       struct mc_load_result *res)
+{
+	char n[24];
+	const char *params[1] = {n};
+	PGresult *r;
+
+	snprintf(n, sizeof n, "%ld", lines);
+	r = query(l->conn, res, "reserving observation ids", loader_sql("reserve_ids"), 1, params);
+	if (!r)
+		return -1;
+	*base = cell_ll(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
 /* Reserve ids, classify, and send the stored and conflicting lines (the
  * second pass).  0 or -1. */
 static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct file_state *fs,
 			  struct mc_load_result *res)
 {
-	char lines[24], base[24];
-	const char *p_lines[1] = {lines};
+	char base[24];
 	long long id_base;
 	long conflicts = 0;
 	int fresh;
-	PGresult *r;
 
-	snprintf(lines, sizeof lines, "%ld", l->lines);
-	r = query(l->conn, res, "reserving observation ids", loader_sql("reserve_ids"), 1, p_lines);
-	if (!r)
+	if (reserve_ids(l, l->lines, &id_base, res) != 0)
 		return -1;
-	id_base = cell_ll(r, 0, 0);
-	PQclear(r);
 	snprintf(base, sizeof base, "%lld", id_base);
 
 	fresh = all_new(l, res);
@@ -898,24 +918,11 @@ static int detect_changes(struct mc_loader *l, struct mc_line_reader *rd, struct
 	return 0;
 }
 
-/* Everything after the first pass, inside the transaction. */
-static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_reader *rd,
-					struct file_state *fs, struct mc_load_result *res)
+/* The file's counts, once stored (sql/loader/record_counts.sql).  0 or -1. */
+static int record_counts(struct mc_loader *l, struct file_state *fs, struct mc_load_result *res)
 {
 	char nums[10][24];
 	const struct mc_key_counts *c = &l->counts;
-	enum mc_load_outcome out;
-
-	/* Serialise with other loaders, then look for the same content. */
-	if (simple(l->conn, res, "taking the loader lock", loader_sql("lock")) != 0)
-		return MC_LOAD_FAILED;
-	out = find_loaded(l, res);
-	if (out != MC_LOAD_LOADED)
-		return out;
-	if (insert_file(l, fs, res) != 0 || prepare_keys(l, fs, res) != 0 ||
-	    detect_changes(l, rd, fs, res) != 0)
-		return MC_LOAD_FAILED;
-	res->unchanged = res->read - res->accepted - res->rejected;
 
 	snprintf(nums[0], sizeof nums[0], "%ld", res->read);
 	snprintf(nums[1], sizeof nums[1], "%ld", res->accepted);
@@ -930,12 +937,27 @@ static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_read
 	const char *p_counts[11] = {fs->file_id, nums[0], nums[1], nums[2], nums[3], nums[4],
 				    nums[5], nums[6], nums[7], c->valid ? nums[8] : NULL,
 				    c->valid ? nums[9] : NULL};
-	PGresult *r = query(l->conn, res, "recording the counts", loader_sql("record_counts"), 11,
-			    p_counts);
-	if (!r)
+	return simple_n(l->conn, res, "recording the counts", loader_sql("record_counts"), 11,
+			p_counts);
+}
+
+/* Everything after the first pass, inside the transaction. */
+static enum mc_load_outcome record_file(struct mc_loader *l, struct mc_line_reader *rd,
+					struct file_state *fs, struct mc_load_result *res)
+{
+	enum mc_load_outcome out;
+
+	/* Serialise with other loaders, then look for the same content. */
+	if (simple(l->conn, res, "taking the loader lock", loader_sql("lock")) != 0)
 		return MC_LOAD_FAILED;
-	PQclear(r);
-	return MC_LOAD_LOADED;
+	out = find_loaded(l, res);
+	if (out != MC_LOAD_LOADED)
+		return out;
+	if (insert_file(l, fs, res) != 0 || prepare_keys(l, fs, res) != 0 ||
+	    detect_changes(l, rd, fs, res) != 0)
+		return MC_LOAD_FAILED;
+	res->unchanged = res->read - res->accepted - res->rejected;
+	return record_counts(l, fs, res) == 0 ? MC_LOAD_LOADED : MC_LOAD_FAILED;
 }
 
 /* A staging file is a regular file (or a symbolic link to one): anything
@@ -1033,9 +1055,260 @@ static enum mc_load_outcome check_duplicate(struct mc_loader *l, struct mc_line_
 	return MC_LOAD_LOADED;
 }
 
-/* The transaction: first pass, then record_file().  LOADED once committed. */
-static enum mc_load_outcome load_in_transaction(struct mc_loader *l, struct mc_line_reader *rd,
-						struct file_state *fs, struct mc_load_result *res)
+/* ---- one pass: a file of new listings ------------------------------------------ */
+
+/* Keys looked up to guess whether a file is all new (sample_known.sql). */
+#define SAMPLE_KEYS 64
+
+/* Append `n` bytes at `p` to the text array literal `a` as an element. */
+static void array_add(struct mc_buf *a, const char *p, size_t n)
+{
+	mc_buf_adds(a, a->len ? ",\"" : "{\"");
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"' || p[i] == '\\')
+			mc_buf_addc(a, '\\');
+		mc_buf_addc(a, p[i]);
+	}
+	mc_buf_addc(a, '"');
+}
+
+/* 0 when none of up to SAMPLE_KEYS keys, of lines spread over the file (the
+ * first observation's among them), is in stg.listing_state; 1 when one is,
+ * or when no line read is an observation; -1 on a database error.  The
+ * reader's position does not move. */
+static int sample_known(struct mc_loader *l, const struct mc_line_reader *rd,
+			struct mc_load_result *res)
+{
+	struct mc_buf arr[3];
+	int keys = 0, known = 1;
+
+	for (int i = 0; i < 3; i++)
+		mc_buf_init(&arr[i], 0);
+	for (size_t k = 0; k < SAMPLE_KEYS && rd->size > 0; k++) {
+		size_t at = rd->size / SAMPLE_KEYS * k;
+		const char *nl = memchr(rd->map + at, '\n', rd->size - at);
+		if (!nl)
+			break;
+		const char *p = nl + 1, *end = rd->map + rd->size;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((eol ? eol : end) - p);
+		struct mc_staging_obs o;
+		if (n > MC_STAGING_MAX_LINE ||
+		    mc_staging_parse_line(&l->parser, p, n, &o) != MC_STAGING_OBS)
+			continue;
+		array_add(&arr[0], o.marketplace.p, o.marketplace.n);
+		array_add(&arr[1], o.region.p, o.region.n);
+		array_add(&arr[2], o.external_id.p, o.external_id.n);
+		keys++;
+	}
+	if (keys > 0) {
+		for (int i = 0; i < 3; i++)
+			mc_buf_adds(&arr[i], "}");
+		const char *params[3] = {arr[0].data, arr[1].data, arr[2].data};
+		PGresult *r = query(l->conn, res, "change detection", loader_sql("sample_known"), 3,
+				    params);
+		known = r ? strcmp(PQgetvalue(r, 0, 0), "t") == 0 : -1;
+		PQclear(r);
+	}
+	for (int i = 0; i < 3; i++)
+		mc_buf_release(&arr[i]);
+	return known;
+}
+
+/* A temporary file without a name in $TMPDIR (else /tmp), gone when
+ * closed; NULL when none can be made there. */
+static FILE *temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd = open(dir && *dir ? dir : "/tmp", O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
+
+	if (fd >= 0 && !f)
+		close(fd);
+	return f;
+}
+
+/* Empty the temporary files of one pass's states and rejects, made the
+ * first time.  0, or -1 when they cannot be made. */
+static int spools_ready(struct mc_loader *l)
+{
+	FILE **spools[2] = {&l->states, &l->rejects};
+
+	for (int i = 0; i < 2; i++) {
+		FILE **f = spools[i];
+		if (!*f)
+			*f = temp_file();
+		if (!*f || fflush(*f) != 0 || ftruncate(fileno(*f), 0) != 0)
+			return -1;
+		rewind(*f);
+	}
+	return 0;
+}
+
+/* COPY, with `sql`, the rows written to the temporary file `f` (COPY
+ * binary rows, no header).  0, or -1 (message set; l->sqlstate says the
+ * server's error). */
+static int copy_spool(struct mc_loader *l, FILE *f, const char *sql, struct mc_load_result *res)
+{
+	char chunk[64 * 1024];
+	size_t got;
+	int rc = 0;
+
+	rewind(f);
+	if (copy_begin(l, loader_sql(sql), res) != 0)
+		return -1;
+	mc_copyb_header(&l->copy);
+	while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		mc_buf_add(&l->copy, chunk, got);
+		if (l->copy.len >= COPY_FLUSH)
+			rc = flush_copy(l);
+	}
+	bool complete = rc == 0 && !ferror(f);
+	if (complete)
+		mc_copyb_trailer(&l->copy);
+	else if (rc == 0)
+		set_msg(res, "reading a temporary file: %s", strerror(errno));
+	return copy_end(l, complete, res) == 0 ? 0 : -1;
+}
+
+/* Read the file through once, unparsed, for what one pass needs before its
+ * COPY: the number of lines (for the ids), the hash (res->sha256: the
+ * duplicate check and the stg.loaded_file row) and the last line, the run
+ * record (into l->run_line).  The reader is left after line 1.  Returns
+ * the number of lines. */
+static long read_ahead(struct mc_loader *l, struct mc_line_reader *rd, struct mc_load_result *res)
+{
+	const char *line;
+	size_t n;
+	bool too_long;
+	long lines;
+
+	mc_line_reader_rewind(rd);
+	lines = mc_line_reader_count_rest(rd);
+	mc_line_reader_sha256(rd, res->sha256);
+	n = mc_line_reader_last(rd, &line);
+	mc_buf_reset(&l->run_line);
+	if (n <= MC_STAGING_MAX_LINE)
+		mc_buf_add(&l->run_line, line, n);
+	mc_line_reader_rewind(rd);
+	mc_line_reader_next(rd, &line, &n, &too_long); /* the header, checked already */
+	return lines;
+}
+
+/* The spools' writes in a pass (take_batch) are checked here, once. */
+static bool spools_written(struct mc_loader *l)
+{
+	return fflush(l->states) == 0 && !ferror(l->states) &&
+	       fflush(l->rejects) == 0 && !ferror(l->rejects);
+}
+
+/* A failure that the two-pass way may not meet: the unique index saying a
+ * listing is known, or twice in the file (REFUSED: go the two-pass way);
+ * anything else is FAILED. */
+static enum mc_load_outcome one_pass_failure(const struct mc_loader *l)
+{
+	return strcmp(l->sqlstate, "23505") == 0 ? MC_LOAD_REFUSED : MC_LOAD_FAILED;
+}
+
+/*
+ * One pass, for a file of `lines` lines whose sampled keys are all new
+ * (docs/loader.md, "How a file is loaded"): under the loader lock, the
+ * stg.loaded_file row and the ids first, then the observations COPYed
+ * straight into stg.observation as the lines are parsed, then their states
+ * into stg.listing_state and the rejects, from temporary files.  LOADED,
+ * DUPLICATE or FAILED (message set), or REFUSED when the file must go the
+ * two-pass way instead: a listing in it is known or in it twice (the
+ * unique indexes or the fingerprints say so), or it is to be refused (the
+ * two-pass way then says why).
+ */
+static enum mc_load_outcome load_one_pass(struct mc_loader *l, struct mc_line_reader *rd,
+					  struct file_state *fs, long lines,
+					  struct mc_load_result *res)
+{
+	const char *p_fp[2] = {fs->file_id, fs->abspath};
+	struct mc_key_one_pass ids;
+	enum mc_load_outcome out;
+	char sha[65];
+
+	if (simple(l->conn, res, "taking the loader lock", loader_sql("lock")) != 0)
+		return MC_LOAD_FAILED;
+	out = find_loaded(l, res);
+	if (out != MC_LOAD_LOADED)
+		return out;
+	if (check_run(l, fs, lines, lines, res) != MC_LOAD_LOADED)
+		return MC_LOAD_REFUSED;
+	if (insert_file(l, fs, res) != 0 || reserve_ids(l, lines, &ids.id_base, res) != 0)
+		return MC_LOAD_FAILED;
+	ids.file_id = res->file_id;
+
+	if (copy_begin(l, loader_sql("copy_observations"), res) != 0)
+		return MC_LOAD_FAILED;
+	mc_copyb_header(&l->copy);
+	out = send_lines(l, rd, fs, &ids, res);
+	if (out == MC_LOAD_LOADED)
+		mc_copyb_trailer(&l->copy);
+	int ended = copy_end(l, out == MC_LOAD_LOADED, res);
+	if (ended == -2)
+		return one_pass_failure(l);
+	if (out != MC_LOAD_LOADED)
+		return out;
+	mc_line_reader_sha256(rd, sha);
+	if (l->lines != lines || strcmp(sha, res->sha256) != 0) {
+		set_msg(res, "%s: the file changed while it was being loaded", fs->path);
+		return MC_LOAD_FAILED;
+	}
+	if (!spools_written(l))
+		return MC_LOAD_REFUSED;
+	if (copy_spool(l, l->states, "copy_states", res) != 0)
+		return one_pass_failure(l);
+	if (res->rejected > 0 &&
+	    (copy_spool(l, l->rejects, "copy_keys", res) != 0 ||
+	     simple_n(l->conn, res, "recording rejected lines", loader_sql("rejects"), 2, p_fp) != 0))
+		return MC_LOAD_FAILED;
+	res->accepted = l->counts.valid;
+	res->unchanged = res->read - res->accepted - res->rejected;
+	return record_counts(l, fs, res) == 0 ? MC_LOAD_LOADED : MC_LOAD_FAILED;
+}
+
+/* Whether to try one pass: the sampled keys all new and temporary files at
+ * hand; then the file is read ahead (*lines, res->sha256, the run record).
+ * 1, 0, or -1 on a database error (message set). */
+static int one_pass_wanted(struct mc_loader *l, struct mc_line_reader *rd, long *lines,
+			   struct mc_load_result *res)
+{
+	int known = sample_known(l, rd, res);
+
+	if (known != 0)
+		return known < 0 ? -1 : 0;
+	if (spools_ready(l) != 0)
+		return 0;
+	*lines = read_ahead(l, rd, res);
+	return *lines < INT32_MAX;
+}
+
+/* Start again after a one-pass attempt: back to the savepoint, the reader
+ * after line 1, the result and the verdict map empty.  0 or -1. */
+static int undo_one_pass(struct mc_loader *l, struct mc_line_reader *rd,
+			 struct mc_load_result *res)
+{
+	const char *line;
+	size_t n;
+	bool too_long;
+
+	memset(res, 0, sizeof *res);
+	free(l->verdict);
+	l->verdict = NULL;
+	l->verdict_size = 0;
+	mc_line_reader_rewind(rd);
+	mc_line_reader_next(rd, &line, &n, &too_long); /* the header */
+	return simple(l->conn, res, "going back to two passes",
+		      "rollback to savepoint mc_one_pass");
+}
+
+/* The first pass and record_file().  LOADED (not committed yet), or else
+ * (message set). */
+static enum mc_load_outcome load_two_passes(struct mc_loader *l, struct mc_line_reader *rd,
+					    struct file_state *fs, struct mc_load_result *res)
 {
 	enum mc_load_outcome out;
 	double t0 = seconds();
@@ -1043,9 +1316,7 @@ static enum mc_load_outcome load_in_transaction(struct mc_loader *l, struct mc_l
 	if (copy_begin(l, loader_sql("copy_keys"), res) != 0)
 		return MC_LOAD_FAILED;
 	mc_copyb_header(&l->copy);
-	fp_reset(l);
-	memset(&l->counts, 0, sizeof l->counts);
-	out = send_keys(l, rd, fs, res);
+	out = send_lines(l, rd, fs, NULL, res);
 	if (out == MC_LOAD_LOADED)
 		mc_copyb_trailer(&l->copy);
 	int ended = copy_end(l, out == MC_LOAD_LOADED, res);
@@ -1057,12 +1328,46 @@ static enum mc_load_outcome load_in_transaction(struct mc_loader *l, struct mc_l
 	double t1 = seconds();
 
 	out = record_file(l, rd, fs, res);
+	res->first_pass_s = t1 - t0;
+	res->classify_s = l->classified_at - t1;
+	return out;
+}
+
+/* The transaction: one pass when the file looks all new (and the unique
+ * indexes agree), else two.  LOADED once committed. */
+static enum mc_load_outcome load_in_transaction(struct mc_loader *l, struct mc_line_reader *rd,
+						struct file_state *fs, struct mc_load_result *res)
+{
+	enum mc_load_outcome out = MC_LOAD_REFUSED;
+	double t0 = seconds();
+	long lines = 0;
+	int one_pass = one_pass_wanted(l, rd, &lines, res);
+
+	if (one_pass < 0)
+		return MC_LOAD_FAILED;
+	fp_reset(l);
+	memset(&l->counts, 0, sizeof l->counts);
+	if (one_pass) {
+		if (simple(l->conn, res, "savepoint", "savepoint mc_one_pass") != 0)
+			return MC_LOAD_FAILED;
+		double t1 = seconds();
+		out = load_one_pass(l, rd, fs, lines, res);
+		res->one_pass = true;
+		res->first_pass_s = t1 - t0;
+		l->classified_at = t1;
+		if (out == MC_LOAD_REFUSED) {
+			if (undo_one_pass(l, rd, res) != 0)
+				return MC_LOAD_FAILED;
+			fp_reset(l);
+			memset(&l->counts, 0, sizeof l->counts);
+		}
+	}
+	if (out == MC_LOAD_REFUSED)
+		out = load_two_passes(l, rd, fs, res);
 	if (out != MC_LOAD_LOADED)
 		return out;
 	if (simple(l->conn, res, "commit", "commit") != 0)
 		return MC_LOAD_FAILED;
-	res->first_pass_s = t1 - t0;
-	res->classify_s = l->classified_at - t1;
 	res->store_s = seconds() - l->classified_at;
 	return MC_LOAD_LOADED;
 }

@@ -5,8 +5,9 @@
  * with file size), hashes the bytes it reads, COPYs each line's key and
  * state digest into a session temp table, decides in a few statements what
  * is new, changed, unchanged, late or rejected, and reads the file a second
- * time only to COPY the lines to store.  It never moves a file before its
- * transaction committed.
+ * time only to COPY the lines to store.  A file whose listings are all new
+ * is stored in one pass instead, its lines COPYed as they are read.  It
+ * never moves a file before its transaction committed.
  */
 #ifndef MC_LOADER_H
 #define MC_LOADER_H
@@ -40,10 +41,14 @@ enum mc_load_outcome {
 struct mc_load_result {
 	long long file_id;      /* stg.loaded_file.file_id (LOADED, DUPLICATE) */
 	long read, accepted, late, unchanged, rejected;
-	/* Seconds (LOADED): the first pass (validation and COPY of the keys),
-	 * classification (from waiting for the loader lock to the verdicts),
-	 * then storing (second pass and COMMIT). */
+	/* Seconds (LOADED).  Two passes: the first pass (validation and COPY
+	 * of the keys), classification (from waiting for the loader lock to
+	 * the verdicts), then storing (second pass and COMMIT).  One pass:
+	 * reading ahead (the sampled keys looked up, the file read through for
+	 * its lines, hash and run record) in first_pass_s, no classify_s, and
+	 * the pass with the COMMIT in store_s. */
 	double first_pass_s, classify_s, store_s;
+	bool one_pass;          /* loaded in one pass (all new, docs/loader.md) */
 	char sha256[65];
 	char message[600];      /* why (REFUSED, FAILED), what (DUPLICATE), where archived */
 };

@@ -40,7 +40,7 @@ check "file moved to <data-dir>/archive/demo/" test -f "$D/archive/demo/20261122
 check "staging copy gone" test ! -e "$D/staging/demo/20261122T100000Z-1.jsonl"
 check ".part left alone" test -f "$D/staging/demo/20261122T110000Z-2.part"
 check "stdout says loaded with the counts" grep -q "^loaded .*20261122T100000Z-1.jsonl: 3 read, 3 accepted (0 late), 0 unchanged, 0 rejected" "$T/out"
-check "stdout says where the time went" grep -Eq "^loaded .*20261122T100000Z-1.jsonl: .*\(file [0-9]+; [0-9.]+ s first pass, [0-9.]+ s classify, [0-9.]+ s store\)" "$T/out"
+check "stdout says where the time went (all new: one pass)" grep -Eq "^loaded .*20261122T100000Z-1.jsonl: .*\(file [0-9]+; one pass: [0-9.]+ s reading ahead, [0-9.]+ s store\)" "$T/out"
 
 # Nothing left to load.
 load --data-dir "$D"

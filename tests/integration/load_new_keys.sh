@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The all-new path (docs/loader.md, "How a file is loaded"): when none of a
-# file's keys is in listing_state, the keys go into it without
-# classification and the second pass sends the lines the first pass found
-# valid; a file whose first key is new but whose later keys are known, or
-# that holds a listing twice, is classified as ever.  Whichever way, the
-# stored rows, their ids and line numbers, listing_state and the rejects
-# are what classification gives.
+# The all-new paths (docs/loader.md, "How a file is loaded"): a file whose
+# sampled keys are all new is loaded in one pass (its lines COPYed into
+# stg.observation as they are parsed, their states after); when a listing
+# in it turns out known or twice in it (the unique indexes or the
+# fingerprints say so), it goes back to two passes, where a file none of
+# whose keys is known skips the classification.  A file whose first key is
+# new but whose later keys are known, or that holds a listing twice, is
+# classified as ever.  Whichever way, the stored rows, their ids and line
+# numbers, listing_state and the rejects are what classification gives.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/load_helpers.bash"
 fresh_db || { not_ok "createdb"; exit 1; }
@@ -28,11 +30,13 @@ check_eq "$(rejects n1)" "3:invalid_json 5:observed_before_run 7:not_an_object" 
 check_eq "$(counts n1)" "7/4/0/3" "all new: counts read/accepted/unchanged/rejected"
 check_eq "$(ids_follow_lines n1)" 1 "all new: obs_id = base + line number"
 check_eq "$(state_ok)" "4/4" "all new: listing_state points at the stored rows, digests agree"
+check "all new: loaded in one pass" grep -q "one pass: " "$T/out"
 
 # 2. The first key new, later ones known: one changed, one unchanged.
 { obs f 6 2026-11-22T11:00:00Z; obs a 1 2026-11-22T11:00:00Z; obs b 20 2026-11-22T11:00:00Z; obs g 7 2026-11-22T11:00:00Z; } | stg "$T/n2.jsonl" n2
 load --keep "$T/n2.jsonl"
 check_eq "$RC" 0 "first key new, later keys known: loads"
+check "later keys known: a sampled key is known, two passes" grep -q "s first pass, " "$T/out"
 check_eq "$(stored n2)" "2:f:6 4:b:20 5:g:7" "first key new, later keys known: new and changed stored, unchanged not"
 check_eq "$(counts n2)" "4/3/1/0" "first key new, later keys known: counts"
 check_eq "$(sql "select coalesce(string_agg(external_id, ','), '-') from stg.seen_listing where file_id = (select file_id from stg.loaded_file where run_id = 'n2')")" "a" "the unchanged listing recorded in seen_listing"
@@ -44,6 +48,7 @@ load --keep "$T/n3.jsonl"
 check_eq "$RC" 0 "new listings, one twice: loads"
 check_eq "$(stored n3)" "3:i:9 4:h:10" "new listings, one twice: the latest of the two stored"
 check_eq "$(counts n3)" "3/2/1/0" "new listings, one twice: counts"
+check "new listings, one twice: back to two passes" grep -q "s first pass, " "$T/out"
 
 # 4. Every listing known and changed, a reject among them: all stored, none late.
 { obs a 11 2026-11-22T13:00:00Z; obs b 21 2026-11-22T13:00:00Z; echo '{}'; obs f 61 2026-11-22T13:00:00Z; } | stg "$T/n4.jsonl" n4
@@ -59,3 +64,37 @@ check_eq "$RC" 0 "a new and a late listing: loads"
 check_eq "$(stored n5)" "2:j:12 3:a:99L" "a new and a late listing: the late one stored as late"
 check_eq "$(state_ok)" "9/9" "listing_state consistent after every file"
 check_eq "$(sql "select count(*) from stg.observation")" 14 "no row lost or doubled"
+
+# 6. 300 new listings and, last, a known one that no sample looks up: one
+#    pass is tried, listing_state's primary key refuses the known listing,
+#    and the file goes back to two passes (the attempt's file id is skipped).
+before=$(sql "select max(file_id) from stg.loaded_file")
+{ for i in $(seq 1 300); do obs "q$i" "$i" 2026-11-22T14:00:00Z; done; obs a 42 2026-11-22T14:00:00Z; } | stg "$T/n6.jsonl" n6
+load --keep "$T/n6.jsonl"
+check_eq "$RC" 0 "new listings and a known one last: loads"
+check "a known listing unsampled: two passes" grep -q "s first pass, " "$T/out"
+check_eq "$(sql "select file_id - $before from stg.loaded_file where run_id = 'n6'")" 2 \
+	"one pass was tried first (its file id skipped)"
+check_eq "$(counts n6)" "301/301/0/0" "new listings and a known one: counts"
+check_eq "$(sql "select o.line_no || ':' || o.price::numeric(10,0) from stg.observation o join stg.loaded_file f using (file_id) where f.run_id = 'n6' and o.external_id = 'a'")" "302:42" \
+	"the known listing stored as a change"
+check_eq "$(ids_follow_lines n6)" 1 "after going back: obs_id = base + line number"
+check_eq "$(state_ok)" "309/309" "after going back: listing_state consistent"
+
+# 7. New listings, one line twice word for word: the fingerprints stop the
+#    one pass; two passes store it once.
+{ obs r1 1 2026-11-22T15:00:00Z; obs r2 2 2026-11-22T15:00:00Z; obs r1 1 2026-11-22T15:00:00Z; } | stg "$T/n7.jsonl" n7
+load --keep "$T/n7.jsonl"
+check_eq "$RC" 0 "a line twice: loads"
+check "a line twice: two passes" grep -q "s first pass, " "$T/out"
+check_eq "$(stored n7)" "3:r2:2 4:r1:1" "a line twice: stored once (the later line, as ever)"
+check_eq "$(counts n7)" "3/2/1/0" "a line twice: counts"
+
+# 8. The same with no rejects, in one pass: counts, ids, the run's health
+#    fields as the two-pass way records them.
+{ obs s1 1 2026-11-22T16:00:00Z 2; obs s2 2 2026-11-22T16:30:00Z null "T" unknown; } | stg "$T/n8.jsonl" n8
+load --keep "$T/n8.jsonl"
+check "one pass again" grep -q "one pass: " "$T/out"
+check_eq "$(sql "select rows_valid || '/' || filled_list_price || '/' || filled_availability || '/' || filled_product_key || '/' || first_observed_at || '/' || last_observed_at from stg.loaded_file where run_id = 'n8'")" \
+	"2/1/1/0/2026-11-22 16:00:00+00/2026-11-22 16:30:00+00" "one pass: the run's health counts"
+check_eq "$(state_ok)" "313/313" "listing_state consistent at the end"

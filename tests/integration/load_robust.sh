@@ -2,8 +2,9 @@
 # The loader under stress: two loaders at once never load a file twice (the
 # loser skips, exit 0); the loader's memory does not grow with the file;
 # kill -9 and a PostgreSQL restart during either pass over the file (its
-# keys, then its stored rows) leave no trace, and the next run loads the
-# file completely (exact counts); a password is never printed.
+# keys, then its stored rows), or during each COPY of a file loaded in one
+# pass, leave no trace, and the next run loads the file completely (exact
+# counts); a password is never printed.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/load_helpers.bash"
 fresh_db || { not_ok "createdb"; exit 1; }
@@ -11,7 +12,8 @@ fresh_db || { not_ok "createdb"; exit 1; }
 counts() { sql "select (select count(*) from stg.loaded_file) || '|' || (select count(*) from stg.observation) || '|' || (select count(*) from stg.listing_state) || '|' || (select count(*) from stg.rejected_line) || '|' || (select count(*) from stg.seen_listing)"; }
 
 # wait_copy PID WHAT: until the loader's COPY WHAT (mc_load_keys: the first
-# pass; stg.observation: the second) is running (or the loader ended).
+# pass; stg.observation: the second, or the one pass; stg.listing_state:
+# the one pass's states) is running (or the loader ended).
 wait_copy() {
 	local i
 	for i in $(seq 1 1500); do
@@ -62,45 +64,54 @@ check_eq "$(counts)" "3|90000|90000|0|0" "each file loaded exactly once"
 check_eq "$(ls "$D/archive/demo" | tr '\n' ' ')" "a.jsonl b.jsonl " "both archived once"
 
 
-# interrupted HOW WHAT: start a load of 400,000 new listings, `kill -9` the
-# loader (HOW=kill) or restart PostgreSQL (HOW=restart) while its COPY WHAT
-# runs; nothing may remain, the file stays in staging, and the next run
-# loads it completely.
+# interrupted HOW WHAT MODE: start a load of 400,000 listings, `kill -9`
+# the loader (HOW=kill) or restart PostgreSQL (HOW=restart) while its COPY
+# WHAT runs; nothing of the file may remain, the file stays in staging, and
+# the next run loads it completely.  MODE new: every listing is new (one
+# pass: stg.observation, then stg.listing_state); known: the first one was
+# loaded before from another file, at another price (two passes:
+# mc_load_keys, then stg.observation).
 interrupted() {
-	local how=$1 what=$2 pid rc
+	local how=$1 what=$2 mode=$3 pid rc before after
 	fresh_db || { not_ok "createdb"; exit 1; }
 	mc db migrate >/dev/null
-	D=$T/$how-${what#*.}
+	D=$T/$how-${what#*.}-$mode
 	mkdir -p "$D/staging/demo"
+	before="0|0|0|0|0" after="1|400000|400000|0|0"
+	if [ "$mode" = known ]; then
+		"$GEN_STAGING" --listings 1 --spider demo --run 5 --changes 100 --at 2025-12-31T00:00:00Z "$T/first.jsonl"
+		load --keep "$T/first.jsonl"
+		before="1|1|1|0|0" after="2|400001|400000|0|0"
+	fi
 	"$GEN_STAGING" --listings 400000 --spider demo "$D/staging/demo/big.jsonl"
 	"$MC_BIN" load --data-dir "$D" >"$T/i.out" 2>"$T/i.err" &
 	pid=$!
 	if wait_copy "$pid" "$what"; then
 		if [ "$how" = kill ]; then kill -9 "$pid"; else pg_restart; fi
-		ok "$how while COPY $what ran"
+		ok "$how while COPY $what ran ($mode)"
 	else
-		not_ok "$how while COPY $what ran (COPY never seen)"
+		not_ok "$how while COPY $what ran ($mode; COPY never seen)"
 	fi
 	wait "$pid"
 	rc=$?
 	if [ "$how" = kill ]; then
-		check_eq "$rc" 137 "kill -9 ($what): the loader died"
+		check_eq "$rc" 137 "kill -9 ($what, $mode): the loader died"
 	else
-		check_eq "$rc" 1 "restart ($what): the load exits 1"
-		check "restart ($what): the error is reported" grep -q "error" "$T/i.err"
+		check_eq "$rc" 1 "restart ($what, $mode): the load exits 1"
+		check "restart ($what, $mode): the error is reported" grep -q "error" "$T/i.err"
 	fi
 	wait_idle
-	check_eq "$(counts)" "0|0|0|0|0" "$how during COPY $what leaves no trace"
-	check "$how during COPY $what leaves the file in staging" test -f "$D/staging/demo/big.jsonl"
+	check_eq "$(counts)" "$before" "$how during COPY $what ($mode) leaves no trace"
+	check "$how during COPY $what ($mode) leaves the file in staging" test -f "$D/staging/demo/big.jsonl"
 	load --data-dir "$D"
-	check_eq "$RC" 0 "$how during COPY $what: the next run exits 0"
-	check_eq "$(counts)" "1|400000|400000|0|0" "$how during COPY $what: the next run loads the file completely"
-	check_eq "$(sql 'select rows_read, rows_accepted from stg.loaded_file')" "400000|400000" \
-		"$how during COPY $what: exact counts"
+	check_eq "$RC" 0 "$how during COPY $what ($mode): the next run exits 0"
+	check_eq "$(counts)" "$after" "$how during COPY $what ($mode): the next run loads the file completely"
+	check_eq "$(sql 'select rows_read, rows_accepted from stg.loaded_file order by file_id desc limit 1')" "400000|400000" \
+		"$how during COPY $what ($mode): exact counts"
 }
 
 # --- memory does not grow with the file ---------------------------------------
-# A file 20 times larger (both passes: every listing is new) may cost the
+# A file 20 times larger (every listing is new: one pass) may cost the
 # loader some MiB more (the fingerprint table, the verdict map), never the
 # file: were it read whole or its mapped pages kept, the difference would
 # be the file's 140 MB; it must stay under half of that.
@@ -125,9 +136,9 @@ check "a copy is skipped as already loaded" grep -q "already loaded" "$T/out"
 check "hashing a duplicate keeps memory flat too: $PEAK_KIB KiB" \
 	test $((PEAK_KIB - small)) -lt $((big_bytes / 2048))
 
-for what in mc_load_keys stg.observation; do
-	interrupted kill "$what"
-	interrupted restart "$what"
+for case in "mc_load_keys known" "stg.observation known" "stg.observation new" "stg.listing_state new"; do
+	interrupted kill $case
+	interrupted restart $case
 done
 
 # --- a password is never printed ----------------------------------------------

@@ -6,6 +6,8 @@
  * rows, counts, fingerprints, valid lines and run record, taken back in
  * line order; and the rows name the lines they come from.  A run record
  * followed by more lines is reported at the same line whatever the threads.
+ * In one pass (observation and listing state rows instead of keys) the
+ * same holds, a row of each per valid line, the rejects apart.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,7 +53,7 @@ static const char *line_of(long i, long run_at, struct mc_buf *b)
 }
 
 struct result {
-	struct mc_buf rows;
+	struct mc_buf rows, states, rejects;
 	long read, rejected, n_batches;
 	struct mc_key_counts counts;
 	struct mc_buf fps, valid; /* the fingerprints, the valid lines' numbers */
@@ -68,6 +70,8 @@ static void absorb(struct result *r, const struct mc_key_batch *t, long *next_li
 	*next_line = t->first_line + (long)t->n;
 	r->n_batches++;
 	mc_buf_add(&r->rows, t->rows.data, t->rows.len);
+	mc_buf_add(&r->states, t->states.data, t->states.len);
+	mc_buf_add(&r->rejects, t->rejects.data, t->rejects.len);
 	r->read += t->read;
 	r->rejected += t->rejected;
 	if (t->counts.valid) {
@@ -94,10 +98,12 @@ static void absorb(struct result *r, const struct mc_key_batch *t, long *next_li
 
 /* Parse lines 2 .. last with `threads` threads, as the loader does: fill,
  * submit, take back the oldest when no batch is free, then the rest.  The
- * lines stay where they are until taken back, as in the loader's mapping. */
-static void run(int threads, long run_at, long last, struct result *r)
+ * lines stay where they are until taken back, as in the loader's mapping.
+ * `one_pass`: observation rows instead of keys (NULL: keys). */
+static void run(int threads, long run_at, long last, const struct mc_key_one_pass *one_pass,
+		struct result *r)
 {
-	struct mc_key_pool *p = mc_key_pool_start(threads, STARTED_US);
+	struct mc_key_pool *p = mc_key_pool_start(threads, STARTED_US, one_pass);
 	struct mc_key_batch *b = NULL, *t;
 	struct mc_buf line, file;
 	size_t *at = calloc((size_t)last + 2, sizeof *at), *len = calloc((size_t)last + 2, sizeof *len);
@@ -105,6 +111,8 @@ static void run(int threads, long run_at, long last, struct result *r)
 
 	memset(r, 0, sizeof *r);
 	mc_buf_init(&r->rows, 0);
+	mc_buf_init(&r->states, 0);
+	mc_buf_init(&r->rejects, 0);
 	mc_buf_init(&r->fps, 0);
 	mc_buf_init(&r->valid, 0);
 	mc_buf_init(&r->run_line, 0);
@@ -143,6 +151,8 @@ static void run(int threads, long run_at, long last, struct result *r)
 static void release(struct result *r)
 {
 	mc_buf_release(&r->rows);
+	mc_buf_release(&r->states);
+	mc_buf_release(&r->rejects);
 	mc_buf_release(&r->fps);
 	mc_buf_release(&r->valid);
 	mc_buf_release(&r->run_line);
@@ -179,6 +189,35 @@ static void decode(const struct mc_buf *rows, struct mc_buf *lines, struct mc_bu
 	}
 }
 
+/* How many COPY binary rows `rows` holds. */
+static long count_rows(const struct mc_buf *rows)
+{
+	const unsigned char *p = (const unsigned char *)rows->data;
+	const unsigned char *end = p + rows->len;
+	long n = 0;
+
+	while (p + 2 <= end) {
+		int fields = p[0] << 8 | p[1];
+		p += 2;
+		for (int f = 0; f < fields && p + 4 <= end; f++) {
+			int32_t len = (int32_t)be32(p);
+			p += 4 + (len > 0 ? len : 0);
+		}
+		n++;
+	}
+	return n;
+}
+
+/* The first row's first field, an int8. */
+static long first_int8(const struct mc_buf *rows)
+{
+	const unsigned char *p = (const unsigned char *)rows->data;
+
+	if (rows->len < 14 || be32(p + 2) != 8)
+		return -1;
+	return (long)((uint64_t)be32(p + 6) << 32 | be32(p + 10));
+}
+
 /* The expected rejects of lines 2 .. last (the run record aside). */
 static void expected_rejects(long run_at, long last, struct mc_buf *out)
 {
@@ -200,6 +239,12 @@ static void same(const struct result *a, const struct result *b, const char *wha
 {
 	CHECK(a->rows.len == b->rows.len && memcmp(a->rows.data, b->rows.data, a->rows.len) == 0,
 	      "%s: the same key and reject rows, byte for byte (%zu bytes)", what, a->rows.len);
+	CHECK(a->states.len == b->states.len &&
+	      memcmp(a->states.data, b->states.data, a->states.len) == 0,
+	      "%s: the same state rows, byte for byte (%zu bytes)", what, a->states.len);
+	CHECK(a->rejects.len == b->rejects.len &&
+	      memcmp(a->rejects.data, b->rejects.data, a->rejects.len) == 0,
+	      "%s: the same reject rows apart, byte for byte (%zu bytes)", what, a->rejects.len);
 	CHECK_INT(b->read, a->read, "%s: lines read", what);
 	CHECK_INT(b->rejected, a->rejected, "%s: lines rejected", what);
 	CHECK(memcmp(&a->counts, &b->counts, sizeof a->counts) == 0, "%s: the same counts", what);
@@ -224,8 +269,8 @@ int main(void)
 	mc_buf_init(&want_lines, 0);
 
 	/* A whole file: the run record last. */
-	run(1, LINES, LINES, &one);
-	run(4, LINES, LINES, &four);
+	run(1, LINES, LINES, NULL, &one);
+	run(4, LINES, LINES, NULL, &four);
 	same(&one, &four, "1 vs 4 threads");
 	CHECK_INT(four.first_bad, 0, "batches taken back in line order");
 	CHECK(four.n_batches > 4, "the file spans several batches (%ld)", four.n_batches);
@@ -242,12 +287,29 @@ int main(void)
 		  "a fingerprint per valid line");
 	CHECK_INT(four.run_line_no, LINES, "the run record found on the last line");
 	CHECK_INT(four.after_run, 0, "nothing after the run record");
+	CHECK_INT((long)four.states.len, 0, "no state rows with keys");
+	CHECK_INT((long)four.rejects.len, 0, "rejects among the key rows");
+	release(&one);
+	release(&four);
+
+	/* One pass: observations and states, the rejects apart. */
+	const struct mc_key_one_pass ids = {.file_id = 7, .id_base = 1000};
+	run(1, LINES, LINES, &ids, &one);
+	run(4, LINES, LINES, &ids, &four);
+	same(&one, &four, "one pass, 1 vs 4 threads");
+	CHECK_INT(count_rows(&four.rows), four.counts.valid, "one pass: an observation per valid line");
+	CHECK_INT(count_rows(&four.states), four.counts.valid, "one pass: a state per valid line");
+	CHECK_INT(first_int8(&four.rows), 1000 + 2, "one pass: line 2 is observation id_base + 2");
+	mc_buf_reset(&lines);
+	mc_buf_reset(&rejects);
+	decode(&four.rejects, &lines, &rejects);
+	CHECK_STR(rejects.data, want.data, "one pass: each reject names its line and reason");
 	release(&one);
 	release(&four);
 
 	/* The run record in the middle of a batch, and lines after it. */
-	run(1, 2500, LINES, &one);
-	run(4, 2500, LINES, &four);
+	run(1, 2500, LINES, NULL, &one);
+	run(4, 2500, LINES, NULL, &four);
 	same(&one, &four, "run record at line 2500");
 	CHECK_INT(four.run_line_no, 2500, "run record at line 2500 found");
 	CHECK_INT(four.after_run, 2501, "the line after it reported");
@@ -255,8 +317,8 @@ int main(void)
 	release(&four);
 
 	/* ... and as a batch's last line, the next batch holding the line after. */
-	run(1, MC_KEY_BATCH_LINES + 1, LINES, &one);
-	run(3, MC_KEY_BATCH_LINES + 1, LINES, &four);
+	run(1, MC_KEY_BATCH_LINES + 1, LINES, NULL, &one);
+	run(3, MC_KEY_BATCH_LINES + 1, LINES, NULL, &four);
 	same(&one, &four, "run record ending a batch");
 	CHECK_INT(four.run_line_no, MC_KEY_BATCH_LINES + 1, "run record ending a batch found");
 	CHECK_INT(four.after_run, 0, "the line after it is the next batch's: the caller's to see");
