@@ -143,6 +143,12 @@ size_t mc_line_reader_last(const struct mc_line_reader *r, const char **line)
 	return end - start;
 }
 
+void mc_line_reader_give_back(struct mc_line_reader *r)
+{
+	if (r->map)
+		madvise((void *)r->map, r->size, MADV_DONTNEED);
+}
+
 void mc_line_reader_sha256(struct mc_line_reader *r, char hex[65])
 {
 	advance(r, r->pos, r->released);

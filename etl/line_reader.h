@@ -72,6 +72,13 @@ long mc_line_reader_count_rest(struct mc_line_reader *r);
  * its length is returned, whatever it is): the reader does not move. */
 size_t mc_line_reader_last(const struct mc_line_reader *r, const char **line);
 
+/* Give back every page of the mapping, wherever the reader is: for a
+ * caller that read a line through r->map out of order.  One read there can
+ * map in a megabyte (a large folio of the page cache: 64 sampled lines of a
+ * 140 MB file mapped in 64 MiB, measured); the pages come back from the
+ * page cache when read again. */
+void mc_line_reader_give_back(struct mc_line_reader *r);
+
 /* Finish the hash of everything passed: 64 hex digits plus NUL.  Waits
  * for the hashing thread to catch up.  Rewind before reading on. */
 void mc_line_reader_sha256(struct mc_line_reader *r, char hex[65]);

@@ -1075,8 +1075,9 @@ static void array_add(struct mc_buf *a, const char *p, size_t n)
 /* 0 when none of up to SAMPLE_KEYS keys, of lines spread over the file (the
  * first observation's among them), is in stg.listing_state; 1 when one is,
  * or when no line read is an observation; -1 on a database error.  The
- * reader's position does not move. */
-static int sample_known(struct mc_loader *l, const struct mc_line_reader *rd,
+ * reader's position does not move, and what each read mapped in is given
+ * back at once (mc_line_reader_give_back). */
+static int sample_known(struct mc_loader *l, struct mc_line_reader *rd,
 			struct mc_load_result *res)
 {
 	struct mc_buf arr[3];
@@ -1093,13 +1094,14 @@ static int sample_known(struct mc_loader *l, const struct mc_line_reader *rd,
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((eol ? eol : end) - p);
 		struct mc_staging_obs o;
-		if (n > MC_STAGING_MAX_LINE ||
-		    mc_staging_parse_line(&l->parser, p, n, &o) != MC_STAGING_OBS)
-			continue;
-		array_add(&arr[0], o.marketplace.p, o.marketplace.n);
-		array_add(&arr[1], o.region.p, o.region.n);
-		array_add(&arr[2], o.external_id.p, o.external_id.n);
-		keys++;
+		if (n <= MC_STAGING_MAX_LINE &&
+		    mc_staging_parse_line(&l->parser, p, n, &o) == MC_STAGING_OBS) {
+			array_add(&arr[0], o.marketplace.p, o.marketplace.n);
+			array_add(&arr[1], o.region.p, o.region.n);
+			array_add(&arr[2], o.external_id.p, o.external_id.n);
+			keys++;
+		}
+		mc_line_reader_give_back(rd);
 	}
 	if (keys > 0) {
 		for (int i = 0; i < 3; i++)
