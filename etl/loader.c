@@ -502,6 +502,14 @@ static void add_counts(struct mc_key_counts *to, const struct mc_key_counts *c)
 	to->product_key += c->product_key;
 }
 
+/* Append `rows` to the temporary file `f`; a failed write shows at
+ * spools_written(). */
+static void spool_add(FILE *f, const struct mc_buf *rows)
+{
+	if (rows->len > 0)
+		fwrite(rows->data, 1, rows->len, f);
+}
+
 /* Take in a parsed batch, in line order: its rows go to the COPY (in one
  * pass, its states and rejects to their temporary files), its valid lines
  * to the map, its listings to the fingerprints.  *run_line_no is the run
@@ -520,8 +528,8 @@ static enum mc_load_outcome take_batch(struct mc_loader *l, const struct mc_key_
 	}
 	mc_buf_add(&l->copy, b->rows.data, b->rows.len);
 	if (one_pass) {
-		fwrite(b->states.data, 1, b->states.len, l->states);
-		fwrite(b->rejects.data, 1, b->rejects.len, l->rejects);
+		spool_add(l->states, &b->states);
+		spool_add(l->rejects, &b->rejects);
 	}
 	for (size_t i = 0; i < b->n_fps; i++)
 		fp_add(l, b->fps[i]);
@@ -1197,7 +1205,7 @@ static long read_ahead(struct mc_loader *l, struct mc_line_reader *rd, struct mc
 	return lines;
 }
 
-/* The spools' writes in a pass (take_batch) are checked here, once. */
+/* The spools' writes in a pass (spool_add) are checked here, once. */
 static bool spools_written(struct mc_loader *l)
 {
 	return fflush(l->states) == 0 && !ferror(l->states) &&
