@@ -1168,7 +1168,8 @@ static int copy_spool(struct mc_loader *l, FILE *f, const char *sql, struct mc_l
 	if (copy_begin(l, loader_sql(sql), res) != 0)
 		return -1;
 	mc_copyb_header(&l->copy);
-	while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+	for (got = fread(chunk, 1, sizeof chunk, f); rc == 0 && got > 0;
+	     got = fread(chunk, 1, sizeof chunk, f)) {
 		mc_buf_add(&l->copy, chunk, got);
 		if (l->copy.len >= COPY_FLUSH)
 			rc = flush_copy(l);
