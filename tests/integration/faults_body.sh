@@ -13,15 +13,8 @@
 
 site=$T/site
 out=$T/out
-mkdir -p "$site/p"
-ld() { # SKU NAME: a JSON-LD Product block
-	printf '<script type="application/ld+json">{"@type":"Product","sku":"%s","name":"%s","offers":{"price":"9.99","priceCurrency":"USD"}}</script>' "$1" "$2"
-}
-product() { # FILE SKU
-	printf '<html><head>%s</head><body></body></html>' "$(ld "$2" "Game $2")" > "$1"
-}
-for i in 1 2 3; do product "$site/p/$i.html" "p$i"; done
-printf 'User-agent: *\nAllow: /\n' > "$site/robots.txt"
+. "$(dirname "$0")/fault_helpers.bash"
+product_site
 
 # A generous bound on peak memory for the big bodies (the crawl itself
 # needs ~15 MiB; holding the bomb would need 256 MiB).
@@ -30,7 +23,6 @@ RSS_MAX_KIB=$((200 * 1024))
 start_httpd "$site" -l "$T/access.log"
 U=$HTTPD_URL
 
-. "$(dirname "$0")/fault_helpers.bash"
 title() { sed '1d;$d' "$FILE" | jq -j --arg id "$1" 'select(.external_id == $id) | .title'; }
 crawl_ok() { # LABEL [EXPECTED-ITEMS]
 	check_eq "$RC $(st .status)" '0 "complete"' "$1: crawl completes (exit 0, status complete)"

@@ -14,12 +14,8 @@
 
 site=$T/site
 out=$T/out
-mkdir -p "$site/p"
-product() { # FILE SKU
-	printf '<html><head><script type="application/ld+json">{"@type":"Product","sku":"%s","name":"Game %s","offers":{"price":"9.99","priceCurrency":"USD"}}</script></head><body></body></html>' "$2" "$2" > "$1"
-}
-for i in 1 2 3; do product "$site/p/$i.html" "p$i"; done
-printf 'User-agent: *\nAllow: /\n' > "$site/robots.txt"
+. "$(dirname "$0")/fault_helpers.bash"
+product_site
 # A product page outside the served root: if any file:// URL were read,
 # its item "canary" would show up.
 product "$T/canary.html" canary
@@ -27,7 +23,6 @@ product "$T/canary.html" canary
 start_httpd "$site" -l "$T/access.log"
 U=$HTTPD_URL
 
-. "$(dirname "$0")/fault_helpers.bash"
 jqt() { jq -e "$1" <<<"$RUN" >/dev/null; }
 
 # The outcome every fault crawl must have: the three items, no .part.

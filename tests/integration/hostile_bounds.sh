@@ -11,16 +11,11 @@
 
 site=$T/site
 out=$T/out
-mkdir -p "$site/p"
-ld() { # SKU NAME: a JSON-LD Product block
-	printf '<script type="application/ld+json">{"@type":"Product","sku":"%s","name":"%s","offers":{"price":"9.99","priceCurrency":"USD"}}</script>' "$1" "$2"
-}
-for i in 1 2 3; do printf '<html><head>%s</head><body></body></html>' "$(ld "p$i" "Game p$i")" > "$site/p/$i.html"; done
-printf 'User-agent: *\nAllow: /\n' > "$site/robots.txt"
+. "$(dirname "$0")/fault_helpers.bash"
+product_site
 
 start_httpd "$site" -l "$T/access.log"
 U=$HTTPD_URL
-. "$(dirname "$0")/fault_helpers.bash"
 
 # --- endless trailers: cut at MC_HEADER_BYTES_MAX (256 KiB) ---------------------------
 fault_crawl /fault/endless-trailers

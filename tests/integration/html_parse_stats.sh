@@ -7,17 +7,12 @@
 
 site=$T/site
 out=$T/out
-mkdir -p "$site/p"
-ld() { # SKU NAME: a JSON-LD Product block
-	printf '<script type="application/ld+json">{"@type":"Product","sku":"%s","name":"%s","offers":{"price":"9.99","priceCurrency":"USD"}}</script>' "$1" "$2"
-}
-for i in 1 2 3; do printf '<html><head>%s</head><body></body></html>' "$(ld "p$i" "Game p$i")" > "$site/p/$i.html"; done
+. "$(dirname "$0")/fault_helpers.bash"
+product_site
 printf '<?xml version="1.0"?><html><head>%s</head><body></body></html>' "$(ld q1 "Game q1")" > "$site/declined.html"
-printf 'User-agent: *\nAllow: /\n' > "$site/robots.txt"
 
 start_httpd "$site"
 U=$HTTPD_URL
-. "$(dirname "$0")/fault_helpers.bash"
 
 fault_crawl /declined.html
 check_eq "$RC $(st .status)" '0 "complete"' "the crawl completes"

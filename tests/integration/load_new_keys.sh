@@ -4,7 +4,8 @@
 # stg.observation as they are parsed, their states after); when a listing
 # in it turns out known or twice in it (the unique indexes or the
 # fingerprints say so), it goes back to two passes, where a file none of
-# whose keys is known skips the classification.  A file whose first key is
+# whose keys is known skips the classification (as does one loaded where
+# no temporary file can be made).  A file whose first key is
 # new but whose later keys are known, or that holds a listing twice, is
 # classified as ever.  Whichever way, the stored rows, their ids and line
 # numbers, listing_state and the rejects are what classification gives.
@@ -98,3 +99,15 @@ check "one pass again" grep -q "one pass: " "$T/out"
 check_eq "$(sql "select rows_valid || '/' || filled_list_price || '/' || filled_availability || '/' || filled_product_key || '/' || first_observed_at || '/' || last_observed_at from stg.loaded_file where run_id = 'n8'")" \
 	"2/1/1/0/2026-11-22 16:00:00+00/2026-11-22 16:30:00+00" "one pass: the run's health counts"
 check_eq "$(state_ok)" "313/313" "listing_state consistent at the end"
+
+# 9. No temporary file can be made ($TMPDIR does not exist): no one pass;
+#    two passes, the file of new listings skipping the classification, give
+#    the same rows.
+{ obs t1 1 2026-11-22T17:00:00Z; echo '{}'; obs t2 2 2026-11-22T17:00:00Z; } | stg "$T/n9.jsonl" n9
+TMPDIR=$T/no-such-dir load --keep "$T/n9.jsonl"
+check_eq "$RC" 3 "no temporary directory: loads, a reject among the lines"
+check "no temporary directory: two passes" grep -q "s first pass, " "$T/out"
+check_eq "$(stored n9)" "2:t1:1 4:t2:2" "no temporary directory: every valid line stored"
+check_eq "$(rejects n9)" "3:missing_marketplace" "no temporary directory: the reject recorded"
+check_eq "$(ids_follow_lines n9)" 1 "no temporary directory: obs_id = base + line number"
+check_eq "$(state_ok)" "315/315" "listing_state consistent after the two-pass way"
