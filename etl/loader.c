@@ -512,7 +512,8 @@ static void spool_add(FILE *f, const struct mc_buf *rows)
 
 /* Take in a parsed batch, in line order: its rows go to the COPY (in one
  * pass, its states and rejects to their temporary files), its valid lines
- * to the map, its listings to the fingerprints.  *run_line_no is the run
+ * to the map (two passes only: one pass sends every valid line), its
+ * listings to the fingerprints.  *run_line_no is the run
  * record's line once seen.  LOADED, or REFUSED (message set) when a line
  * follows the run record or, in one pass, a listing may be in the file
  * twice (the file then goes the two-pass way). */
@@ -537,7 +538,7 @@ static enum mc_load_outcome take_batch(struct mc_loader *l, const struct mc_key_
 		set_msg(res, "%s: a listing twice before line %ld", fs->path, b->first_line + (long)b->n);
 		return MC_LOAD_REFUSED;
 	}
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n && !one_pass; i++)
 		if (b->valid[i / 64] >> (i % 64) & 1)
 			verdict_mark_valid(l, b->first_line + (long)i);
 	add_counts(&l->counts, &b->counts);
